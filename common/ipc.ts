@@ -1,0 +1,95 @@
+// The studio's IPC contract: every call from the renderer to the main process, with runtime-checked request and
+// response schemas. Electron's preload and the web studio's WebSocket bridge are both generated from this table,
+// and main's handlers are typed as a mapped type over it, so a missing handler does not compile.
+import { z } from 'zod';
+import type { IpcChannel } from './ipc-channels';
+import { createSpaceSchema, publicSpaceSchema, spaceIdSchema } from './space';
+
+export { IPC_CHANNELS, type IpcChannel } from './ipc-channels';
+
+export const livekitSettingsSchema = z.discriminatedUnion('mode', [
+  /** A livekit-server started on loopback by the studio itself. */
+  z.object({ mode: z.literal('embedded') }),
+  /** LiveKit Cloud or a self-hosted node/cluster. */
+  z.object({
+    mode: z.literal('custom'),
+    url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'the LiveKit URL starts with wss:// (or ws:// for a local server)'),
+    apiKey: z.string().min(1).max(200),
+  }),
+]);
+
+export const settingsSchema = z.object({
+  microphone: z.object({ deviceId: z.string().max(512), label: z.string().max(512) }).nullable(),
+  hostName: z.string().trim().min(1).max(60),
+  livekit: livekitSettingsSchema,
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const hostedSpaceSchema = z.object({
+  space: publicSpaceSchema,
+  /** The link listeners open. */
+  shareUrl: z.string(),
+  /** Where the studio speaks the space protocol. */
+  protocolUrl: z.string(),
+  /** The host's key for this space; only the studio that created it holds it. */
+  credential: z.string(),
+});
+export type HostedSpace = z.infer<typeof hostedSpaceSchema>;
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  shell: z.enum(['electron', 'web']),
+  spaceServerUrl: z.string(),
+  livekitUrl: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+const none = z.undefined();
+
+export const ipcContract = {
+  'app:info': { request: none, response: appInfoSchema },
+  'settings:get': { request: none, response: settingsSchema },
+  'settings:setMicrophone': {
+    request: z.object({ deviceId: z.string().max(512), label: z.string().max(512) }).strict(),
+    response: settingsSchema,
+  },
+  'settings:setHostName': {
+    request: z.object({ hostName: z.string().trim().min(1, 'enter a name').max(60) }).strict(),
+    response: settingsSchema,
+  },
+  'settings:setLivekit': {
+    request: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('embedded') }).strict(),
+      z
+        .object({
+          mode: z.literal('custom'),
+          url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'the LiveKit URL starts with wss:// (or ws://)'),
+          apiKey: z.string().min(1).max(200),
+          apiSecret: z.string().min(1).max(500),
+        })
+        .strict(),
+    ]),
+    response: settingsSchema,
+  },
+  'spaces:create': { request: createSpaceSchema.strict(), response: hostedSpaceSchema },
+  'spaces:list': { request: none, response: z.array(publicSpaceSchema) },
+  'spaces:open': { request: z.object({ spaceId: spaceIdSchema }).strict(), response: hostedSpaceSchema },
+} as const satisfies Record<IpcChannel, { request: z.ZodType; response: z.ZodType }>;
+
+export type IpcContract = typeof ipcContract;
+// Both directions: the table has no channel missing from IPC_CHANNELS, and none extra.
+type ExactKeys<A, B> = [Exclude<keyof A, B>, Exclude<B, keyof A>] extends [never, never] ? true : never;
+export const contractMatchesChannels: ExactKeys<IpcContract, IpcChannel> = true;
+export type IpcRequest<C extends IpcChannel> = z.input<IpcContract[C]['request']>;
+export type IpcParsedRequest<C extends IpcChannel> = z.output<IpcContract[C]['request']>;
+export type IpcResponse<C extends IpcChannel> = z.output<IpcContract[C]['response']>;
+
+
+/** The API the renderer sees as `window.podium`: one async function per contract entry. */
+export type PodiumApi = {
+  [C in IpcChannel]: (
+    ...args: IpcRequest<C> extends undefined ? [] : [request: IpcRequest<C>]
+  ) => Promise<import('./result').Result<IpcResponse<C>>>;
+};
+
+export const WEB_BRIDGE_PATH = '/bridge';

@@ -1,0 +1,104 @@
+// The studio's main-process services, composed once: settings, secrets, the LiveKit connection (an embedded
+// livekit-server on loopback, or LiveKit Cloud / a cluster from settings), and the embedded space server.
+// Both shells (Electron main, web studio host) build this and bind its handlers to their transport.
+import path from 'node:path';
+import type { AppInfo, HostedSpace } from '../../common/ipc';
+import { PodiumError } from '../../common/result';
+import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
+import type { LivekitCredentials } from '../../server/livekit/tokens';
+import type { IpcHandlers } from '../ipc/dispatch';
+import { createSecretStore, type Cipher } from './secrets';
+import { createSettingsService } from './settings';
+
+export const LIVEKIT_SECRET_NAME = 'livekit.apiSecret';
+
+export interface StudioOptions {
+  dataDir: string;
+  /** The built renderer (out/renderer). */
+  assetsDir: string;
+  shell: AppInfo['shell'];
+  version: string;
+  /** Starts the embedded LiveKit when settings ask for it (scripts/livekit.ts in production, tests pass a running one). */
+  startEmbeddedLivekit: () => Promise<LivekitCredentials & { stop(): Promise<void> }>;
+  spaceServerPort?: number;
+  spaceServerHost?: string;
+  publicUrl?: string;
+  cipher?: Cipher;
+  log?: (line: string) => void;
+}
+
+export interface StudioServices {
+  handlers: IpcHandlers;
+  spaceServer: SpaceServer;
+  livekit: LivekitCredentials;
+  close(): Promise<void>;
+}
+
+export async function startStudioServices(options: StudioOptions): Promise<StudioServices> {
+  const log = options.log ?? (() => {});
+  const settings = createSettingsService(options.dataDir, log);
+  const secrets = createSecretStore(options.dataDir, log, options.cipher);
+
+  let stopLivekit: (() => Promise<void>) | null = null;
+  let livekit: LivekitCredentials;
+  const chosen = settings.get().livekit;
+  if (chosen.mode === 'custom') {
+    const apiSecret = secrets.get(LIVEKIT_SECRET_NAME);
+    if (!apiSecret) throw new PodiumError('invalid_state', 'LiveKit is set to a custom server but its API secret is missing; set it again in settings.');
+    livekit = { url: chosen.url, apiKey: chosen.apiKey, apiSecret };
+  } else {
+    const embedded = await options.startEmbeddedLivekit();
+    livekit = { url: embedded.url, apiKey: embedded.apiKey, apiSecret: embedded.apiSecret };
+    stopLivekit = () => embedded.stop();
+  }
+
+  const spaceServer = await startSpaceServer({
+    dbFile: path.join(options.dataDir, 'podium.sqlite'),
+    livekit,
+    assetsDir: options.assetsDir,
+    port: options.spaceServerPort ?? 0,
+    host: options.spaceServerHost,
+    publicUrl: options.publicUrl,
+    log,
+  });
+
+  const hosted = ({ space, hostKey }: HostKeyed): HostedSpace => ({
+    space,
+    shareUrl: spaceServer.shareUrl(space.id),
+    protocolUrl: spaceServer.protocolUrl,
+    credential: hostKey,
+  });
+
+  const handlers: IpcHandlers = {
+    'app:info': () => ({
+      version: options.version,
+      shell: options.shell,
+      spaceServerUrl: spaceServer.url,
+      livekitUrl: livekit.url,
+    }),
+    'settings:get': () => settings.get(),
+    'settings:setMicrophone': (req) => settings.update({ microphone: req }),
+    'settings:setHostName': (req) => settings.update({ hostName: req.hostName }),
+    'settings:setLivekit': (req) => {
+      // Takes effect at the next start: switching SFUs under a live space would drop everyone.
+      if (req.mode === 'embedded') return settings.update({ livekit: { mode: 'embedded' } });
+      secrets.set(LIVEKIT_SECRET_NAME, req.apiSecret);
+      return settings.update({ livekit: { mode: 'custom', url: req.url, apiKey: req.apiKey } });
+    },
+    'spaces:create': (req) =>
+      hosted(spaceServer.createSpace({ ...req, hostName: settings.get().hostName })),
+    'spaces:list': () => spaceServer.listSpaces(20),
+    // Re-opening hands out a fresh host key; only the studio, which holds the main process, can ask for one.
+    'spaces:open': (req) => hosted(spaceServer.reopenSpace(req.spaceId)),
+  };
+
+  return {
+    handlers,
+    spaceServer,
+    livekit,
+    async close() {
+      await spaceServer.close();
+      if (stopLivekit) await stopLivekit();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+// The web studio: the studio renderer served to a browser on loopback, with the IPC contract carried over a
+// WebSocket at /bridge. A per-run secret (in the URL fragment, never sent in a request line) plus an Origin check
+// keep other local pages and processes from driving the studio.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WEB_BRIDGE_PATH } from '../../common/ipc';
+import { serveStatic } from '../../server/http';
+import { dispatch, type IpcHandlers } from '../ipc/dispatch';
+import { parseBridgeRequest, type BridgeReply } from '../../common/bridge';
+
+export interface WebStudioHost {
+  /** Open this in a browser; the fragment carries the secret. */
+  url: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+const STUDIO_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "connect-src 'self' ws: wss: http://127.0.0.1:* https:",
+  "media-src 'self' blob: mediastream:",
+  "worker-src 'self' blob:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+export async function startWebStudioHost(opts: {
+  handlers: IpcHandlers;
+  assetsDir: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<WebStudioHost> {
+  const log = opts.log ?? (() => {});
+  const secret = crypto.randomBytes(24).toString('base64url');
+  const headers = {
+    'Content-Security-Policy': STUDIO_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+  const studioHtml = path.join('studio', 'index.html');
+  const server = http.createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+    if (pathname === '/' || pathname === '/index.html') {
+      if (serveStatic(opts.assetsDir, '/' + studioHtml, res, headers)) return;
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end('The studio is not built. Run `npm run build` first.');
+    }
+    if ((pathname.startsWith('/assets/') || pathname === '/favicon.svg') && serveStatic(opts.assetsDir, pathname, res, headers)) return;
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  let origin = '';
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+    // Browsers always send Origin on WebSocket upgrades; a page from anywhere else is refused before any message.
+    if (pathname !== WEB_BRIDGE_PATH || req.headers.origin !== origin) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return socket.destroy();
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    let authed = false;
+    const reply = (message: BridgeReply) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
+    // A client that does not present the secret promptly is dropped.
+    const timer = setTimeout(() => !authed && ws.close(4401, 'secret required'), 3000);
+    ws.on('close', () => clearTimeout(timer));
+    ws.on('message', async (raw) => {
+      const parsed = parseBridgeRequest(raw as Buffer);
+      if (!parsed.ok) return reply({ type: 'error', message: parsed.message });
+      const message = parsed.value;
+      if (message.type === 'hello') {
+        const given = Buffer.from(message.secret);
+        const expected = Buffer.from(secret);
+        if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+          reply({ type: 'error', message: 'this studio link is out of date; open the link printed by `npm start`' });
+          return ws.close(4401, 'bad secret');
+        }
+        authed = true;
+        return reply({ type: 'welcome' });
+      }
+      if (!authed) return ws.close(4401, 'secret required');
+      const result = await dispatch(opts.handlers, message.channel, message.request, log);
+      reply({ type: 'result', id: message.id, result });
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    url: `${origin}/#k=${secret}`,
+    async close() {
+      for (const client of wss.clients) client.close(1001, 'studio closing');
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

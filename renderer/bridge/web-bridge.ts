@@ -1,0 +1,71 @@
+// The web studio's side of the contract: the same PodiumApi as Electron's preload, carried over a WebSocket to the
+// Node process that runs the main services. The per-run secret arrives in the URL fragment once and is kept in
+// sessionStorage (this tab only) so a reload still works; the fragment is then removed from the address bar.
+import type { BridgeReply } from '../../common/bridge';
+import { IPC_CHANNELS, WEB_BRIDGE_PATH, type PodiumApi } from '../../common/ipc';
+import { err, type Result } from '../../common/result';
+
+const SECRET_KEY = 'podium.bridgeSecret';
+
+function takeSecret(): string | null {
+  const match = /[#&]k=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem(SECRET_KEY, match[1]!);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(SECRET_KEY);
+}
+
+export function createWebBridge(onLost: (reason: string) => void): PodiumApi {
+  const secret = takeSecret();
+  const pending = new Map<number, (result: Result<unknown>) => void>();
+  let nextId = 1;
+  let ready: Promise<WebSocket> | null = null;
+
+  function connect(): Promise<WebSocket> {
+    if (!secret) return Promise.reject(new Error('This studio link has no key. Open the link printed by `npm start`.'));
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}${WEB_BRIDGE_PATH}`);
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', secret }));
+      ws.onmessage = (event) => {
+        const reply = JSON.parse(String(event.data)) as BridgeReply;
+        if (reply.type === 'welcome') resolve(ws);
+        else if (reply.type === 'result') pending.get(reply.id)?.(reply.result);
+        else if (reply.type === 'error') {
+          // Before the welcome: the key was refused. After it: a call the host could not even read; fail them all.
+          reject(new Error(reply.message));
+          for (const settle of pending.values()) settle(err('bad_request', reply.message));
+        }
+      };
+      ws.onclose = (event) => {
+        ready = null;
+        for (const [id, settle] of pending) {
+          settle(err('unavailable', 'The studio service stopped. Is `npm start` still running?'));
+          pending.delete(id);
+        }
+        reject(new Error(event.code === 4401 ? 'This studio link is out of date. Open the link printed by `npm start`.' : 'Cannot reach the studio service. Is `npm start` running?'));
+        onLost(event.code === 4401 ? 'key' : 'closed');
+      };
+    });
+  }
+
+  async function call(channel: string, request: unknown): Promise<Result<unknown>> {
+    let ws: WebSocket;
+    try {
+      ws = await (ready ??= connect());
+    } catch (error) {
+      ready = null;
+      return err('unavailable', (error as Error).message);
+    }
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, (result) => {
+        pending.delete(id);
+        resolve(result);
+      });
+      ws.send(JSON.stringify({ type: 'call', id, channel, request }));
+    });
+  }
+
+  return Object.fromEntries(IPC_CHANNELS.map((c) => [c, (request?: unknown) => call(c, request)])) as unknown as PodiumApi;
+}

@@ -1,0 +1,44 @@
+// The one interface between Podium and an SFU SDK. LiveKit implements it today; mediasoup can later, without any
+// component noticing. State is plain data pushed to subscribers.
+import type { MediaGrant } from '../../common/protocol';
+
+export type SfuConnection = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface RemoteSpeaker {
+  identity: string;
+  name: string;
+  hasAudio: boolean;
+}
+
+export interface SfuSnapshot {
+  connection: SfuConnection;
+  /** Identities speaking now, loudest first (includes the local participant). */
+  activeSpeakers: string[];
+  remote: RemoteSpeaker[];
+  /** True until a user gesture lets the page play audio. */
+  audioBlocked: boolean;
+  publishing: boolean;
+  micMuted: boolean;
+  error: string | null;
+}
+
+export interface SfuAdapter {
+  connect(grant: MediaGrant): Promise<void>;
+  publishMicrophone(track: MediaStreamTrack): Promise<void>;
+  setMicrophoneMuted(muted: boolean): Promise<void>;
+  /** Call from a click: starts playback of remote audio. */
+  startAudio(): Promise<void>;
+  disconnect(): Promise<void>;
+  snapshot(): SfuSnapshot;
+  subscribe(listener: (snapshot: SfuSnapshot) => void): () => void;
+}
+
+export const INITIAL_SFU_SNAPSHOT: SfuSnapshot = {
+  connection: 'idle',
+  activeSpeakers: [],
+  remote: [],
+  audioBlocked: true,
+  publishing: false,
+  micMuted: false,
+  error: null,
+};

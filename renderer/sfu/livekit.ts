@@ -1,0 +1,125 @@
+// The LiveKit implementation of SfuAdapter: the only renderer module that imports livekit-client.
+import {
+  AudioPresets,
+  ConnectionState,
+  Room,
+  RoomEvent,
+  Track,
+  type LocalTrackPublication,
+  type Participant,
+  type RemoteTrack,
+} from 'livekit-client';
+import type { MediaGrant } from '../../common/protocol';
+import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuConnection, type SfuSnapshot } from './adapter';
+
+function mapState(state: ConnectionState): SfuConnection {
+  switch (state) {
+    case ConnectionState.Connecting:
+      return 'connecting';
+    case ConnectionState.Connected:
+      return 'connected';
+    case ConnectionState.Reconnecting:
+    case ConnectionState.SignalReconnecting:
+      return 'reconnecting';
+    case ConnectionState.Disconnected:
+      return 'disconnected';
+    default:
+      return 'disconnected';
+  }
+}
+
+/** `audioSink` holds the <audio> elements of remote tracks (they must be in the DOM to play). */
+export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
+  let room: Room | null = null;
+  let micPublication: LocalTrackPublication | null = null;
+  let snap: SfuSnapshot = { ...INITIAL_SFU_SNAPSHOT };
+  const listeners = new Set<(s: SfuSnapshot) => void>();
+  const emit = (patch: Partial<SfuSnapshot>) => {
+    snap = { ...snap, ...patch };
+    for (const l of listeners) l(snap);
+  };
+  const remoteList = (r: Room) =>
+    [...r.remoteParticipants.values()].map((p) => ({
+      identity: p.identity,
+      name: p.name || p.identity,
+      hasAudio: [...p.audioTrackPublications.values()].some((pub) => pub.isSubscribed && !pub.isMuted),
+    }));
+
+  function wire(r: Room): void {
+    const refresh = () => emit({ remote: remoteList(r) });
+    r.on(RoomEvent.ConnectionStateChanged, (state) => emit({ connection: mapState(state) }))
+      .on(RoomEvent.ActiveSpeakersChanged, (speakers: Participant[]) => emit({ activeSpeakers: speakers.map((p) => p.identity) }))
+      .on(RoomEvent.ParticipantConnected, refresh)
+      .on(RoomEvent.ParticipantDisconnected, refresh)
+      .on(RoomEvent.TrackMuted, refresh)
+      .on(RoomEvent.TrackUnmuted, refresh)
+      .on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
+        if (track.kind === Track.Kind.Audio) {
+          const el = track.attach();
+          el.dataset.podiumRemoteAudio = '1';
+          audioSink.appendChild(el);
+        }
+        refresh();
+      })
+      .on(RoomEvent.TrackUnsubscribed, (track: RemoteTrack) => {
+        track.detach().forEach((el) => el.remove());
+        refresh();
+      })
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => emit({ audioBlocked: !r.canPlaybackAudio }))
+      .on(RoomEvent.Disconnected, () => emit({ connection: 'disconnected', remote: [], activeSpeakers: [], publishing: false }));
+  }
+
+  return {
+    async connect(grant: MediaGrant) {
+      if (room) await room.disconnect();
+      const r = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
+      room = r;
+      wire(r);
+      emit({ connection: 'connecting', error: null });
+      try {
+        await r.connect(grant.url, grant.token, { autoSubscribe: true });
+        emit({ connection: 'connected', audioBlocked: !r.canPlaybackAudio, remote: remoteList(r) });
+      } catch (error) {
+        emit({ connection: 'disconnected', error: `Could not reach the audio server: ${(error as Error).message}` });
+        throw error;
+      }
+    },
+    async publishMicrophone(track: MediaStreamTrack) {
+      if (!room) throw new Error('not connected');
+      if (micPublication?.track) await room.localParticipant.unpublishTrack(micPublication.track, false);
+      micPublication = await room.localParticipant.publishTrack(track, {
+        source: Track.Source.Microphone,
+        name: 'microphone',
+        audioPreset: AudioPresets.music,
+        // Our own stage decides what silence is; DTX would make quiet speech choppy for listeners.
+        dtx: false,
+        red: true,
+      });
+      emit({ publishing: true, micMuted: false });
+    },
+    async setMicrophoneMuted(muted: boolean) {
+      const track = micPublication?.track;
+      if (!track) return;
+      if (muted) await track.mute();
+      else await track.unmute();
+      emit({ micMuted: muted });
+    },
+    async startAudio() {
+      await room?.startAudio();
+      for (const el of audioSink.querySelectorAll('audio')) void el.play().catch(() => {});
+      emit({ audioBlocked: room ? !room.canPlaybackAudio : false });
+    },
+    async disconnect() {
+      const r = room;
+      room = null;
+      micPublication = null;
+      await r?.disconnect();
+      emit({ ...INITIAL_SFU_SNAPSHOT, connection: 'disconnected' });
+    },
+    snapshot: () => snap,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// Studio entry: mounts the app and starts the controller.
+import { createRoot } from 'react-dom/client';
+import '../ui/theme.css';
+import './studio.css';
+import { App } from './App';
+import { initStudio } from './controller';
+
+const sink = document.getElementById('audio-sink')!;
+createRoot(document.getElementById('root')!).render(<App />);
+void initStudio(sink);

@@ -1,0 +1,91 @@
+// Small presentational pieces shared by the studio and the listener page. They read props only.
+import { useEffect, useRef, type ReactNode } from 'react';
+import { meterFraction } from '../audio/levels';
+
+export function BrandMark(): ReactNode {
+  return (
+    <span className="brand-mark" aria-hidden>
+      <svg viewBox="0 0 16 16" fill="none" stroke="#fff" strokeWidth="1.8" strokeLinecap="round">
+        <path d="M2 9v-2M5 11V5M8 13V3M11 11V5M14 9V7" />
+      </svg>
+    </span>
+  );
+}
+
+export function Brand({ children }: { children?: ReactNode }): ReactNode {
+  return (
+    <div className="brand">
+      <BrandMark />
+      <span>Podium</span>
+      {children}
+    </div>
+  );
+}
+
+/** A level meter polled once per animation frame from `read` (dBFS), with a falling peak marker. */
+export function LevelMeter({ read, label }: { read: () => { rmsDb: number; peakDb: number } | null; label: string }): ReactNode {
+  const fill = useRef<HTMLDivElement>(null);
+  const peak = useRef<HTMLDivElement>(null);
+  const text = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    let frame = 0;
+    let held = -100;
+    const tick = () => {
+      const level = read();
+      const rms = level?.rmsDb ?? -100;
+      held = Math.max(rms, held - 0.6);
+      if (fill.current) fill.current.style.width = `${meterFraction(rms) * 100}%`;
+      if (peak.current) peak.current.style.left = `calc(${meterFraction(held) * 100}% - 2px)`;
+      if (text.current) text.current.textContent = rms <= -99 ? '−∞ dB' : `${rms.toFixed(0)} dB`;
+      frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [read]);
+  return (
+    <div>
+      <div className="meter" role="meter" aria-label={label} aria-valuemin={-60} aria-valuemax={0}>
+        <div className="meter-fill" ref={fill} style={{ width: 0 }} />
+        <div className="meter-peak" ref={peak} style={{ left: 0 }} />
+      </div>
+      <div className="meter-scale">
+        <span>−60</span>
+        <span>−40</span>
+        <span>−20</span>
+        <span ref={text} data-testid="meter-db">−∞ dB</span>
+        <span>0 dBFS</span>
+      </div>
+    </div>
+  );
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase();
+}
+
+export function Avatar({ name, speaking, size = 72 }: { name: string; speaking: boolean; size?: number }): ReactNode {
+  return (
+    <div
+      className={`avatar${speaking ? ' speaking' : ''}`}
+      style={{ width: size, height: size, fontSize: size / 3 }}
+      data-speaking={speaking ? 'true' : 'false'}
+      aria-label={`${name}${speaking ? ', speaking' : ''}`}
+    >
+      {initials(name)}
+    </div>
+  );
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const mm = String(m).padStart(h ? 2 : 1, '0');
+  return `${h ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,97 @@
+// The space server: HTTP (listener page, public API) + the space protocol over WebSocket, on one port.
+// Embedded in the studio by default; `npm run server` runs it alone (server/cli.ts).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { PROTOCOL_PATH } from '../common/protocol';
+import { PodiumError } from '../common/result';
+import { createSpaceSchema, type CreateSpaceInput, type PublicSpace } from '../common/space';
+import { createHttpHandler } from './http';
+import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
+import type { LivekitCredentials } from './livekit/tokens';
+import { createSessionHub } from './sessions';
+import { openDatabase } from './store/db';
+import { createSpaceStore } from './store/spaces';
+
+export interface SpaceServerConfig {
+  dbFile: string;
+  livekit: LivekitCredentials;
+  /** The built renderer (out/renderer): holds listener/index.html and assets/. */
+  assetsDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Base of share links when the server sits behind a proxy or a public name; default http://host:port. */
+  publicUrl?: string;
+  log?: (line: string) => void;
+  /** Replaceable for tests of the server alone. */
+  admin?: SfuAdmin;
+}
+
+export interface HostKeyed {
+  space: PublicSpace;
+  hostKey: string;
+}
+
+export interface SpaceServer {
+  url: string;
+  protocolUrl: string;
+  shareUrl(spaceId: string): string;
+  createSpace(input: CreateSpaceInput): HostKeyed;
+  /** Hands the studio a fresh host key for a space it made earlier (the old key stops working). */
+  reopenSpace(spaceId: string): HostKeyed;
+  listSpaces(limit?: number): PublicSpace[];
+  close(): Promise<void>;
+}
+
+export async function startSpaceServer(config: SpaceServerConfig): Promise<SpaceServer> {
+  const log = config.log ?? (() => {});
+  const db = openDatabase(config.dbFile);
+  const store = createSpaceStore(db);
+  const admin = config.admin ?? createSfuAdmin(config.livekit);
+  const hub = createSessionHub({ store, livekit: config.livekit, admin, log });
+  const server = http.createServer(
+    createHttpHandler({ store, assetsDir: config.assetsDir, livekitUrl: config.livekit.url, listenerCount: hub.listenerCount }),
+  );
+  // ws closes a connection whose frame exceeds maxPayload; below that, the protocol's own limit answers politely.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://local').pathname !== PROTOCOL_PATH) return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws));
+  });
+  const host = config.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
+  log(`space server listening on ${url}`);
+
+  return {
+    url,
+    protocolUrl: url.replace(/^http/, 'ws') + PROTOCOL_PATH,
+    shareUrl: (spaceId) => `${url}/s/${spaceId}`,
+    createSpace(input) {
+      const parsed = createSpaceSchema.safeParse(input);
+      if (!parsed.success) throw new PodiumError('bad_request', parsed.error.issues[0]?.message ?? 'invalid space');
+      return store.create(parsed.data, Date.now());
+    },
+    reopenSpace(spaceId) {
+      const space = store.get(spaceId);
+      const hostKey = store.rotateHostKey(spaceId);
+      if (!space || !hostKey) throw new PodiumError('not_found', 'that space no longer exists');
+      return { space, hostKey };
+    },
+    listSpaces(limit = 20) {
+      return store.list(limit);
+    },
+    async close() {
+      hub.closeAll();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+// Migrations as files, applied in order inside one transaction; SQLite's user_version records the schema.
+import { migration0010 } from './0010-spaces';
+
+export interface Migration {
+  /** Strictly increasing; becomes PRAGMA user_version once applied. */
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0010];

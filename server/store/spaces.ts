@@ -1,0 +1,100 @@
+// Queries over the spaces table. Every value goes through bound parameters.
+import crypto from 'node:crypto';
+import type { PublicSpace, SpaceStatus } from '../../common/space';
+import type { Db } from './db';
+
+interface SpaceRow {
+  id: string;
+  title: string;
+  description: string;
+  host_name: string;
+  host_key_hash: string;
+  status: SpaceStatus;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+function toPublic(row: SpaceRow): PublicSpace {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    hostName: row.host_name,
+    status: row.status,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+export function hashKey(key: string): string {
+  return crypto.createHash('sha256').update(key).digest('hex');
+}
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export function newSpaceId(): string {
+  const bytes = crypto.randomBytes(10);
+  return Array.from(bytes, (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
+}
+
+export interface SpaceStore {
+  create(input: { title: string; description: string; hostName: string }, now: number): {
+    space: PublicSpace;
+    hostKey: string;
+  };
+  get(id: string): PublicSpace | null;
+  list(limit: number): PublicSpace[];
+  verifyHostKey(id: string, key: string): boolean;
+  /** Rotates and returns a new host key (the studio re-opening a space it made before a restart). */
+  rotateHostKey(id: string): string | null;
+  setStatus(id: string, status: SpaceStatus, now: number): PublicSpace | null;
+}
+
+export function createSpaceStore(db: Db): SpaceStore {
+  const insert = db.prepare(
+    `INSERT INTO spaces (id, title, description, host_name, host_key_hash, status, created_at)
+     VALUES (@id, @title, @description, @hostName, @hash, 'scheduled', @now)`,
+  );
+  const byId = db.prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE id = ?');
+  const recent = db.prepare<[number], SpaceRow>('SELECT * FROM spaces ORDER BY created_at DESC, rowid DESC LIMIT ?');
+  const setKey = db.prepare('UPDATE spaces SET host_key_hash = ? WHERE id = ?');
+  const toLive = db.prepare(
+    `UPDATE spaces SET status = 'live', started_at = COALESCE(started_at, ?) WHERE id = ? AND status != 'ended'`,
+  );
+  const toEnded = db.prepare(`UPDATE spaces SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'`);
+
+  return {
+    create(input, now) {
+      const hostKey = crypto.randomBytes(24).toString('base64url');
+      const id = newSpaceId();
+      insert.run({ id, ...input, hash: hashKey(hostKey), now });
+      return { space: toPublic(byId.get(id) as SpaceRow), hostKey };
+    },
+    get(id) {
+      const row = byId.get(id);
+      return row ? toPublic(row) : null;
+    },
+    list(limit) {
+      return recent.all(limit).map(toPublic);
+    },
+    verifyHostKey(id, key) {
+      const row = byId.get(id);
+      if (!row) return false;
+      const a = Buffer.from(row.host_key_hash, 'hex');
+      const b = Buffer.from(hashKey(key), 'hex');
+      return a.length === b.length && crypto.timingSafeEqual(a, b);
+    },
+    rotateHostKey(id) {
+      if (!byId.get(id)) return null;
+      const key = crypto.randomBytes(24).toString('base64url');
+      setKey.run(hashKey(key), id);
+      return key;
+    },
+    setStatus(id, status, now) {
+      if (status === 'live') toLive.run(now, id);
+      else if (status === 'ended') toEnded.run(now, id);
+      return this.get(id);
+    },
+  };
+}
