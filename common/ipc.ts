@@ -3,6 +3,7 @@
 // and main's handlers are typed as a mapped type over it, so a missing handler does not compile.
 import { z } from 'zod';
 import type { IpcChannel } from './ipc-channels';
+import type { Result } from './result';
 import { createSpaceSchema, publicSpaceSchema, spaceIdSchema } from './space';
 
 export { IPC_CHANNELS, type IpcChannel } from './ipc-channels';
@@ -89,7 +90,7 @@ export type IpcResponse<C extends IpcChannel> = z.output<IpcContract[C]['respons
 export type PodiumApi = {
   [C in IpcChannel]: (
     ...args: IpcRequest<C> extends undefined ? [] : [request: IpcRequest<C>]
-  ) => Promise<import('./result').Result<IpcResponse<C>>>;
+  ) => Promise<Result<IpcResponse<C>>>;
 };
 
 export const WEB_BRIDGE_PATH = '/bridge';

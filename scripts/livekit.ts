@@ -1,0 +1,278 @@
+// Finds (or builds with Go) the pinned livekit-server and runs it on loopback with its own ports, so tests and
+// local development get a real SFU without Docker. `npx tsx scripts/livekit.ts [--build-only]`.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, constants as fsConstants } from 'node:fs';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const LIVEKIT_VERSION = '1.13.5';
+
+export interface LivekitServer {
+  /** ws://127.0.0.1:PORT */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+type Log = (line: string) => void;
+
+// Walk up to the checkout's root: this file runs from scripts/ under tsx and from out/main/ when bundled.
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'electron.vite.config.ts'))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir, '..');
+  }
+}
+const REPO_ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'livekit');
+const CACHED_BIN = path.join(CACHE_DIR, `livekit-server-v${LIVEKIT_VERSION}`);
+const READY_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+const TAIL_LINES = 50;
+
+function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, cwd?: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { env, cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const output = `${stdout}${stderr}`;
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') reject(error);
+      else resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output });
+    });
+  });
+}
+
+const isExecutable = (file: string): Promise<boolean> => access(file, fsConstants.X_OK).then(() => true, () => false);
+
+async function versionOf(bin: string): Promise<string | null> {
+  const { code, output } = await run(bin, ['--version']).catch(() => ({ code: 1, output: '' }));
+  return code === 0 ? (/version\s+(\S+)/.exec(output)?.[1] ?? null) : null;
+}
+
+async function findOnPath(name: string): Promise<string | null> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && (await isExecutable(path.join(dir, name)))) return path.join(dir, name);
+  }
+  return null;
+}
+
+async function buildWithGo(log: Log): Promise<string> {
+  await mkdir(CACHE_DIR, { recursive: true });
+  // A private GOBIN per process, renamed into place last, so concurrent builders never see a half-written binary.
+  const gobin = path.join(CACHE_DIR, `tmp-${process.pid}`);
+  await rm(gobin, { recursive: true, force: true });
+  const pkg = `github.com/livekit/livekit-server/cmd/server@v${LIVEKIT_VERSION}`;
+  log(`building livekit-server v${LIVEKIT_VERSION}: go install ${pkg} (a few minutes on a cold Go cache)`);
+  const started = Date.now();
+  let result: { code: number; output: string };
+  try {
+    // cwd outside any Go module so a go.work/go.mod up the tree cannot interfere with `go install pkg@version`.
+    result = await run('go', ['install', pkg], { ...process.env, GOBIN: gobin }, CACHE_DIR);
+  } catch {
+    throw new Error(
+      `livekit-server v${LIVEKIT_VERSION} is not available and \`go\` is not on PATH to build it.\n` +
+        `Install Go >= 1.26 (https://go.dev/dl/), or put livekit-server v${LIVEKIT_VERSION} on PATH, ` +
+        `or set LIVEKIT_SERVER_BIN to its absolute path.`,
+    );
+  }
+  if (result.code !== 0) {
+    await rm(gobin, { recursive: true, force: true });
+    throw new Error(
+      `go install ${pkg} failed (exit ${result.code}):\n${result.output.trimEnd().split('\n').slice(-40).join('\n')}\n` +
+        `Hint: livekit-server ${LIVEKIT_VERSION} needs Go >= 1.26 (older Go fetches it via GOTOOLCHAIN) and network ` +
+        `access to the Go module proxy (GOPROXY); alternatively set LIVEKIT_SERVER_BIN to a prebuilt binary.`,
+    );
+  }
+  await rename(path.join(gobin, 'server'), CACHED_BIN);
+  await rm(gobin, { recursive: true, force: true });
+  log(`built ${CACHED_BIN} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return CACHED_BIN;
+}
+
+export async function ensureLivekitBinary(log: Log = () => {}): Promise<string> {
+  const fromEnv = process.env.LIVEKIT_SERVER_BIN;
+  if (fromEnv) {
+    const bin = path.resolve(fromEnv);
+    if (!(await isExecutable(bin))) throw new Error(`LIVEKIT_SERVER_BIN=${fromEnv} is not an executable file`);
+    return bin;
+  }
+  const onPath = await findOnPath('livekit-server');
+  if (onPath) {
+    const version = await versionOf(onPath);
+    if (version === LIVEKIT_VERSION) return onPath;
+    // A developer's own install is allowed to differ, but say so: behaviour may not match CI.
+    log(`using ${onPath} (version ${version ?? 'unknown'}, pinned is ${LIVEKIT_VERSION})`);
+    return onPath;
+  }
+  if (await isExecutable(CACHED_BIN)) return CACHED_BIN;
+  return buildWithGo(log);
+}
+
+function listenTcp(): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    // No host: livekit binds its RTC TCP mux on every interface, so the port must be free on all of them.
+    server.listen(0, () => resolve(server));
+  });
+}
+
+function bindUdp(): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, () => resolve(socket));
+  });
+}
+
+/** Ports the OS just handed out are very unlikely to be handed to a parallel test before livekit binds them. */
+async function pickPorts(): Promise<{ http: number; rtcTcp: number; udp: number }> {
+  const [a, b, u] = await Promise.all([listenTcp(), listenTcp(), bindUdp()]);
+  const ports = {
+    http: (a.address() as net.AddressInfo).port,
+    rtcTcp: (b.address() as net.AddressInfo).port,
+    udp: u.address().port,
+  };
+  await Promise.all([new Promise((r) => a.close(r)), new Promise((r) => b.close(r)), new Promise<void>((r) => u.close(r))]);
+  return ports;
+}
+
+class PortClash extends Error {}
+
+async function waitReady(url: string, child: ChildProcess, exited: Promise<unknown>, lines: string[]): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (Date.now() < deadline) {
+    if (gone) {
+      const output = lines.join('\n');
+      // 1.13.5 prints startup errors (e.g. "bind: address already in use") on stdout and exits 0.
+      const Err = /address already in use/i.test(output) ? PortClash : Error;
+      throw new Err(`livekit-server exited during startup (code ${child.exitCode}):\n${output}`);
+    }
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    // The server ignores SIGTERM until ~100 ms after its HTTP port opens (it is not marked running yet).
+    if (ok) return new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`livekit-server not ready at ${url} after ${READY_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`);
+}
+
+async function launch(bin: string, apiKey: string, apiSecret: string, log: Log): Promise<LivekitServer> {
+  const ports = await pickPorts();
+  // JSON is valid YAML, and it spares us quoting keys/secrets by hand.
+  const config = {
+    port: ports.http,
+    bind_addresses: ['127.0.0.1'],
+    rtc: {
+      tcp_port: ports.rtcTcp,
+      // One UDP mux port instead of an ephemeral range: fewer ports to collide with parallel runs.
+      udp_port: ports.udp,
+      use_external_ip: false,
+      node_ip: '127.0.0.1',
+      // pion skips loopback interfaces by default; on a host with only `lo` (sandboxed CI) there'd be no candidate.
+      enable_loopback_candidate: true,
+    },
+    keys: { [apiKey]: apiSecret },
+    logging: { level: 'info' },
+  };
+  const child = spawn(bin, ['--dev', '--config-body', JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const onLine = (line: string): void => {
+    lines.push(line);
+    if (lines.length > TAIL_LINES) lines.shift();
+    log(line);
+  };
+  createInterface({ input: child.stdout! }).on('line', onLine);
+  createInterface({ input: child.stderr! }).on('line', onLine);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (err) => {
+      onLine(`spawn error: ${err.message}`);
+      resolve();
+    });
+  });
+
+  // 'exit' covers normal ends and uncaught errors; the watchdog covers SIGKILL/SIGTERM of this process, where
+  // 'exit' never runs: its stdin pipe closes when we die, `read` returns and it kills the server.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  const watchdog =
+    process.platform === 'win32' || child.pid === undefined
+      ? undefined
+      : spawn('sh', ['-c', 'read _ignored; kill -KILL "$1" 2>/dev/null', 'livekit-watchdog', String(child.pid)], {
+          stdio: ['pipe', 'ignore', 'ignore'],
+        });
+  watchdog?.unref();
+  (watchdog?.stdin as unknown as net.Socket | undefined)?.unref();
+  void exited.then(() => {
+    process.off('exit', killOnExit);
+    watchdog?.kill('SIGKILL');
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        // livekit 1.13.5 treats a second signal as "force": otherwise it waits, in 5 s ticks, for every
+        // connected participant to leave. Tests have nothing to drain gracefully.
+        const force = setTimeout(() => child.kill('SIGTERM'), 250);
+        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        await exited;
+        clearTimeout(force);
+        clearTimeout(kill);
+      }
+    })());
+
+  try {
+    await waitReady(`http://127.0.0.1:${ports.http}/`, child, exited, lines);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: `ws://127.0.0.1:${ports.http}`, apiKey, apiSecret, pid: child.pid!, stop };
+}
+
+export async function startLivekit(
+  options: { log?: Log; apiKey?: string; apiSecret?: string } = {},
+): Promise<LivekitServer> {
+  const log = options.log ?? (() => {});
+  const bin = await ensureLivekitBinary(log);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(bin, options.apiKey ?? 'devkey', options.apiSecret ?? 'secret', log);
+    } catch (err) {
+      // Another process grabbed a port between our probe and livekit's bind: pick new ones.
+      if (!(err instanceof PortClash) || attempt >= 3) throw err;
+      log(`port clash, retrying (${attempt})`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const log: Log = (line) => process.stderr.write(`[livekit] ${line}\n`);
+  if (process.argv.includes('--build-only')) {
+    console.log(await ensureLivekitBinary(log));
+    return;
+  }
+  const server = await startLivekit({ log });
+  console.log(`LIVEKIT_URL=${server.url} LIVEKIT_API_KEY=${server.apiKey} LIVEKIT_API_SECRET=${server.apiSecret}`);
+  const shutdown = (): void => void server.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,126 @@
+// The foundation's proof: a host goes live in the web studio and a listener who opens the share link hears them,
+// through a real livekit-server, in Debian's Chromium. What the listener receives is measured, not assumed.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLivekit, type LivekitServer } from '../../scripts/livekit';
+import { bestLoopCorrelation, dbfs, envelope } from '../support/audio-analysis';
+import { launchChromium } from '../support/chromium';
+import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
+import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+
+const BLOCK = 1024;
+
+/** Records the RMS envelope of the first remote audio track on the page, through the Web Audio API. */
+async function recordRemoteEnvelope(page: Page, seconds: number): Promise<number[]> {
+  return page.evaluate(
+    async ({ seconds, block }) => {
+      const el = document.querySelector<HTMLAudioElement>('audio[data-podium-remote-audio]');
+      if (!el || !(el.srcObject instanceof MediaStream)) throw new Error('no remote audio element');
+      const ctx = new AudioContext({ sampleRate: 48000 });
+      await ctx.resume();
+      const source = ctx.createMediaStreamSource(el.srcObject);
+      const tap = ctx.createScriptProcessor(block, 1, 1);
+      const env: number[] = [];
+      tap.onaudioprocess = (e) => {
+        const d = e.inputBuffer.getChannelData(0);
+        let sum = 0;
+        for (let i = 0; i < d.length; i++) sum += d[i]! * d[i]!;
+        env.push(Math.sqrt(sum / d.length));
+      };
+      source.connect(tap);
+      tap.connect(ctx.destination);
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      tap.disconnect();
+      source.disconnect();
+      await ctx.close();
+      return env;
+    },
+    { seconds, block: BLOCK },
+  );
+}
+
+describe('a live space, heard end to end', () => {
+  let livekit: LivekitServer;
+  let studio: Awaited<ReturnType<typeof startTestStudio>>;
+  let browser: Browser;
+  let speechWav: string;
+
+  beforeAll(async () => {
+    speechWav = makeSpeechWav();
+    livekit = await startLivekit();
+    studio = await startTestStudio(livekit);
+    browser = await launchChromium(speechWav);
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+    await livekit?.stop();
+  });
+
+  it('host goes live; a listener on the share link hears speech that follows the source', async () => {
+    const host = await (await browser.newContext({ viewport: { width: 1280, height: 820 } })).newPage();
+    await host.goto(studio.host.url);
+    await host.getByTestId('mic-status').waitFor();
+    await host.getByTestId('space-title').fill('Friday design chat: building Podium');
+    await host.getByLabel('Description').fill('How we hear each other: LiveKit, RNNoise and a studio that stays out of the way.');
+    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-lobby.png') });
+    await host.getByTestId('create-space').click();
+    const shareUrl = await host.getByTestId('share-url').inputValue();
+    expect(shareUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/s\/[a-z0-9]{10}$/);
+
+    // The listener arrives before the host goes live: a clear "not started" state, then live without a reload.
+    const listenerPage = await (await browser.newContext({ viewport: { width: 820, height: 760 } })).newPage();
+    await listenerPage.goto(shareUrl);
+    await listenerPage.getByTestId('state-waiting').waitFor();
+    await expect.poll(() => host.getByTestId('listener-count').textContent()).toBe('1');
+
+    await host.getByTestId('go-live').click();
+    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await listenerPage.getByTestId('listen').click();
+    await listenerPage.getByTestId('listening').getByText('You are listening.').waitFor({ timeout: 20_000 });
+    await listenerPage.locator('audio[data-podium-remote-audio]').waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await listenerPage.getByTestId('listener-title').textContent()).toBe('Friday design chat: building Podium');
+
+    const received = await recordRemoteEnvelope(listenerPage, 8);
+    await listenerPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-live.png') });
+    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-live.png') });
+
+    const source = readWavMono16(speechWav);
+    const sourceEnv = envelope(source.samples, BLOCK);
+    const { r, lag } = bestLoopCorrelation(received, sourceEnv);
+    const loudest = Math.max(...received);
+    const speechBlocks = received.filter((v) => dbfs(v) > -40).length / received.length;
+    // A control: the same envelope reversed in time has the same energy but not the same shape.
+    const control = bestLoopCorrelation(received, [...sourceEnv].reverse()).r;
+    console.log(
+      `listener audio: peak block ${dbfs(loudest).toFixed(1)} dBFS, ${(speechBlocks * 100).toFixed(0)}% blocks above -40 dBFS, ` +
+        `envelope r=${r.toFixed(3)} at lag ${lag} blocks, reversed-source control r=${control.toFixed(3)}`,
+    );
+    expect(dbfs(loudest)).toBeGreaterThan(-30);
+    expect(speechBlocks).toBeGreaterThan(0.3);
+    expect(r).toBeGreaterThan(0.7);
+    expect(r - control).toBeGreaterThan(0.2);
+
+    // Who is speaking: the host's avatar lights up on the listener page while the fake mic talks.
+    await expect.poll(() => listenerPage.locator('[data-speaking=true]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // End: the listener is told, without a reload.
+    await host.getByTestId('end-space').click();
+    await host.getByTestId('confirm-end').click();
+    await listenerPage.getByTestId('state-ended').waitFor({ timeout: 10_000 });
+    await host.getByTestId('ended-note').waitFor();
+    await listenerPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-ended.png') });
+  });
+
+  it('a listener link to a space that does not exist says so', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const response = await page.goto(`${studio.services.spaceServer.url}/s/zzzzzzzzzz`);
+    expect(response?.status()).toBe(404);
+    await page.getByTestId('state-not-found').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-not-found.png') });
+  });
+});

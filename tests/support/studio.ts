@@ -1,0 +1,31 @@
+// Starts the whole studio as `npm start` does in a browser-only machine: main services + web studio host, against
+// a real livekit-server, with its data in a temp folder.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runWebStudio, type WebStudio } from '../../main/web/run';
+import type { LivekitServer } from '../../scripts/livekit';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ASSETS_DIR = path.join(ROOT, 'out', 'renderer');
+export const SCREENSHOT_DIR = path.join(ROOT, 'screenshots');
+
+export function requireBuild(): void {
+  if (!fs.existsSync(path.join(ASSETS_DIR, 'studio', 'index.html'))) {
+    throw new Error('The renderer is not built; run `npm run build` (npm test does it first).');
+  }
+}
+
+export async function startTestStudio(livekit: LivekitServer, dataDir?: string): Promise<WebStudio & { dataDir: string }> {
+  requireBuild();
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'podium-studio-'));
+  const studio = await runWebStudio({
+    dataDir: dir,
+    assetsDir: ASSETS_DIR,
+    version: 'test',
+    // The test owns the LiveKit server; the studio must not stop it.
+    startEmbeddedLivekit: async () => ({ url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret, stop: async () => {} }),
+  });
+  return Object.assign(studio, { dataDir: dir });
+}
