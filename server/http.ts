@@ -67,6 +67,28 @@ export function serveStatic(root: string, urlPath: string, res: http.ServerRespo
   return true;
 }
 
+function readJsonBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error(`the request body is limited to ${limit} bytes`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new Error('the request body must be JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...extra, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -78,11 +100,23 @@ export function createHttpHandler(opts: {
   assetsDir: string;
   livekitUrl: string;
   listenerCount: (spaceId: string) => number;
+  /** Handles POST /api/spaces for a studio using this server from afar; absent when the server is embedded. */
+  createSpace?: (body: unknown, authorization: string | undefined) => { status: number; body: unknown };
 }): http.RequestListener {
   const headers = securityHeaders(opts.livekitUrl);
   const listenerHtml = path.join(opts.assetsDir, 'listener', 'index.html');
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
+    if (req.method === 'POST' && url.pathname === '/api/spaces' && opts.createSpace) {
+      const create = opts.createSpace;
+      return void readJsonBody(req, 8 * 1024).then(
+        (body) => {
+          const reply = create(body, req.headers.authorization);
+          sendJson(res, reply.status, reply.body, headers);
+        },
+        (error: Error) => sendJson(res, 400, { error: { code: 'bad_request', message: error.message } }, headers),
+      );
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, { error: { code: 'bad_request', message: 'only GET is served here' } }, headers);
     }

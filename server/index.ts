@@ -1,10 +1,12 @@
 // The space server: HTTP (listener page, public API) + the space protocol over WebSocket, on one port.
 // Embedded in the studio by default; `npm run server` runs it alone (server/cli.ts).
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { PROTOCOL_PATH } from '../common/protocol';
-import { PodiumError } from '../common/result';
+import { describeIssues } from '../common/protocol';
+import { PodiumError, toAppError } from '../common/result';
 import { createSpaceSchema, type CreateSpaceInput, type PublicSpace } from '../common/space';
 import { createHttpHandler } from './http';
 import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
@@ -24,6 +26,11 @@ export interface SpaceServerConfig {
   /** Base of share links when the server sits behind a proxy or a public name; default http://host:port. */
   publicUrl?: string;
   log?: (line: string) => void;
+  /**
+   * Lets a remote studio create spaces with POST /api/spaces and `Authorization: Bearer <adminToken>`.
+   * Unset (the embedded case), that endpoint does not exist.
+   */
+  adminToken?: string;
   /** Replaceable for tests of the server alone. */
   admin?: SfuAdmin;
 }
@@ -44,14 +51,45 @@ export interface SpaceServer {
   close(): Promise<void>;
 }
 
+function sameSecret(given: string, expected: string): boolean {
+  const a = crypto.createHash('sha256').update(given).digest();
+  const b = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
 export async function startSpaceServer(config: SpaceServerConfig): Promise<SpaceServer> {
   const log = config.log ?? (() => {});
   const db = openDatabase(config.dbFile);
   const store = createSpaceStore(db);
   const admin = config.admin ?? createSfuAdmin(config.livekit);
   const hub = createSessionHub({ store, livekit: config.livekit, admin, log });
+  let shareUrlOf = (id: string) => id;
+  const createSpace = (input: unknown): HostKeyed => {
+    const parsed = createSpaceSchema.safeParse(input);
+    if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
+    return store.create(parsed.data, Date.now());
+  };
+  const adminToken = config.adminToken;
   const server = http.createServer(
-    createHttpHandler({ store, assetsDir: config.assetsDir, livekitUrl: config.livekit.url, listenerCount: hub.listenerCount }),
+    createHttpHandler({
+      store,
+      assetsDir: config.assetsDir,
+      livekitUrl: config.livekit.url,
+      listenerCount: hub.listenerCount,
+      createSpace: adminToken
+        ? (body, authorization) => {
+            if (!authorization || !sameSecret(authorization, `Bearer ${adminToken}`)) {
+              return { status: 401, body: { error: { code: 'forbidden', message: 'a valid admin token is required' } } };
+            }
+            try {
+              const created = createSpace(body);
+              return { status: 201, body: { ...created, shareUrl: shareUrlOf(created.space.id) } };
+            } catch (error) {
+              return { status: 400, body: { error: toAppError(error) } };
+            }
+          }
+        : undefined,
+    }),
   );
   // ws closes a connection whose frame exceeds maxPayload; below that, the protocol's own limit answers politely.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -67,16 +105,13 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   const port = (server.address() as AddressInfo).port;
   const url = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
   log(`space server listening on ${url}`);
+  shareUrlOf = (spaceId) => `${url}/s/${spaceId}`;
 
   return {
     url,
     protocolUrl: url.replace(/^http/, 'ws') + PROTOCOL_PATH,
-    shareUrl: (spaceId) => `${url}/s/${spaceId}`,
-    createSpace(input) {
-      const parsed = createSpaceSchema.safeParse(input);
-      if (!parsed.success) throw new PodiumError('bad_request', parsed.error.issues[0]?.message ?? 'invalid space');
-      return store.create(parsed.data, Date.now());
-    },
+    shareUrl: shareUrlOf,
+    createSpace,
     reopenSpace(spaceId) {
       const space = store.get(spaceId);
       const hostKey = store.rotateHostKey(spaceId);

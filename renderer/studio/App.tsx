@@ -5,6 +5,7 @@ import { Brand } from '../ui/components';
 import { useStore } from '../state/store';
 import { dismissError, endSpace, goLive, leaveSpace, resumeAudio, studio, toggleMute } from './controller';
 import { MicrophoneCard, ProfileCard } from './MicrophoneCard';
+import { AudioServerCard } from './AudioServerCard';
 import { Lobby } from './Lobby';
 import { SpacePanel } from './SpacePanel';
 
@@ -70,6 +71,7 @@ export function App(): ReactNode {
         <aside className="stack">
           <MicrophoneCard state={s} />
           <ProfileCard state={s} />
+          <AudioServerCard state={s} />
         </aside>
         <section className="stack">
           {!s.ready && !s.bridgeLost && <div className="card empty">Connecting to the studio service…</div>}

@@ -116,6 +116,12 @@ export async function resumeAudio(): Promise<void> {
   }
 }
 
+export async function setLivekit(request: Parameters<PodiumApi['settings:setLivekit']>[0]): Promise<boolean> {
+  const saved = unwrap(await podium['settings:setLivekit'](request));
+  if (saved) studio.set({ settings: saved, error: null });
+  return saved !== null;
+}
+
 export async function setHostName(hostName: string): Promise<boolean> {
   const saved = unwrap(await podium['settings:setHostName']({ hostName }));
   if (saved) studio.set({ settings: saved, error: null });

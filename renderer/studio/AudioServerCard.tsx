@@ -1,0 +1,67 @@
+// Which LiveKit carries the audio: the built-in local server, or LiveKit Cloud / a self-hosted cluster. The secret
+// goes to main (stored apart from settings) and never comes back to the page. Changes apply at the next start.
+import { useState, type ReactNode } from 'react';
+import { setLivekit, type StudioState } from './controller';
+
+export function AudioServerCard({ state }: { state: StudioState }): ReactNode {
+  const [open, setOpen] = useState(false);
+  const [url, setUrl] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [apiSecret, setApiSecret] = useState('');
+  const [saved, setSaved] = useState(false);
+  const mode = state.settings?.livekit.mode ?? 'embedded';
+  const canSave = /^wss?:\/\/\S+$/.test(url.trim()) && apiKey.trim() !== '' && apiSecret !== '';
+  return (
+    <div className="card stack">
+      <h2>Audio server</h2>
+      <div className="faint">
+        {mode === 'embedded' ? 'Built-in LiveKit on this computer' : 'LiveKit Cloud or your own server'}
+        {state.info ? ` · ${state.info.livekitUrl}` : ''}
+      </div>
+      {saved && <div className="banner">Saved. Restart Podium to switch audio servers — live spaces are not moved.</div>}
+      {!open && (
+        <div className="row">
+          <button className="btn" onClick={() => setOpen(true)}>Use another server…</button>
+          {mode === 'custom' && (
+            <button className="btn" onClick={() => void setLivekit({ mode: 'embedded' }).then((ok) => setSaved(ok))}>
+              Use built-in
+            </button>
+          )}
+        </div>
+      )}
+      {open && (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!canSave) return;
+            void setLivekit({ mode: 'custom', url: url.trim(), apiKey: apiKey.trim(), apiSecret }).then((ok) => {
+              if (!ok) return;
+              setSaved(true);
+              setOpen(false);
+              setApiSecret('');
+            });
+          }}
+        >
+          <div className="field">
+            <label htmlFor="lk-url">LiveKit URL</label>
+            <input id="lk-url" className="input" placeholder="wss://your-project.livekit.cloud" value={url} onChange={(e) => setUrl(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="lk-key">API key</label>
+            <input id="lk-key" className="input" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="lk-secret">API secret</label>
+            <input id="lk-secret" className="input" type="password" autoComplete="off" value={apiSecret} onChange={(e) => setApiSecret(e.target.value)} />
+          </div>
+          <div className="row">
+            <button className="btn" type="button" onClick={() => setOpen(false)}>Cancel</button>
+            <div className="spacer" />
+            <button className="btn btn-primary" type="submit" disabled={!canSave}>Save</button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

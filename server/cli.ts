@@ -1,0 +1,79 @@
+// `npm run server`: the space server on its own, for a space that outgrows one studio machine. LiveKit comes from
+// LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET (LiveKit Cloud or a Redis-backed cluster); without them a local
+// livekit-server is started on loopback, as the studio does.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { startLivekit } from '../scripts/livekit';
+import { startSpaceServer } from './index';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const HELP = `Usage: npm run server -- [options]
+
+  --host <addr>         address to listen on (PODIUM_HOST, default 127.0.0.1)
+  --port <n>            port (PODIUM_PORT, default 7800)
+  --db <file>           SQLite file (PODIUM_DB, default .data/podium.sqlite)
+  --public-url <url>    base of share links, e.g. https://spaces.example.org (PODIUM_PUBLIC_URL)
+  --livekit-url <url>   LiveKit signalling URL (LIVEKIT_URL); with LIVEKIT_API_KEY and LIVEKIT_API_SECRET
+  PODIUM_ADMIN_TOKEN    bearer token for POST /api/spaces (a studio creating spaces here); printed if unset
+  -h, --help            this text
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      db: { type: 'string' },
+      'public-url': { type: 'string' },
+      'livekit-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const port = Number(values.port ?? process.env.PODIUM_PORT ?? 7800);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
+  const livekitUrl = values['livekit-url'] ?? process.env.LIVEKIT_URL;
+  let livekit;
+  let stopLivekit = async () => {};
+  if (livekitUrl) {
+    const apiKey = process.env.LIVEKIT_API_KEY;
+    const apiSecret = process.env.LIVEKIT_API_SECRET;
+    if (!apiKey || !apiSecret) throw new Error('LIVEKIT_URL is set, so LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be too.');
+    livekit = { url: livekitUrl, apiKey, apiSecret };
+  } else {
+    const local = await startLivekit();
+    livekit = local;
+    stopLivekit = () => local.stop();
+    console.log(`  started a local livekit-server at ${local.url} (set LIVEKIT_URL to use another)`);
+  }
+  const adminToken = process.env.PODIUM_ADMIN_TOKEN ?? crypto.randomBytes(24).toString('base64url');
+  const server = await startSpaceServer({
+    dbFile: path.resolve(values.db ?? process.env.PODIUM_DB ?? path.join(root, '.data', 'podium.sqlite')),
+    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+    assetsDir: path.join(root, 'out', 'renderer'),
+    host: values.host ?? process.env.PODIUM_HOST ?? '127.0.0.1',
+    port,
+    publicUrl: values['public-url'] ?? process.env.PODIUM_PUBLIC_URL,
+    adminToken,
+    log: (line) => console.log(`  · ${line}`),
+  });
+  console.log(`  Podium space server ready at ${server.url} — Ctrl+C to stop`);
+  if (!process.env.PODIUM_ADMIN_TOKEN) console.log(`  Admin token for POST /api/spaces (set PODIUM_ADMIN_TOKEN to choose one): ${adminToken}`);
+  const stop = async () => {
+    await server.close();
+    await stopLivekit();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`\n  The space server could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
