@@ -47,9 +47,11 @@ function Body({ s }: { s: ListenerState }): ReactNode {
         {s.phase === 'ended' && <span className="pill">Ended</span>}
         {s.phase === 'live' && space.startedAt && <span className="faint">{formatDuration(now - space.startedAt)}</span>}
         <div className="spacer" />
-        <span className="faint" data-testid="listener-count">
-          {plural(s.listenerCount, 'listener', 'listeners')}
-        </span>
+        {s.phase !== 'ended' && (
+          <span className="faint" data-testid="listener-count">
+            {plural(s.listenerCount, 'listener', 'listeners')}
+          </span>
+        )}
       </div>
       <h1 className="listener-title" data-testid="listener-title">{space.title}</h1>
       {space.description && <p className="muted description">{space.description}</p>}

@@ -89,8 +89,9 @@ export async function startMicrophone(deviceId: string | null, remember = false)
     });
     pipeline = next;
     previous?.close();
-    studio.set({ mic: { status: 'on', label: next.deviceLabel, error: null, stageError: next.stageError, suspended: next.suspended } });
+    // Labels are only readable once a device is open, so list devices now, before showing the mic as on.
     await refreshDevices();
+    studio.set({ mic: { status: 'on', label: next.deviceLabel, error: null, stageError: next.stageError, suspended: next.suspended } });
     if (remember) {
       const saved = unwrap(await podium['settings:setMicrophone']({ deviceId: next.deviceId, label: next.deviceLabel }));
       if (saved) studio.set({ settings: saved });

@@ -116,6 +116,25 @@ describe('a live space, heard end to end', () => {
     await listenerPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-ended.png') });
   });
 
+  it('the studio remembers the chosen microphone across a reload', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(studio.host.url);
+    await page.getByTestId('mic-status').waitFor();
+    const options = await page.getByTestId('mic-select').locator('option').evaluateAll((els) =>
+      els.map((el) => ({ value: (el as HTMLOptionElement).value, label: el.textContent ?? '' })),
+    );
+    expect(options.length).toBeGreaterThan(1);
+    expect(await page.getByTestId('mic-status').textContent()).not.toContain('Remembered');
+    const choice = options[options.length - 1]!;
+    await page.getByTestId('mic-select').selectOption(choice.value);
+    await page.getByTestId('mic-status').getByText('Remembered', { exact: false }).waitFor();
+    await page.reload();
+    await page.getByTestId('mic-status').getByText('Remembered', { exact: false }).waitFor();
+    expect(await page.getByTestId('mic-select').inputValue()).toBe(choice.value);
+    const saved = JSON.parse(fs.readFileSync(path.join(studio.dataDir, 'settings.json'), 'utf8')) as { microphone: { label: string } };
+    expect(saved.microphone.label).toBe(choice.label);
+  });
+
   it('a listener link to a space that does not exist says so', async () => {
     const page = await (await browser.newContext()).newPage();
     const response = await page.goto(`${studio.services.spaceServer.url}/s/zzzzzzzzzz`);
