@@ -8,13 +8,19 @@ import { createSpaceSchema, publicSpaceSchema, spaceIdSchema } from './space';
 
 export { IPC_CHANNELS, type IpcChannel } from './ipc-channels';
 
+/** A URL the SDKs and `new URL()` accept, with a ws(s) scheme: a bad one would stop the studio at its next start. */
+export const livekitUrlSchema = z
+  .string()
+  .max(500)
+  .refine((u) => /^wss?:\/\/\S+$/.test(u) && URL.canParse(u), 'the LiveKit URL starts with wss:// (or ws:// for a local server)');
+
 export const livekitSettingsSchema = z.discriminatedUnion('mode', [
   /** A livekit-server started on loopback by the studio itself. */
   z.object({ mode: z.literal('embedded') }),
   /** LiveKit Cloud or a self-hosted node/cluster. */
   z.object({
     mode: z.literal('custom'),
-    url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'the LiveKit URL starts with wss:// (or ws:// for a local server)'),
+    url: livekitUrlSchema,
     apiKey: z.string().min(1).max(200),
   }),
 ]);
@@ -64,7 +70,7 @@ export const ipcContract = {
       z
         .object({
           mode: z.literal('custom'),
-          url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'the LiveKit URL starts with wss:// (or ws://)'),
+          url: livekitUrlSchema,
           apiKey: z.string().min(1).max(200),
           apiSecret: z.string().min(1).max(500),
         })

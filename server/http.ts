@@ -40,6 +40,22 @@ export function securityHeaders(livekitUrl: string): Record<string, string> {
   };
 }
 
+/**
+ * Whether a request path names a public asset, judged on the decoded, normalised path that serveStatic will open —
+ * so `/assets/..%2fstudio%2findex.html` is not an asset.
+ */
+export function isPublicAsset(urlPath: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return false;
+  }
+  // Anything that normalises to another path (dot segments, doubled slashes) or hides a backslash is refused.
+  if (decoded.includes('\\') || path.posix.normalize(decoded) !== decoded) return false;
+  return decoded.startsWith('/assets/') || decoded === '/favicon.svg';
+}
+
 /** Serves a file from `root` if `urlPath` names one inside it; refuses anything that escapes the root. */
 export function serveStatic(root: string, urlPath: string, res: http.ServerResponse, extra: Record<string, string>): boolean {
   let decoded: string;
@@ -138,9 +154,7 @@ export function createHttpHandler(opts: {
       if (!space) return sendJson(res, 404, { error: { code: 'not_found', message: 'no such space' } }, headers);
       return sendJson(res, 200, { space, listenerCount: opts.listenerCount(space.id) }, headers);
     }
-    if (url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg') {
-      if (serveStatic(opts.assetsDir, url.pathname, res, headers)) return;
-    }
+    if (isPublicAsset(url.pathname) && serveStatic(opts.assetsDir, url.pathname, res, headers)) return;
     sendJson(res, 404, { error: { code: 'not_found', message: 'nothing here' } }, headers);
   };
 }

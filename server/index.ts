@@ -123,6 +123,8 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     },
     async close() {
       hub.closeAll();
+      // Connections that never joined a space are not the hub's; end them too or server.close() waits forever.
+      for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -26,9 +26,14 @@ export function readJsonOrSetAside(file: string, log: (line: string) => void): u
   try {
     return JSON.parse(text);
   } catch {
-    const aside = `${file}.corrupt-${Date.now()}`;
-    fs.renameSync(file, aside);
-    log(`${path.basename(file)} was not valid JSON; kept it as ${path.basename(aside)} and started from defaults`);
+    setAside(file, log, 'was not valid JSON');
     return undefined;
   }
+}
+
+/** Moves a file that cannot be used out of the way, keeping it for the user, before anything overwrites it. */
+export function setAside(file: string, log: (line: string) => void, why: string): void {
+  const aside = `${file}.corrupt-${Date.now()}`;
+  fs.renameSync(file, aside);
+  log(`${path.basename(file)} ${why}; kept it as ${path.basename(aside)} and started from defaults`);
 }

@@ -52,15 +52,21 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     stopLivekit = () => embedded.stop();
   }
 
-  const spaceServer = await startSpaceServer({
-    dbFile: path.join(options.dataDir, 'podium.sqlite'),
-    livekit,
-    assetsDir: options.assetsDir,
-    port: options.spaceServerPort ?? 0,
-    host: options.spaceServerHost,
-    publicUrl: options.publicUrl,
-    log,
-  });
+  let spaceServer: SpaceServer;
+  try {
+    spaceServer = await startSpaceServer({
+      dbFile: path.join(options.dataDir, 'podium.sqlite'),
+      livekit,
+      assetsDir: options.assetsDir,
+      port: options.spaceServerPort ?? 0,
+      host: options.spaceServerHost,
+      publicUrl: options.publicUrl,
+      log,
+    });
+  } catch (error) {
+    await stopLivekit?.();
+    throw error;
+  }
 
   const hosted = ({ space, hostKey }: HostKeyed): HostedSpace => ({
     space,

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WEB_BRIDGE_PATH } from '../../common/ipc';
-import { serveStatic } from '../../server/http';
+import { isPublicAsset, serveStatic } from '../../server/http';
 import { dispatch, type IpcHandlers } from '../ipc/dispatch';
 import { parseBridgeRequest, type BridgeReply } from '../../common/bridge';
 
@@ -53,7 +53,7 @@ export async function startWebStudioHost(opts: {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
       return res.end('The studio is not built. Run `npm run build` first.');
     }
-    if ((pathname.startsWith('/assets/') || pathname === '/favicon.svg') && serveStatic(opts.assetsDir, pathname, res, headers)) return;
+    if (isPublicAsset(pathname) && serveStatic(opts.assetsDir, pathname, res, headers)) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('Not found');
   });

@@ -1,0 +1,184 @@
+// The studio's composed services through the IPC dispatcher: which LiveKit is used, where the secret goes,
+// and the space calls the studio makes.
+import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import type { AppInfo, HostedSpace, Settings } from '../../../../common/ipc';
+import type { Result } from '../../../../common/result';
+import { dispatch } from '../../../../main/ipc/dispatch';
+import type { LivekitCredentials } from '../../../../server/livekit/tokens';
+import { startStudioServices, type StudioServices } from '../../../../main/services/studio';
+import { connect, type TestClient } from '../../../support/ws-client';
+
+const EMBEDDED = { url: 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret-secret-secret-secret-secret' };
+
+let dir: string;
+let studio: StudioServices | null;
+let clients: TestClient[];
+let stop: Mock<() => Promise<void>>;
+let startEmbeddedLivekit: Mock<() => Promise<LivekitCredentials & { stop(): Promise<void> }>>;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-unit-studio-'));
+  fs.mkdirSync(path.join(dir, 'renderer', 'listener'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'renderer', 'listener', 'index.html'), '<!doctype html>');
+  studio = null;
+  clients = [];
+  stop = vi.fn(async () => {});
+  startEmbeddedLivekit = vi.fn(async () => ({ ...EMBEDDED, stop }));
+});
+
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await studio?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function boot(): Promise<StudioServices> {
+  await studio?.close();
+  studio = null;
+  studio = await startStudioServices({
+    dataDir: path.join(dir, 'data'),
+    assetsDir: path.join(dir, 'renderer'),
+    shell: 'web',
+    version: '9.9.9',
+    startEmbeddedLivekit,
+  });
+  return studio;
+}
+
+async function call<T>(channel: string, request?: unknown): Promise<T> {
+  if (!studio) throw new Error('studio not started');
+  const result: Result<unknown> = await dispatch(studio.handlers, channel, request);
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function joinWith(hosted: HostedSpace, credential: string): Promise<string> {
+  const c = await connect(hosted.protocolUrl);
+  clients.push(c);
+  c.send({ type: 'join', spaceId: hosted.space.id, credential });
+  const reply = await c.next((m) => m.type === 'joined' || m.type === 'error');
+  return reply.type === 'joined' ? reply.role : reply.code;
+}
+
+describe('LiveKit choice', () => {
+  it('starts the embedded LiveKit by default, reports it, and stops it on close', async () => {
+    await boot();
+    expect(startEmbeddedLivekit).toHaveBeenCalledTimes(1);
+    const info = await call<AppInfo>('app:info');
+    expect(info).toMatchObject({ version: '9.9.9', shell: 'web', livekitUrl: EMBEDDED.url });
+    expect(info.spaceServerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await studio!.close();
+    studio = null;
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('a custom LiveKit is stored with its secret apart, and used (without the embedded one) from the next start', async () => {
+    await boot();
+    const settings = await call<Settings>('settings:setLivekit', {
+      mode: 'custom',
+      url: 'wss://lk.example.com',
+      apiKey: 'APIcustom',
+      apiSecret: 'custom-secret-value',
+    });
+    expect(settings.livekit).toEqual({ mode: 'custom', url: 'wss://lk.example.com', apiKey: 'APIcustom' });
+    expect(JSON.stringify(settings)).not.toContain('custom-secret-value');
+    const dataDir = path.join(dir, 'data');
+    expect(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).not.toContain('custom-secret-value');
+    expect(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).toContain('custom-secret-value');
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+
+    await boot();
+    expect(startEmbeddedLivekit).toHaveBeenCalledTimes(1);
+    expect(studio!.livekit).toEqual({ url: 'wss://lk.example.com', apiKey: 'APIcustom', apiSecret: 'custom-secret-value' });
+    expect((await call<AppInfo>('app:info')).livekitUrl).toBe('wss://lk.example.com');
+  });
+
+  it('refuses to start with a custom LiveKit whose secret is missing, saying what to do', async () => {
+    await boot();
+    await call('settings:setLivekit', { mode: 'custom', url: 'wss://lk.example.com', apiKey: 'k', apiSecret: 's' });
+    await studio!.close();
+    studio = null;
+    fs.rmSync(path.join(dir, 'data', 'secrets.json'));
+    await expect(boot()).rejects.toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/secret/) });
+  });
+});
+
+describe('start-up failures', () => {
+  // Regression guard, fixed (common/ipc.ts url regex): settings:setLivekit accepts a URL with an impossible port; from then on the studio
+  // cannot start at all (server/http.ts securityHeaders throws "Invalid URL"), and the settings UI that could fix
+  // it never loads.
+  it('a LiveKit URL the studio cannot use is refused when set, so the next start still works', async () => {
+    await boot();
+    const result = await dispatch(studio!.handlers, 'settings:setLivekit', {
+      mode: 'custom',
+      url: 'wss://lk.example.com:78800',
+      apiKey: 'k',
+      apiSecret: 's',
+    });
+    if (!result.ok) expect(result.error.code).toBe('bad_request');
+    else await expect(boot()).resolves.toBeDefined();
+  });
+
+  // Regression guard, fixed (main/services/studio.ts startStudioServices): when the space server fails to start after the embedded
+  // LiveKit was started (e.g. its port is taken), the embedded livekit-server is never stopped.
+  it('stops the embedded LiveKit when the space server cannot start', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const starting = startStudioServices({
+        dataDir: path.join(dir, 'data'),
+        assetsDir: path.join(dir, 'renderer'),
+        shell: 'web',
+        version: '1',
+        startEmbeddedLivekit,
+        spaceServerPort: port,
+      });
+      await expect(starting).rejects.toThrow(/EADDRINUSE/);
+      expect(startEmbeddedLivekit).toHaveBeenCalledTimes(1);
+      expect(stop).toHaveBeenCalledTimes(1);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe('spaces through the studio', () => {
+  it('creates a space under the host name from settings, with a share link and a working host key', async () => {
+    await boot();
+    await call('settings:setHostName', { hostName: 'Ann' });
+    const hosted = await call<HostedSpace>('spaces:create', { title: 'Morning show', hostName: 'Mallory' });
+    expect(hosted.space).toMatchObject({ title: 'Morning show', hostName: 'Ann', status: 'scheduled' });
+    expect(hosted.shareUrl).toBe(`${studio!.spaceServer.url}/s/${hosted.space.id}`);
+    expect(hosted.protocolUrl).toBe(studio!.spaceServer.protocolUrl);
+    expect(await joinWith(hosted, hosted.credential)).toBe('host');
+    expect((await call<{ id: string }[]>('spaces:list')).map((s) => s.id)).toEqual([hosted.space.id]);
+  });
+
+  it('re-opening a space hands out a new host key and retires the old one', async () => {
+    await boot();
+    const hosted = await call<HostedSpace>('spaces:create', { title: 'Show' });
+    const reopened = await call<HostedSpace>('spaces:open', { spaceId: hosted.space.id });
+    expect(reopened.credential).not.toBe(hosted.credential);
+    expect(await joinWith(hosted, hosted.credential)).toBe('forbidden');
+    expect(await joinWith(reopened, reopened.credential)).toBe('host');
+  });
+
+  it('re-opening an unknown space answers not_found', async () => {
+    await boot();
+    const result = await dispatch(studio!.handlers, 'spaces:open', { spaceId: 'zzzzzzzzzz' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('spaces survive a studio restart', async () => {
+    await boot();
+    const hosted = await call<HostedSpace>('spaces:create', { title: 'Kept' });
+    await boot();
+    expect((await call<{ id: string; title: string }[]>('spaces:list')).map((s) => s.title)).toEqual(['Kept']);
+    expect((await call<HostedSpace>('spaces:open', { spaceId: hosted.space.id })).space.title).toBe('Kept');
+  });
+});

@@ -1,0 +1,190 @@
+// Opening and migrating the space server's SQLite file: fresh, re-opened, too new, and a migration that fails.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, schemaVersion, type Db } from '../../../../server/store/db';
+import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
+
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../server/store/migrations');
+const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
+
+let dir: string;
+let file: string;
+const open: Db[] = [];
+
+function track(db: Db): Db {
+  open.push(db);
+  return db;
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-migrations-'));
+  file = path.join(dir, 'podium.sqlite');
+});
+
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tableNames(db: Db): string[] {
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all()
+    .map((r) => r.name);
+}
+
+function columns(db: Db, table: string): string[] {
+  return db
+    .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+    .all()
+    .map((r) => r.name);
+}
+
+describe('the migration list', () => {
+  it('has strictly increasing versions and names', () => {
+    expect(MIGRATIONS.length).toBeGreaterThan(0);
+    for (let i = 1; i < MIGRATIONS.length; i++) expect(MIGRATIONS[i]!.version).toBeGreaterThan(MIGRATIONS[i - 1]!.version);
+    for (const m of MIGRATIONS) expect(m.name).not.toBe('');
+  });
+
+  it('registers every migration file, with the version its file name gives', () => {
+    const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}-.+\.ts$/.test(f));
+    const fromFiles = files.map((f) => Number(f.slice(0, 4))).sort((a, b) => a - b);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(fromFiles);
+  });
+});
+
+describe('openDatabase', () => {
+  it('brings a fresh file to the latest schema, in WAL mode with foreign keys on', () => {
+    const db = track(openDatabase(file));
+    expect(fs.existsSync(file)).toBe(true);
+    expect(schemaVersion(db)).toBe(LATEST);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('creates the folder the file lives in', () => {
+    const nested = path.join(dir, 'a', 'b', 'podium.sqlite');
+    track(openDatabase(nested));
+    expect(fs.existsSync(nested)).toBe(true);
+  });
+
+  it('makes the spaces table STRICT: a value of the wrong type is refused', () => {
+    const db = track(openDatabase(file));
+    const insert = db.prepare(
+      `INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('abcde12345', 't', 'h', 'x', 'scheduled', ?)`,
+    );
+    expect(() => insert.run('yesterday')).toThrow(/cannot store TEXT value in INTEGER column/i);
+    expect(() => insert.run(1)).not.toThrow();
+  });
+
+  it('re-opening a migrated file changes nothing and keeps the data', () => {
+    const first = track(openDatabase(file));
+    first
+      .prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('abcde12345', 't', 'h', 'x', 'live', 1)`)
+      .run();
+    const tablesBefore = tableNames(first);
+    first.close();
+    const again = track(openDatabase(file));
+    expect(schemaVersion(again)).toBe(LATEST);
+    expect(tableNames(again)).toEqual(tablesBefore);
+    expect(again.prepare('SELECT COUNT(*) AS n FROM spaces').get()).toEqual({ n: 1 });
+  });
+
+  it('refuses a database written by a newer Podium, says so, and leaves it untouched', () => {
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${LATEST + 5}`);
+    newer.close();
+    expect(() => track(openDatabase(file))).toThrow(new RegExp(`newer Podium.*schema ${LATEST + 5}.*knows ${LATEST}`));
+    const check = track(new Database(file, { readonly: true }));
+    expect(schemaVersion(check)).toBe(LATEST + 5);
+    expect(tableNames(check)).toEqual([]);
+  });
+
+  // Regression guard, fixed (server/store/db.ts openDatabase): when migrate() throws, the Database handle is never closed, so the
+  // refused file (and its -wal/-shm) stays open for the life of the process.
+  it.runIf(process.platform === 'linux')('closes the file again when it refuses it', () => {
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${LATEST + 1}`);
+    newer.close();
+    const openFds = () =>
+      fs.readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(file);
+        } catch {
+          return false;
+        }
+      });
+    expect(openFds()).toEqual([]);
+    expect(() => openDatabase(file)).toThrow(/newer Podium/);
+    expect(openFds()).toEqual([]);
+  });
+
+  it('rolls back every migration of a run when one fails', () => {
+    const migrations: Migration[] = [
+      { version: 1, name: 'first', up: 'CREATE TABLE first_table (x INTEGER) STRICT;' },
+      { version: 2, name: 'broken', up: 'CREATE TABLE second_table (x INTEGER; -- bad SQL' },
+    ];
+    expect(() => track(openDatabase(file, migrations))).toThrow();
+    const check = track(new Database(file, { readonly: true }));
+    expect(schemaVersion(check)).toBe(0);
+    expect(tableNames(check)).not.toContain('first_table');
+  });
+
+  it('applies only the pending migrations on a later run', () => {
+    const v1: Migration[] = [{ version: 1, name: 'a', up: 'CREATE TABLE a (x INTEGER) STRICT; INSERT INTO a VALUES (1);' }];
+    track(openDatabase(file, v1)).close();
+    const v2: Migration[] = [...v1, { version: 2, name: 'b', up: 'CREATE TABLE b (y TEXT) STRICT;' }];
+    const db = track(openDatabase(file, v2));
+    expect(schemaVersion(db)).toBe(2);
+    expect(tableNames(db)).toEqual(['a', 'b']);
+    // Had migration 1 run again, CREATE TABLE a would have thrown; its row is still the only one.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM a').get()).toEqual({ n: 1 });
+  });
+
+  it('keeps an already-applied schema when a later migration fails', () => {
+    const v1: Migration[] = [{ version: 1, name: 'a', up: 'CREATE TABLE a (x INTEGER) STRICT;' }];
+    track(openDatabase(file, v1)).close();
+    const bad: Migration[] = [...v1, { version: 2, name: 'b', up: 'CREATE TABLE b (y TEXT) STRICT;' }, { version: 3, name: 'c', up: 'NOT SQL' }];
+    expect(() => track(openDatabase(file, bad))).toThrow();
+    const check = track(new Database(file, { readonly: true }));
+    expect(schemaVersion(check)).toBe(1);
+    expect(tableNames(check)).toEqual(['a']);
+  });
+});
+
+describe('migration 0010-spaces', () => {
+  it('creates the spaces table with its columns and index', () => {
+    const db = track(openDatabase(file));
+    expect(columns(db, 'spaces').sort()).toEqual(
+      ['created_at', 'description', 'ended_at', 'host_key_hash', 'host_name', 'id', 'started_at', 'status', 'title'].sort(),
+    );
+    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spaces'").all();
+    expect(indexes.map((i) => i.name)).toContain('spaces_created_at');
+  });
+
+  it('refuses a status outside scheduled/live/ended, a duplicate id and a missing host key hash', () => {
+    const db = track(openDatabase(file));
+    const insert = db.prepare(
+      'INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    expect(() => insert.run('aaaaaaaaaa', 't', 'h', 'x', 'bogus', 1)).toThrow(/CHECK constraint/i);
+    for (const status of ['scheduled', 'live', 'ended']) insert.run(`${status.padEnd(10, 'x')}`, 't', 'h', 'x', status, 1);
+    expect(() => insert.run('livexxxxxx', 't', 'h', 'x', 'live', 1)).toThrow(/UNIQUE|PRIMARY KEY/i);
+    expect(() => insert.run('bbbbbbbbbb', 't', 'h', null, 'live', 1)).toThrow(/NOT NULL/i);
+  });
+
+  it('defaults the description to empty and leaves start/end times null', () => {
+    const db = track(openDatabase(file));
+    db.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('cccccccccc', 't', 'h', 'x', 'scheduled', 5)`).run();
+    expect(db.prepare("SELECT description, started_at, ended_at FROM spaces WHERE id = 'cccccccccc'").get()).toEqual({
+      description: '',
+      started_at: null,
+      ended_at: null,
+    });
+  });
+});
