@@ -8,7 +8,8 @@ import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { bestLoopCorrelation, dbfs, envelope } from '../support/audio-analysis';
 import { launchChromium } from '../support/chromium';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
-import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { runWebStudio } from '../../main/web/run';
+import { ASSETS_DIR, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 
 const BLOCK = 1024;
 
@@ -76,6 +77,7 @@ describe('a live space, heard end to end', () => {
     const listenerPage = await (await browser.newContext({ viewport: { width: 820, height: 760 } })).newPage();
     await listenerPage.goto(shareUrl);
     await listenerPage.getByTestId('state-waiting').waitFor();
+    await listenerPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-waiting.png') });
     await expect.poll(() => host.getByTestId('listener-count').textContent()).toBe('1');
 
     await host.getByTestId('go-live').click();
@@ -133,6 +135,32 @@ describe('a live space, heard end to end', () => {
     expect(await page.getByTestId('mic-select').inputValue()).toBe(choice.value);
     const saved = JSON.parse(fs.readFileSync(path.join(studio.dataDir, 'settings.json'), 'utf8')) as { microphone: { label: string } };
     expect(saved.microphone.label).toBe(choice.label);
+  });
+
+  it('a listener page whose server goes away says it cannot connect, and recovers when it is back', async () => {
+    const other = await startTestStudio(livekit);
+    const port = new URL(other.services.spaceServer.url).port;
+    const { space } = other.services.spaceServer.createSpace({ title: 'Flaky network hour' });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(other.services.spaceServer.shareUrl(space.id));
+    await page.getByTestId('state-waiting').waitFor();
+    await other.close();
+    await page.getByTestId('offline').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-offline.png') });
+    // Same data folder, same port: the page finds its space again by itself.
+    const back = await runWebStudio({
+      dataDir: other.dataDir,
+      assetsDir: ASSETS_DIR,
+      version: 'test',
+      spaceServerPort: Number(port),
+      startEmbeddedLivekit: async () => ({ url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret, stop: async () => {} }),
+    });
+    try {
+      await page.getByTestId('offline').waitFor({ state: 'detached', timeout: 20_000 });
+      await page.getByTestId('state-waiting').waitFor();
+    } finally {
+      await back.close();
+    }
   });
 
   it('a listener link to a space that does not exist says so', async () => {
