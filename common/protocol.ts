@@ -2,7 +2,10 @@
 // co-host studio, listener page). Defined once here; both ends parse with these schemas.
 import { z } from 'zod';
 import { ERROR_CODES } from './result';
+import { modActionSchema, pinSchema, reactionSchema, spaceSettingsSchema } from './moderation';
 import { displayNameSchema, publicSpaceSchema, roleSchema, spaceIdSchema } from './space';
+
+export const participantIdSchema = z.string().regex(/^p[a-f0-9]{16}$/, 'a participant id is p followed by 16 hex digits');
 
 /** Frames over this size are refused before parsing, so a client cannot make the server parse megabytes. */
 export const MAX_MESSAGE_BYTES = 4096;
@@ -11,20 +14,36 @@ export const PROTOCOL_PATH = '/ws';
 /** An optional client-chosen tag echoed back in replies, so a client can match an error to its request. */
 const ref = z.string().max(40).optional();
 
+/** A browser's own random key: the server derives a stable participant id from its hash (removals stick to it). */
+export const clientKeySchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'a client key is 16–128 URL-safe characters');
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('join'),
       ref,
       spaceId: spaceIdSchema,
-      /** The host's key for this space; absent for listeners. */
+      /** The host's key, or a co-host invite key; absent for listeners. */
       credential: z.string().min(16).max(128).optional(),
+      key: clientKeySchema.optional(),
       name: displayNameSchema.optional(),
     })
     .strict(),
   z.object({ type: z.literal('start'), ref }).strict(),
   z.object({ type: z.literal('end'), ref }).strict(),
   z.object({ type: z.literal('ping'), ref }).strict(),
+  z.object({ type: z.literal('hand'), ref, raised: z.boolean() }).strict(),
+  z.object({ type: z.literal('react'), ref, emoji: reactionSchema }).strict(),
+  z.object({ type: z.literal('mod'), ref, action: modActionSchema, target: participantIdSchema }).strict(),
+  z.object({ type: z.literal('muteAll'), ref }).strict(),
+  z.object({ type: z.literal('unblock'), ref, subject: z.string().regex(/^[a-f0-9]{64}$/) }).strict(),
+  z.object({ type: z.literal('pin'), ref, url: z.string().max(600) }).strict(),
+  z.object({ type: z.literal('unpin'), ref, pinId: z.string().max(40) }).strict(),
+  z.object({ type: z.literal('settings'), ref, settings: spaceSettingsSchema.partial() }).strict(),
+  /** Host only: makes (or replaces, revoking the old one) the co-host invite link. */
+  z.object({ type: z.literal('cohostInvite'), ref }).strict(),
+  /** Host only: a co-host goes back to being a listener. */
+  z.object({ type: z.literal('cohostRemove'), ref, target: participantIdSchema }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -37,6 +56,46 @@ export const mediaGrantSchema = z.object({
   canPublish: z.boolean(),
 });
 export type MediaGrant = z.infer<typeof mediaGrantSchema>;
+
+/** Someone on stage (host, co-hosts, speakers), as everyone sees them. */
+export const stageMemberSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema });
+export type StageMember = z.infer<typeof stageMemberSchema>;
+
+/** A participant as moderators see them. */
+export const participantSchema = z.object({
+  id: z.string(),
+  /** Hash of the participant's client key: what a block remembers across spaces. */
+  subject: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  handRaisedAt: z.number().int().nullable(),
+  invited: z.boolean(),
+  connected: z.boolean(),
+  joinedAt: z.number().int(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const blockEntrySchema = z.object({ subject: z.string(), name: z.string(), at: z.number().int() });
+export type BlockEntry = z.infer<typeof blockEntrySchema>;
+
+export const youSchema = z.object({
+  role: roleSchema,
+  handRaised: z.boolean(),
+  invited: z.boolean(),
+  /** Who muted this speaker last, until they unmute. */
+  mutedBy: z.string().nullable(),
+});
+export type You = z.infer<typeof youSchema>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -52,6 +111,28 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     space: publicSpaceSchema,
     listenerCount: z.number().int().nonnegative(),
   }),
+  /** Everyone: who is on stage, how many hands are up, pins and settings. */
+  z.object({
+    type: z.literal('stage'),
+    members: z.array(stageMemberSchema),
+    handCount: z.number().int().nonnegative(),
+    pins: z.array(pinSchema),
+    settings: spaceSettingsSchema,
+  }),
+  /** This client's own standing. */
+  z.object({ type: z.literal('you'), you: youSchema }),
+  /** A message for this person: denied, muted by…, moved to listeners. */
+  z.object({ type: z.literal('notice'), text: z.string() }),
+  /** Moderators: the whole roster once, then changes. */
+  z.object({ type: z.literal('roster'), participants: z.array(participantSchema) }),
+  z.object({ type: z.literal('rosterDelta'), upsert: z.array(participantSchema), remove: z.array(z.string()) }),
+  z.object({ type: z.literal('audit'), entries: z.array(auditEntrySchema), append: z.boolean() }),
+  z.object({ type: z.literal('blocks'), blocks: z.array(blockEntrySchema) }),
+  z.object({ type: z.literal('invite'), ref, url: z.string() }),
+  /** Reactions of the last moment, batched so a busy room is one small message, not one per tap. */
+  z.object({ type: z.literal('reactions'), items: z.array(z.object({ emoji: reactionSchema, count: z.number().int().positive() })) }),
+  /** This person was removed: the server closes the connection after this. */
+  z.object({ type: z.literal('removed'), message: z.string() }),
   /** Sent when the space is live and this client may connect to the SFU (and again when its grant changes). */
   z.object({ type: z.literal('media'), media: mediaGrantSchema }),
   z.object({

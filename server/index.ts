@@ -13,6 +13,7 @@ import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
 import type { LivekitCredentials } from './livekit/tokens';
 import { createSessionHub } from './sessions';
 import { openDatabase } from './store/db';
+import { createModerationStore } from './store/moderation';
 import { createSpaceStore } from './store/spaces';
 
 export interface SpaceServerConfig {
@@ -62,8 +63,9 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   const db = openDatabase(config.dbFile);
   const store = createSpaceStore(db);
   const admin = config.admin ?? createSfuAdmin(config.livekit);
-  const hub = createSessionHub({ store, livekit: config.livekit, admin, log });
+  const moderation = createModerationStore(db);
   let shareUrlOf = (id: string) => id;
+  const hub = createSessionHub({ store, moderation, livekit: config.livekit, admin, log, shareUrl: (id) => shareUrlOf(id) });
   const createSpace = (input: unknown): HostKeyed => {
     const parsed = createSpaceSchema.safeParse(input);
     if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));

@@ -37,7 +37,7 @@ function Body({ s }: { s: ListenerState }): ReactNode {
     );
   }
   const space = s.space;
-  const hostIdentitySpeaking = s.sfu.activeSpeakers.some((id) => id.startsWith('host-'));
+  const hostIdentitySpeaking = s.sfu.activeSpeakers.length > 0;
   const connected = s.sfu.connection === 'connected';
   return (
     <div className="stack listener-body">

@@ -8,6 +8,8 @@ export interface RemoteSpeaker {
   identity: string;
   name: string;
   hasAudio: boolean;
+  /** Their microphone is published but muted. */
+  muted: boolean;
 }
 
 export interface SfuSnapshot {
@@ -17,14 +19,19 @@ export interface SfuSnapshot {
   remote: RemoteSpeaker[];
   /** True until a user gesture lets the page play audio. */
   audioBlocked: boolean;
+  /** What the SFU lets this participant do now (changes live when a host approves or demotes). */
+  canPublish: boolean;
   publishing: boolean;
+  /** Muted by themselves or by a host (server-side mute). */
   micMuted: boolean;
   error: string | null;
 }
 
 export interface SfuAdapter {
   connect(grant: MediaGrant): Promise<void>;
-  publishMicrophone(track: MediaStreamTrack): Promise<void>;
+  /** Publishes a track (from the audio pipeline); `muted` publishes it silent until setMicrophoneMuted(false). */
+  publishMicrophone(track: MediaStreamTrack, options?: { muted?: boolean }): Promise<void>;
+  unpublishMicrophone(): Promise<void>;
   setMicrophoneMuted(muted: boolean): Promise<void>;
   /** Call from a click: starts playback of remote audio. */
   startAudio(): Promise<void>;
@@ -38,6 +45,7 @@ export const INITIAL_SFU_SNAPSHOT: SfuSnapshot = {
   activeSpeakers: [],
   remote: [],
   audioBlocked: true,
+  canPublish: false,
   publishing: false,
   micMuted: false,
   error: null,

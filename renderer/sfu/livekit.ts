@@ -43,7 +43,13 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
       identity: p.identity,
       name: p.name || p.identity,
       hasAudio: [...p.audioTrackPublications.values()].some((pub) => pub.isSubscribed && !pub.isMuted),
+      muted: [...p.audioTrackPublications.values()].some((pub) => pub.isMuted),
     }));
+  const localState = (r: Room) => ({
+    canPublish: r.localParticipant.permissions?.canPublish ?? false,
+    micMuted: micPublication?.isMuted ?? false,
+    publishing: !!micPublication,
+  });
 
   function wire(r: Room): void {
     const refresh = () => emit({ remote: remoteList(r) });
@@ -51,12 +57,22 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
       .on(RoomEvent.ActiveSpeakersChanged, (speakers: Participant[]) => emit({ activeSpeakers: speakers.map((p) => p.identity) }))
       .on(RoomEvent.ParticipantConnected, refresh)
       .on(RoomEvent.ParticipantDisconnected, refresh)
-      .on(RoomEvent.TrackMuted, refresh)
-      .on(RoomEvent.TrackUnmuted, refresh)
-      .on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
+      // Mutes of our own track come from here too: a host's server-side mute arrives as TrackMuted.
+      .on(RoomEvent.TrackMuted, () => emit({ ...localState(r), remote: remoteList(r) }))
+      .on(RoomEvent.TrackUnmuted, () => emit({ ...localState(r), remote: remoteList(r) }))
+      .on(RoomEvent.ParticipantPermissionsChanged, (_prev, participant) => {
+        if (participant === r.localParticipant) emit(localState(r));
+      })
+      .on(RoomEvent.LocalTrackUnpublished, (publication) => {
+        // A demotion revokes publishing and the SFU unpublishes us: reflect it instead of pretending to be on air.
+        if (publication === micPublication) micPublication = null;
+        emit(localState(r));
+      })
+      .on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant) => {
         if (track.kind === Track.Kind.Audio) {
           const el = track.attach();
           el.dataset.podiumRemoteAudio = '1';
+          el.dataset.identity = participant.identity;
           audioSink.appendChild(el);
         }
         refresh();
@@ -78,15 +94,16 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
       emit({ connection: 'connecting', error: null });
       try {
         await r.connect(grant.url, grant.token, { autoSubscribe: true });
-        emit({ connection: 'connected', audioBlocked: !r.canPlaybackAudio, remote: remoteList(r) });
+        emit({ connection: 'connected', audioBlocked: !r.canPlaybackAudio, remote: remoteList(r), ...localState(r) });
       } catch (error) {
         emit({ connection: 'disconnected', error: `Could not reach the audio server: ${(error as Error).message}` });
         throw error;
       }
     },
-    async publishMicrophone(track: MediaStreamTrack) {
+    async publishMicrophone(track: MediaStreamTrack, options?: { muted?: boolean }) {
       if (!room) throw new Error('not connected');
       if (micPublication?.track) await room.localParticipant.unpublishTrack(micPublication.track, false);
+      micPublication = null;
       micPublication = await room.localParticipant.publishTrack(track, {
         source: Track.Source.Microphone,
         name: 'microphone',
@@ -95,14 +112,21 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
         dtx: false,
         red: true,
       });
-      emit({ publishing: true, micMuted: false });
+      if (options?.muted) await micPublication.track?.mute();
+      emit(localState(room));
+    },
+    async unpublishMicrophone() {
+      const pub = micPublication;
+      micPublication = null;
+      if (room && pub?.track) await room.localParticipant.unpublishTrack(pub.track, false);
+      if (room) emit(localState(room));
     },
     async setMicrophoneMuted(muted: boolean) {
       const track = micPublication?.track;
       if (!track) return;
       if (muted) await track.mute();
       else await track.unmute();
-      emit({ micMuted: muted });
+      if (room) emit(localState(room));
     },
     async startAudio() {
       await room?.startAudio();

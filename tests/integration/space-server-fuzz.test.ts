@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../common/protocol';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import { connect, isType, type TestClient } from '../support/ws-client';
+import { recordingAdmin } from '../support/recording-admin';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret-secret-secret-secret-secret' };
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
@@ -25,7 +26,7 @@ beforeEach(async () => {
     dbFile: path.join(dir, 'podium.sqlite'),
     assetsDir: path.join(dir, 'assets'),
     livekit: LIVEKIT,
-    admin: { closeRoom: async () => {} },
+    admin: recordingAdmin(),
   });
   space = server.createSpace({ title: 'Fuzzed show' });
 });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publicSpaceSchema } from '../../common/space';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import { connect, isType, type TestClient } from '../support/ws-client';
+import { recordingAdmin } from '../support/recording-admin';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret-secret-secret-secret-secret' };
 const PAGE = '<!doctype html><title>Podium listener</title>';
@@ -35,7 +36,7 @@ beforeEach(async () => {
     dbFile: path.join(dir, 'podium.sqlite'),
     assetsDir,
     livekit: LIVEKIT,
-    admin: { closeRoom: async () => {} },
+    admin: recordingAdmin(),
   });
   space = server.createSpace({ title: 'Morning show', hostName: 'Ann' });
 });

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../common/protocol';
 import { startSpaceServer, type HostKeyed, type SpaceServer, type SpaceServerConfig } from '../../server/index';
 import { connect, isType, type ServerMessageOf, type TestClient } from '../support/ws-client';
+import { recordingAdmin } from '../support/recording-admin';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret-secret-secret-secret-secret' };
 
@@ -25,7 +26,7 @@ async function start(extra: Partial<SpaceServerConfig> = {}): Promise<SpaceServe
     dbFile: path.join(dir, 'data', 'podium.sqlite'),
     assetsDir,
     livekit: LIVEKIT,
-    admin: { closeRoom: async (room) => void closedRooms.push(room) },
+    admin: { ...recordingAdmin(), closeRoom: async (room) => void closedRooms.push(room) },
     ...extra,
   });
 }
@@ -218,7 +219,7 @@ describe('going live and ending', () => {
 
   it('a failing LiveKit room close still ends the space for everyone', async () => {
     await server.close();
-    server = await start({ admin: { closeRoom: async () => Promise.reject(new Error('SFU down')) } });
+    server = await start({ admin: { ...recordingAdmin(), closeRoom: async () => Promise.reject(new Error('SFU down')) } });
     const host = await joinHost();
     host.c.send({ type: 'end' });
     await host.c.next(isSpace('ended'));

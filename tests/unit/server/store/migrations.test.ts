@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, schemaVersion, type Db } from '../../../../server/store/db';
+import { migration0010 } from '../../../../server/store/migrations/0010-spaces';
+import { migration0020 } from '../../../../server/store/migrations/0020-moderation';
 import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../server/store/migrations');
@@ -159,7 +161,7 @@ describe('openDatabase', () => {
 
 describe('migration 0010-spaces', () => {
   it('creates the spaces table with its columns and index', () => {
-    const db = track(openDatabase(file));
+    const db = track(openDatabase(file, [migration0010]));
     expect(columns(db, 'spaces').sort()).toEqual(
       ['created_at', 'description', 'ended_at', 'host_key_hash', 'host_name', 'id', 'started_at', 'status', 'title'].sort(),
     );
@@ -186,5 +188,37 @@ describe('migration 0010-spaces', () => {
       started_at: null,
       ended_at: null,
     });
+  });
+});
+
+describe('0020-moderation', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-mig20-'));
+    file = path.join(dir, 'podium.sqlite');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('upgrades a 0010 database that already holds spaces, giving them the default settings', () => {
+    const old = openDatabase(file, [migration0010]);
+    old.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('aaaaaaaaaa', 't', 'h', 'x', 'live', 1)`).run();
+    old.close();
+    const db = openDatabase(file, [migration0010, migration0020]);
+    try {
+      expect(schemaVersion(db)).toBe(20);
+      const row = db.prepare('SELECT owner, request_policy, speaker_limit, cohost_limit, cohost_key_hash FROM spaces').get();
+      expect(row).toEqual({ owner: 'studio', request_policy: 'everyone', speaker_limit: 10, cohost_limit: 2, cohost_key_hash: null });
+      expect(() => db.prepare(`UPDATE spaces SET request_policy = 'anyone'`).run()).toThrow(/CHECK constraint/i);
+      for (const table of ['pins', 'bans', 'blocks', 'audit']) {
+        expect(db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table)).toEqual({ n: 1 });
+      }
+      // Removing a space takes its pins, bans and audit entries with it.
+      db.prepare(`INSERT INTO pins (id, space_id, url, kind, site, pinned_by, pinned_at, position) VALUES ('p1', 'aaaaaaaaaa', 'https://a.b', 'link', 'a.b', 'h', 1, 1)`).run();
+      db.prepare(`DELETE FROM spaces`).run();
+      expect(db.prepare('SELECT COUNT(*) AS n FROM pins').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,0 +1,126 @@
+// The client-side picture of a space, built only from space-protocol messages: a pure reducer, so the studio and
+// the listener page see the same thing and it can be tested without a browser.
+import type { Pin, Reaction, SpaceSettings } from '../../common/moderation';
+import type { AuditEntry, BlockEntry, MediaGrant, Participant, ServerMessage, StageMember, You } from '../../common/protocol';
+import type { PublicSpace, Role } from '../../common/space';
+
+export interface Notice {
+  id: number;
+  text: string;
+  at: number;
+}
+
+export interface ReactionBurst {
+  id: number;
+  emoji: Reaction;
+}
+
+export interface SpaceView {
+  participantId: string | null;
+  role: Role | null;
+  space: PublicSpace | null;
+  listenerCount: number;
+  you: You | null;
+  members: StageMember[];
+  handCount: number;
+  pins: Pin[];
+  settings: SpaceSettings | null;
+  /** Moderators only: everyone connected, keyed by participant id. */
+  roster: ReadonlyMap<string, Participant>;
+  audit: AuditEntry[];
+  blocks: BlockEntry[];
+  notices: Notice[];
+  reactions: ReactionBurst[];
+  inviteUrl: string | null;
+  media: MediaGrant | null;
+  removed: string | null;
+  notFound: boolean;
+  error: { code: string; message: string; at: number } | null;
+}
+
+export const EMPTY_VIEW: SpaceView = {
+  participantId: null,
+  role: null,
+  space: null,
+  listenerCount: 0,
+  you: null,
+  members: [],
+  handCount: 0,
+  pins: [],
+  settings: null,
+  roster: new Map(),
+  audit: [],
+  blocks: [],
+  notices: [],
+  reactions: [],
+  inviteUrl: null,
+  media: null,
+  removed: null,
+  notFound: false,
+  error: null,
+};
+
+const MAX_AUDIT = 500;
+const MAX_NOTICES = 4;
+const MAX_BURSTS = 40;
+let seq = 0;
+
+export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.now()): SpaceView {
+  switch (message.type) {
+    case 'joined':
+      return { ...view, participantId: message.participantId, role: message.role, space: message.space, listenerCount: message.listenerCount, removed: null, notFound: false };
+    case 'space':
+      return { ...view, space: message.space, listenerCount: message.listenerCount };
+    case 'stage':
+      return { ...view, members: message.members, handCount: message.handCount, pins: message.pins, settings: message.settings };
+    case 'you':
+      return { ...view, you: message.you, role: message.you.role };
+    case 'notice':
+      return { ...view, notices: [...view.notices, { id: ++seq, text: message.text, at: now }].slice(-MAX_NOTICES) };
+    case 'roster':
+      return { ...view, roster: new Map(message.participants.map((p) => [p.id, p])) };
+    case 'rosterDelta': {
+      const roster = new Map(view.roster);
+      for (const id of message.remove) roster.delete(id);
+      for (const p of message.upsert) roster.set(p.id, p);
+      return { ...view, roster };
+    }
+    case 'audit':
+      return { ...view, audit: (message.append ? [...view.audit, ...message.entries] : message.entries).slice(-MAX_AUDIT) };
+    case 'blocks':
+      return { ...view, blocks: message.blocks };
+    case 'invite':
+      return { ...view, inviteUrl: message.url };
+    case 'reactions': {
+      // Each reaction becomes a floating emoji; a burst of 50 claps shows as a handful, not 50 nodes.
+      const bursts = message.items.flatMap((item) => Array.from({ length: Math.min(item.count, 6) }, () => ({ id: ++seq, emoji: item.emoji })));
+      return { ...view, reactions: [...view.reactions, ...bursts].slice(-MAX_BURSTS) };
+    }
+    case 'removed':
+      return { ...view, removed: message.message, media: null };
+    case 'media':
+      return { ...view, media: message.media };
+    case 'error':
+      if (message.code === 'not_found' && !view.space) return { ...view, notFound: true };
+      return { ...view, error: { code: message.code, message: message.message, at: now } };
+    case 'pong':
+      return view;
+    default: {
+      const unreachable: never = message;
+      return unreachable;
+    }
+  }
+}
+
+/** Hands in arrival order: the queue the host works through. */
+export function handQueue(view: SpaceView): Participant[] {
+  return [...view.roster.values()].filter((p) => p.handRaisedAt !== null).sort((a, b) => a.handRaisedAt! - b.handRaisedAt!);
+}
+
+export function dismissNotice(view: SpaceView, id: number): SpaceView {
+  return { ...view, notices: view.notices.filter((n) => n.id !== id) };
+}
+
+export function dropReaction(view: SpaceView, id: number): SpaceView {
+  return { ...view, reactions: view.reactions.filter((r) => r.id !== id) };
+}

@@ -1,0 +1,216 @@
+// What members may do once in a space: raise a hand, react, and — for moderators — the host actions of
+// common/moderation.ts, pins, settings and co-hosts. Every check here is the authority; the studio's buttons only
+// mirror it. Actions that race (two co-hosts approving the same hand) end in the same state, without an error.
+import { MAX_PINS, MOD_ACTIONS, mayPerform, parsePinUrl, type ModAction } from '../common/moderation';
+import type { ClientMessage } from '../common/protocol';
+import { PodiumError } from '../common/result';
+import type { PublicSpace } from '../common/space';
+import { isModerator, type Member, type Session, type SpaceRoom } from './room';
+import type { SessionHubDeps } from './sessions';
+import { TOKEN_TTL_SECONDS } from './livekit/tokens';
+
+export interface ActionContext {
+  deps: SessionHubDeps;
+  room: SpaceRoom;
+  actor: Member;
+  session: Session;
+  space: PublicSpace;
+  audit: (actor: string, action: string, target: string | null, detail: string | null) => void;
+  grantMedia: (member: Member) => Promise<void>;
+  now: () => number;
+}
+
+type ActionMessage = Exclude<ClientMessage, { type: 'join' | 'start' | 'end' | 'ping' }>;
+
+function requireModerator(actor: Member): void {
+  if (!isModerator(actor.role)) throw new PodiumError('forbidden', 'only the host and co-hosts can do that');
+}
+
+/** A removed identity may still hold a valid LiveKit token: keep checking the SFU until it expires. */
+function enforceForAWhile(ctx: ActionContext): void {
+  ctx.room.enforceUntil = Math.max(ctx.room.enforceUntil, ctx.now() + (TOKEN_TTL_SECONDS + 30) * 1000);
+}
+
+async function moderate(ctx: ActionContext, action: ModAction, targetId: string): Promise<void> {
+  const { room, actor, deps, space } = ctx;
+  requireModerator(actor);
+  const target = room.members.get(targetId);
+  if (!target) {
+    // Already removed (perhaps by another co-host a moment ago): the goal is met.
+    if (action === 'remove' || action === 'block') return;
+    throw new PodiumError('not_found', 'that person is no longer in the space');
+  }
+  if (target.id === actor.id) throw new PodiumError('invalid_state', 'you cannot do that to yourself');
+  const t = { role: target.role, handRaised: target.handRaisedAt !== null, invited: target.invited };
+  if (!mayPerform(actor.role, action, t)) {
+    // Idempotent outcomes of a race: approving a speaker, lowering a lowered hand, muting a muted one.
+    if (action === 'approve' && target.role === 'speaker') return;
+    if (action === 'deny' && !t.handRaised && target.role === 'listener') return;
+    if (action === 'invite' && target.invited) return;
+    if (action === 'demote' && target.role === 'listener') return;
+    if (target.role === 'host' || target.role === 'cohost') throw new PodiumError('forbidden', `a ${target.role === 'host' ? 'host' : 'co-host'} cannot be ${MOD_ACTIONS[action].done}`);
+    throw new PodiumError('invalid_state', `${MOD_ACTIONS[action].label} does not apply to ${target.name} right now`);
+  }
+  const room_ = space.id;
+  switch (action) {
+    case 'approve': {
+      const limit = deps.moderation.settings(room_).speakerLimit;
+      if (room.countRole('speaker') >= limit) throw new PodiumError('invalid_state', `the stage is full (${limit} speakers); move someone to listeners first`);
+      target.role = 'speaker';
+      target.handRaisedAt = null;
+      target.mutedBy = null;
+      await deps.admin.setCanPublish(room_, target.id, true);
+      room.toMember(target, { type: 'notice', text: `${actor.name} brought you up to speak. You start muted — unmute when you're ready.` });
+      break;
+    }
+    case 'deny':
+      target.handRaisedAt = null;
+      room.toMember(target, { type: 'notice', text: `${actor.name} isn't bringing you up right now. You can raise your hand again later.` });
+      break;
+    case 'invite':
+      target.invited = true;
+      room.toMember(target, { type: 'notice', text: `${actor.name} invited you to speak — raise your hand to join the stage.` });
+      break;
+    case 'mute':
+      target.mutedBy = actor.name;
+      await deps.admin.muteMicrophone(room_, target.id);
+      room.toMember(target, { type: 'notice', text: `${actor.name} muted you. You can unmute yourself.` });
+      break;
+    case 'demote':
+      target.role = 'listener';
+      target.mutedBy = null;
+      await deps.admin.setCanPublish(room_, target.id, false);
+      enforceForAWhile(ctx);
+      room.toMember(target, { type: 'notice', text: `${actor.name} moved you back to the listeners.` });
+      break;
+    case 'remove':
+    case 'block': {
+      deps.moderation.ban(room_, target.subject, target.name, ctx.now());
+      if (action === 'block') {
+        const owner = deps.moderation.owner(room_);
+        deps.moderation.block(owner, target.subject, target.name, ctx.now());
+        room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
+      }
+      room.members.delete(target.id);
+      room.expelled.add(target.id);
+      enforceForAWhile(ctx);
+      room.toMember(target, { type: 'removed', message: `${actor.name} removed you from this space.` });
+      for (const s of target.sessions) s.ws.close(4403, 'removed');
+      target.sessions.clear();
+      room.left(target.id);
+      room.schedule('space');
+      await deps.admin.removeParticipant(room_, target.id);
+      break;
+    }
+    default: {
+      const unreachable: never = action;
+      throw new Error(`unknown action ${String(unreachable)}`);
+    }
+  }
+  ctx.audit(actor.name, MOD_ACTIONS[action].done, target.name, null);
+  if (action !== 'remove' && action !== 'block') room.touched(target);
+  room.schedule('stage');
+}
+
+export async function handleAction(ctx: ActionContext, message: ActionMessage): Promise<void> {
+  const { room, actor, deps, space } = ctx;
+  switch (message.type) {
+    case 'hand': {
+      if (!message.raised) {
+        if (actor.handRaisedAt === null) return;
+        actor.handRaisedAt = null;
+      } else {
+        if (actor.role !== 'listener') throw new PodiumError('invalid_state', 'you are already on stage');
+        if (actor.handRaisedAt !== null) return;
+        const policy = deps.moderation.settings(space.id).requestPolicy;
+        if (policy === 'nobody') throw new PodiumError('forbidden', 'the host has turned off requests to speak');
+        if (policy === 'invited' && !actor.invited) throw new PodiumError('forbidden', 'only people the host invited can ask to speak');
+        actor.handRaisedAt = ctx.now();
+      }
+      room.touched(actor);
+      room.schedule('stage');
+      return;
+    }
+    case 'react':
+      if (!actor.reactions.take(ctx.now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
+      room.react(message.emoji);
+      return;
+    case 'mod':
+      return moderate(ctx, message.action, message.target);
+    case 'muteAll': {
+      requireModerator(actor);
+      const speakers = [...room.members.values()].filter((m) => m.role === 'speaker');
+      for (const m of speakers) {
+        m.mutedBy = actor.name;
+        room.toMember(m, { type: 'notice', text: `${actor.name} muted all speakers. You can unmute yourself.` });
+        room.touched(m);
+      }
+      await Promise.all(speakers.map((m) => deps.admin.muteMicrophone(space.id, m.id)));
+      ctx.audit(actor.name, 'muted all speakers', null, `${speakers.length} speakers`);
+      return;
+    }
+    case 'pin': {
+      requireModerator(actor);
+      const parsed = parsePinUrl(message.url);
+      if (!parsed.ok) throw new PodiumError('bad_request', parsed.message);
+      const pins = deps.moderation.pins(space.id);
+      if (pins.some((p) => p.url === parsed.pin.url)) return; // pinned already: the same result
+      if (pins.length >= MAX_PINS) throw new PodiumError('invalid_state', `at most ${MAX_PINS} posts can be pinned; unpin one first`);
+      deps.moderation.addPin(space.id, parsed.pin, actor.name, ctx.now());
+      ctx.audit(actor.name, 'pinned', null, parsed.pin.url);
+      room.schedule('stage');
+      return;
+    }
+    case 'unpin': {
+      requireModerator(actor);
+      const pin = deps.moderation.pins(space.id).find((p) => p.id === message.pinId);
+      if (!pin) return; // unpinned already
+      deps.moderation.removePin(space.id, pin.id);
+      ctx.audit(actor.name, 'unpinned', null, pin.url);
+      room.schedule('stage');
+      return;
+    }
+    case 'settings': {
+      requireModerator(actor);
+      if (message.settings.cohostLimit !== undefined && actor.role !== 'host') {
+        throw new PodiumError('forbidden', 'only the host can change the number of co-hosts');
+      }
+      deps.moderation.updateSettings(space.id, message.settings);
+      ctx.audit(actor.name, 'changed settings', null, JSON.stringify(message.settings));
+      room.schedule('stage');
+      return;
+    }
+    case 'cohostInvite': {
+      if (actor.role !== 'host') throw new PodiumError('forbidden', 'only the host can invite co-hosts');
+      const key = deps.moderation.rotateCohostKey(space.id);
+      ctx.audit(actor.name, 'made a new co-host invite', null, 'earlier invite links stop working');
+      ctx.session.ws.send(JSON.stringify({ type: 'invite', ...(message.ref ? { ref: message.ref } : {}), url: `${deps.shareUrl(space.id)}#cohost=${key}` }));
+      return;
+    }
+    case 'cohostRemove': {
+      if (actor.role !== 'host') throw new PodiumError('forbidden', 'only the host can change co-hosts');
+      const target = room.members.get(message.target);
+      if (!target || target.role !== 'cohost') return; // not a co-host (any more)
+      target.role = 'listener';
+      await deps.admin.setCanPublish(space.id, target.id, false);
+      enforceForAWhile(ctx);
+      room.toMember(target, { type: 'notice', text: `${actor.name} made you a listener again.` });
+      ctx.audit(actor.name, 'removed co-host', target.name, null);
+      room.touched(target);
+      room.schedule('stage');
+      return;
+    }
+    case 'unblock': {
+      requireModerator(actor);
+      const owner = deps.moderation.owner(space.id);
+      if (!deps.moderation.unblock(owner, message.subject)) return;
+      ctx.audit(actor.name, 'unblocked', message.subject.slice(0, 8), null);
+      room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
+      return;
+    }
+    default: {
+      const unreachable: never = message;
+      throw new Error(`unhandled ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+// The live state of one space on this server: its members (a person, across their connections), the hand queue,
+// and coalesced broadcasting so a room of thousands gets one update per moment, not one per join.
+import type { WebSocket } from 'ws';
+import type { Reaction } from '../common/moderation';
+import type { Participant, ServerMessage, StageMember, You } from '../common/protocol';
+import type { Role } from '../common/space';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+
+export interface Session {
+  ws: WebSocket;
+  spaceId: string | null;
+  memberId: string | null;
+  limiter: RateLimiter;
+}
+
+export interface Member {
+  id: string;
+  subject: string;
+  name: string;
+  role: Role;
+  handRaisedAt: number | null;
+  invited: boolean;
+  joinedAt: number;
+  mutedBy: string | null;
+  sessions: Set<Session>;
+  reactions: RateLimiter;
+}
+
+export const isModerator = (role: Role | undefined): boolean => role === 'host' || role === 'cohost';
+export const onStage = (role: Role): boolean => role !== 'listener';
+
+export function send(session: Session, message: ServerMessage): void {
+  if (session.ws.readyState === session.ws.OPEN) session.ws.send(JSON.stringify(message));
+}
+
+/** How soon coalesced updates go out; well inside the "everywhere within 1 s" promise. */
+const FLUSH_MS = 120;
+
+export type Flushable = 'space' | 'stage' | 'roster' | 'reactions';
+
+export class SpaceRoom {
+  readonly members = new Map<string, Member>();
+  /** Identities removed from the SFU that must stay out (checked by the enforcer). */
+  readonly expelled = new Set<string>();
+  /** Until when the enforcer re-checks the SFU against this room (a revoked token may still be valid until then). */
+  enforceUntil = 0;
+  private pending = new Set<Flushable>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private rosterUpserts = new Set<string>();
+  private rosterRemoves = new Set<string>();
+  private reactionCounts = new Map<Reaction, number>();
+
+  constructor(
+    readonly spaceId: string,
+    private readonly flushers: Record<'space' | 'stage', (room: SpaceRoom) => void>,
+  ) {}
+
+  member(subject: string, id: string, name: string, now: number): Member {
+    let m = this.members.get(id);
+    if (!m) {
+      m = {
+        id,
+        subject,
+        name,
+        role: 'listener',
+        handRaisedAt: null,
+        invited: false,
+        joinedAt: now,
+        mutedBy: null,
+        sessions: new Set(),
+        reactions: createRateLimiter(1, 5),
+      };
+      this.members.set(id, m);
+    }
+    return m;
+  }
+
+  *sessions(): Iterable<Session> {
+    for (const m of this.members.values()) yield* m.sessions;
+  }
+
+  *moderatorSessions(): Iterable<Session> {
+    for (const m of this.members.values()) if (isModerator(m.role)) yield* m.sessions;
+  }
+
+  broadcast(message: ServerMessage): void {
+    const text = JSON.stringify(message);
+    for (const s of this.sessions()) if (s.ws.readyState === s.ws.OPEN) s.ws.send(text);
+  }
+
+  toModerators(message: ServerMessage): void {
+    for (const s of this.moderatorSessions()) send(s, message);
+  }
+
+  toMember(member: Member, message: ServerMessage): void {
+    for (const s of member.sessions) send(s, message);
+  }
+
+  listenerCount(): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.role === 'listener' && m.sessions.size > 0) n++;
+    return n;
+  }
+
+  countRole(role: Role): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.role === role) n++;
+    return n;
+  }
+
+  stageMembers(): StageMember[] {
+    const order: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, listener: 3 };
+    return [...this.members.values()]
+      .filter((m) => onStage(m.role) && m.sessions.size > 0)
+      .sort((a, b) => order[a.role] - order[b.role] || a.joinedAt - b.joinedAt)
+      .map((m) => ({ id: m.id, name: m.name, role: m.role }));
+  }
+
+  handCount(): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.handRaisedAt !== null && m.sessions.size > 0) n++;
+    return n;
+  }
+
+  you(m: Member): You {
+    return { role: m.role, handRaised: m.handRaisedAt !== null, invited: m.invited, mutedBy: m.mutedBy };
+  }
+
+  participant(m: Member): Participant {
+    return {
+      id: m.id,
+      subject: m.subject,
+      name: m.name,
+      role: m.role,
+      handRaisedAt: m.handRaisedAt,
+      invited: m.invited,
+      connected: m.sessions.size > 0,
+      joinedAt: m.joinedAt,
+    };
+  }
+
+  roster(): Participant[] {
+    return [...this.members.values()].filter((m) => m.sessions.size > 0).map((m) => this.participant(m));
+  }
+
+  /** A member changed: moderators get it in the next roster delta; their own clients get `you` at once. */
+  touched(m: Member): void {
+    this.toMember(m, { type: 'you', you: this.you(m) });
+    this.rosterRemoves.delete(m.id);
+    this.rosterUpserts.add(m.id);
+    this.schedule('roster');
+  }
+
+  left(id: string): void {
+    this.rosterUpserts.delete(id);
+    this.rosterRemoves.add(id);
+    this.schedule('roster');
+  }
+
+  react(emoji: Reaction): void {
+    this.reactionCounts.set(emoji, (this.reactionCounts.get(emoji) ?? 0) + 1);
+    this.schedule('reactions');
+  }
+
+  schedule(what: Flushable): void {
+    this.pending.add(what);
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  flush(): void {
+    this.timer = null;
+    const pending = this.pending;
+    this.pending = new Set();
+    if (pending.has('space')) this.flushers.space(this);
+    if (pending.has('stage')) this.flushers.stage(this);
+    if (pending.has('roster') && (this.rosterUpserts.size || this.rosterRemoves.size)) {
+      const upsert = [...this.rosterUpserts].flatMap((id) => {
+        const m = this.members.get(id);
+        return m && m.sessions.size > 0 ? [this.participant(m)] : [];
+      });
+      this.toModerators({ type: 'rosterDelta', upsert, remove: [...this.rosterRemoves] });
+      this.rosterUpserts.clear();
+      this.rosterRemoves.clear();
+    }
+    if (pending.has('reactions') && this.reactionCounts.size) {
+      const items = [...this.reactionCounts].map(([emoji, count]) => ({ emoji, count }));
+      this.reactionCounts.clear();
+      this.broadcast({ type: 'reactions', items });
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
