@@ -33,6 +33,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('end'), ref }).strict(),
   z.object({ type: z.literal('ping'), ref }).strict(),
   z.object({ type: z.literal('hand'), ref, raised: z.boolean() }).strict(),
+  /** The name others see (listeners choose theirs; the host's comes from the studio). */
+  z.object({ type: z.literal('rename'), ref, name: displayNameSchema }).strict(),
   z.object({ type: z.literal('react'), ref, emoji: reactionSchema }).strict(),
   z.object({ type: z.literal('mod'), ref, action: modActionSchema, target: participantIdSchema }).strict(),
   z.object({ type: z.literal('muteAll'), ref }).strict(),

@@ -131,6 +131,13 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       room.schedule('stage');
       return;
     }
+    case 'rename':
+      if (actor.role === 'host') throw new PodiumError('invalid_state', "the host's name is set in the studio");
+      if (actor.name === message.name) return;
+      actor.name = message.name;
+      room.touched(actor);
+      room.schedule('stage');
+      return;
     case 'react':
       if (!actor.reactions.take(ctx.now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
       room.react(message.emoji);
