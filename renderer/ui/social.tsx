@@ -1,0 +1,136 @@
+// Social pieces shared by the listener page and the studio: the reaction bar, the floating reactions layer and
+// pinned-post cards. They read props only; the caller owns the state (the space view's reactions and pins).
+import { useMemo, type CSSProperties, type ReactNode } from 'react';
+import { REACTIONS, type Pin, type Reaction } from '../../common/moderation';
+import './social.css';
+
+const REACTION_NAMES: Record<Reaction, string> = {
+  '👏': 'Clap',
+  '🔥': 'Fire',
+  '❤️': 'Love',
+  '😂': 'Laugh',
+  '💯': 'Hundred',
+  '🙌': 'Raised hands',
+  '👀': 'Eyes',
+  '🎉': 'Celebrate',
+};
+
+export function ReactionBar({ onReact, disabled }: { onReact: (emoji: Reaction) => void; disabled?: boolean }): ReactNode {
+  return (
+    <div className="reaction-bar" role="group" aria-label="Reactions">
+      {REACTIONS.map((emoji) => (
+        <button
+          key={emoji}
+          type="button"
+          className="reaction-btn"
+          data-testid="react"
+          data-emoji={emoji}
+          aria-label={`React with ${REACTION_NAMES[emoji]}`}
+          title={REACTION_NAMES[emoji]}
+          disabled={disabled}
+          onClick={() => onReact(emoji)}
+        >
+          <span aria-hidden>{emoji}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export interface Burst {
+  id: number;
+  emoji: Reaction;
+}
+
+/** A cheap, stable pseudo-random number in [0, 1) from a burst id, so a re-render does not move a floating emoji. */
+function jitter(id: number, salt: number): number {
+  const x = Math.sin(id * 12.9898 + salt * 78.233) * 43758.5453;
+  return x - Math.floor(x);
+}
+
+function Float({ burst, onDone }: { burst: Burst; onDone: (id: number) => void }): ReactNode {
+  const style = useMemo(
+    () =>
+      ({
+        left: `${8 + jitter(burst.id, 1) * 84}%`,
+        '--drift': `${(jitter(burst.id, 2) - 0.5) * 60}px`,
+        '--scale': `${0.85 + jitter(burst.id, 3) * 0.5}`,
+        animationDelay: `${jitter(burst.id, 4) * 0.35}s`,
+      }) as CSSProperties,
+    [burst.id],
+  );
+  return (
+    <span className="reaction-float" data-testid="reaction-float" data-emoji={burst.emoji} style={style} onAnimationEnd={() => onDone(burst.id)}>
+      {burst.emoji}
+    </span>
+  );
+}
+
+/** Emoji floating up from the bottom of the nearest positioned ancestor; each calls onDone(id) when it has faded. */
+export function ReactionLayer({ bursts, onDone }: { bursts: readonly Burst[]; onDone: (id: number) => void }): ReactNode {
+  return (
+    <div className="reaction-layer" aria-hidden>
+      {bursts.map((burst) => (
+        <Float key={burst.id} burst={burst} onDone={onDone} />
+      ))}
+    </div>
+  );
+}
+
+function XLogo(): ReactNode {
+  return (
+    <svg className="pin-x-logo" viewBox="0 0 24 24" aria-hidden>
+      <path
+        fill="currentColor"
+        d="M18.244 2.25h3.308l-7.227 8.26 8.502 11.24H16.17l-5.214-6.817L4.99 21.75H1.68l7.73-8.835L1.254 2.25H8.08l4.713 6.231zm-1.161 17.52h1.833L7.084 4.126H5.117z"
+      />
+    </svg>
+  );
+}
+
+function LinkGlyph(): ReactNode {
+  return (
+    <svg className="pin-link-glyph" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+      <path d="M10 13a5 5 0 0 0 7.07 0l3-3a5 5 0 0 0-7.07-7.07l-1.5 1.5" />
+      <path d="M14 11a5 5 0 0 0-7.07 0l-3 3a5 5 0 0 0 7.07 7.07l1.5-1.5" />
+    </svg>
+  );
+}
+
+function shortId(postId: string): string {
+  return postId.length > 4 ? `${postId.slice(0, 4)}…` : postId;
+}
+
+export function PinCard({ pin }: { pin: Pin }): ReactNode {
+  if (pin.kind === 'x') {
+    const handle = pin.handle ?? 'x';
+    return (
+      <a className="pin-card pin-x" data-testid="pin" data-kind="x" href={pin.url} target="_blank" rel="noopener noreferrer" aria-label={`Post by @${handle} on X (opens in a new tab)`}>
+        <span className="pin-icon">
+          <XLogo />
+        </span>
+        <span className="pin-body">
+          <span className="pin-title">@{handle}</span>
+          <span className="pin-sub">Post {shortId(pin.postId ?? '')}</span>
+        </span>
+        <span className="pin-open" aria-hidden>
+          ↗
+        </span>
+      </a>
+    );
+  }
+  return (
+    <a className="pin-card pin-link" data-testid="pin" data-kind="link" href={pin.url} target="_blank" rel="noopener noreferrer" aria-label={`${pin.site} (opens in a new tab)`}>
+      <span className="pin-icon">
+        <LinkGlyph />
+      </span>
+      <span className="pin-body">
+        <span className="pin-title">{pin.site}</span>
+        <span className="pin-sub pin-url">{pin.url}</span>
+      </span>
+      <span className="pin-open" aria-hidden>
+        ↗
+      </span>
+    </a>
+  );
+}
