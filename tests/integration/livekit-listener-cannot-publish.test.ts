@@ -1,26 +1,13 @@
 // Proves against a real livekit-server that the grants minted by server/livekit/tokens.ts hold on the wire:
 // a host's microphone reaches listeners, while a listener can publish neither audio nor data.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import {
-  AudioFrame,
-  AudioSource,
-  AudioStream,
-  LocalAudioTrack,
-  Room,
-  RoomEvent,
-  TrackPublishOptions,
-  TrackSource,
-  dispose,
-  type RemoteParticipant,
-  type RemoteTrack,
-} from '@livekit/rtc-node';
+import { Room, RoomEvent, dispose, type RemoteParticipant, type RemoteTrack } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 import { mintToken } from '../../server/livekit/tokens';
 import type { Role } from '../../common/space';
 import { startLivekit, type LivekitServer } from '../../scripts/livekit';
+import { hearTone, microphone, pumpSine, sleep, timeout } from '../support/rtc-bot';
 
-const SAMPLE_RATE = 48_000;
-const FRAME_SAMPLES = SAMPLE_RATE / 100; // 10 ms frames, what WebRTC's audio pipeline consumes
 /** How long we give a forbidden publish to show up anywhere before calling it refused. */
 const QUIET_WINDOW_MS = 3_000;
 
@@ -49,41 +36,6 @@ async function connect(token: string): Promise<Room> {
   return room;
 }
 
-function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)),
-  ]);
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function sineFrame(index: number): AudioFrame {
-  const data = new Int16Array(FRAME_SAMPLES);
-  for (let i = 0; i < FRAME_SAMPLES; i++) {
-    data[i] = Math.round(16_000 * Math.sin((2 * Math.PI * 440 * (index * FRAME_SAMPLES + i)) / SAMPLE_RATE));
-  }
-  return new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES);
-}
-
-/** Feeds a 440 Hz tone in real time until stopped, the way a microphone would. */
-function pumpSine(source: AudioSource): () => Promise<void> {
-  let running = true;
-  const done = (async () => {
-    for (let i = 0; running; i++) await source.captureFrame(sineFrame(i));
-  })();
-  return async () => {
-    running = false;
-    await done;
-  };
-}
-
-function microphone(): { source: AudioSource; track: LocalAudioTrack; options: TrackPublishOptions } {
-  const source = new AudioSource(SAMPLE_RATE, 1);
-  const track = LocalAudioTrack.createAudioTrack('mic', source);
-  return { source, track, options: new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }) };
-}
-
 describe('LiveKit grants on a real server', () => {
   it('a host publishes microphone audio that a listener receives', async () => {
     const host = await join('grants-a', 'host-a', 'host');
@@ -101,20 +53,7 @@ describe('LiveKit grants on a real server', () => {
     try {
       const track = await timeout(subscribed, 10_000, 'listener subscribes to the host mic');
       // Real audio must arrive, not just signalling: wait for a decoded frame carrying the tone.
-      const reader = new AudioStream(track, SAMPLE_RATE, 1).getReader();
-      const peak = await timeout(
-        (async () => {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) throw new Error('audio stream ended before any tone arrived');
-            const max = value.data.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
-            if (max > 4_000) return max;
-          }
-        })(),
-        10_000,
-        'listener hears the tone',
-      );
-      await reader.cancel();
+      const peak = await hearTone(track);
       expect(peak).toBeGreaterThan(4_000);
     } finally {
       await stopPump();
