@@ -5,6 +5,7 @@ import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CHANNELS } from '../common/ipc';
+import { fromAppLink, LINK_SCHEME } from '../common/links';
 import { err } from '../common/result';
 import { startLivekit } from '../scripts/livekit';
 import { dispatch } from './ipc/dispatch';
@@ -13,7 +14,7 @@ import { startStudioServices, type StudioServices } from './services/studio';
 
 const APP_SCHEME = 'podium-app';
 const APP_ORIGIN = `${APP_SCHEME}://studio`;
-const LINK_SCHEME = 'podium';
+const OPEN_LINK_CHANNEL = 'podium:open-link';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -21,6 +22,28 @@ protocol.registerSchemesAsPrivileged([
 app.setAsDefaultProtocolClient(LINK_SCHEME);
 
 let services: StudioServices | null = null;
+let mainWindow: BrowserWindow | null = null;
+/** A podium:// link that arrived before the window could take it. */
+let pendingLink: string | null = null;
+
+/** Hands a podium:// link (validated: only ever a space's web link) to the studio window. */
+function openLink(raw: string | undefined): void {
+  const web = raw ? fromAppLink(raw) : null;
+  if (!web) return;
+  if (mainWindow && !mainWindow.webContents.isLoading()) {
+    mainWindow.webContents.send(OPEN_LINK_CHANNEL, web);
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  } else pendingLink = web;
+}
+
+// One studio at a time: a second launch (e.g. clicking a podium:// link on Windows/Linux) passes its link here.
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', (_event, argv) => openLink(argv.find((a) => a.startsWith(`${LINK_SCHEME}://`))));
+app.on('open-url', (event, url) => {
+  event.preventDefault();
+  openLink(url);
+});
 
 function isAppSender(frame: Electron.WebFrameMain | null): boolean {
   // Only the app's own top-level page may call the contract; no iframe, no other origin.
@@ -64,6 +87,14 @@ function createWindow(): void {
     if (/^https:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  mainWindow = win;
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  win.webContents.on('did-finish-load', () => {
+    if (pendingLink) win.webContents.send(OPEN_LINK_CHANNEL, pendingLink);
+    pendingLink = null;
+  });
   void win.loadURL(`${APP_ORIGIN}/`);
 }
 
@@ -97,6 +128,7 @@ async function boot(): Promise<void> {
       isAppSender(event.senderFrame) ? dispatch(handlers, channel, request, console.log) : err('forbidden', 'not the studio'),
     );
   }
+  openLink(process.argv.find((a) => a.startsWith(`${LINK_SCHEME}://`)));
   createWindow();
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
 }

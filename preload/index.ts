@@ -9,3 +9,15 @@ const api = Object.fromEntries(
 ) as unknown as PodiumApi;
 
 contextBridge.exposeInMainWorld('podium', Object.freeze(api));
+
+// The one push from main: a podium:// link the user clicked, already turned into a space's web link by main.
+contextBridge.exposeInMainWorld(
+  'podiumLinks',
+  Object.freeze({
+    onOpen(callback: (webUrl: string) => void): () => void {
+      const listener = (_event: unknown, url: unknown) => typeof url === 'string' && callback(url);
+      ipcRenderer.on('podium:open-link', listener);
+      return () => ipcRenderer.removeListener('podium:open-link', listener);
+    },
+  }),
+);
