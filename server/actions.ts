@@ -48,6 +48,9 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
     if (action === 'deny' && !t.handRaised && target.role === 'listener') return;
     if (action === 'invite' && target.invited) return;
     if (action === 'demote' && target.role === 'listener') return;
+    if ((action === 'approve' || action === 'deny') && target.role === 'listener') {
+      throw new PodiumError('invalid_state', `${target.name} has lowered their hand in the meantime`);
+    }
     if (target.role === 'host' || target.role === 'cohost') throw new PodiumError('forbidden', `a ${target.role === 'host' ? 'host' : 'co-host'} cannot be ${MOD_ACTIONS[action].done}`);
     throw new PodiumError('invalid_state', `${MOD_ACTIONS[action].label} does not apply to ${target.name} right now`);
   }
@@ -210,8 +213,9 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
     case 'unblock': {
       requireModerator(actor);
       const owner = deps.moderation.owner(space.id);
-      if (!deps.moderation.unblock(owner, message.subject)) return;
-      ctx.audit(actor.name, 'unblocked', message.subject.slice(0, 8), null);
+      const entry = deps.moderation.blocks(owner).find((b) => b.subject === message.subject);
+      if (!entry || !deps.moderation.unblock(owner, message.subject)) return;
+      ctx.audit(actor.name, 'unblocked', entry.name, null);
       room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
       return;
     }

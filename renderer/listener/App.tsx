@@ -1,110 +1,66 @@
-// The listener page: what a person sees after opening a share link, from "not started yet" to "ended".
-import type { ReactNode } from 'react';
-import { Avatar, Brand, formatDuration, plural } from '../ui/components';
+// The listener page: what a person sees after opening a share link, from "not started yet" to "ended" — and, if a
+// host brings them up, their speaker controls. Reads the controller's store only.
+import { useEffect, type ReactNode } from 'react';
+import { Brand } from '../ui/components';
+import { ReactionLayer } from '../ui/social';
 import { useStore } from '../state/store';
-import { listen, listener, type ListenerState } from './controller';
-import { useEffect, useState } from 'react';
+import { listener, reactionDone, type ListenerState } from './controller';
+import { LiveDock } from './LiveDock';
+import { NameField } from './NameField';
+import { ErrorBanner, Offline, Toasts } from './Notices';
+import { phaseOf, type Phase } from './phase';
+import { ShareButton } from './ShareButton';
+import { SpaceHeader } from './SpaceHeader';
+import { Pins, Stage } from './Stage';
+import { Ended, Loading, NotFound, Refused, Removed, Waiting } from './States';
 
-function useNow(): number {
-  const [now, setNow] = useState(Date.now());
+function useDocumentTitle(title: string | null, phase: Phase): void {
   useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(id);
-  }, []);
-  return now;
+    const prefix = phase === 'live' ? '🔴 ' : '';
+    document.title = title ? `${prefix}${title} · Podium` : 'Podium — live space';
+  }, [title, phase]);
 }
 
-function Offline({ s }: { s: ListenerState }): ReactNode {
-  if (s.protocol !== 'retrying') return null;
+function SpaceBody({ s, phase }: { s: ListenerState; phase: 'waiting' | 'live' | 'ended' }): ReactNode {
+  const space = s.view.space!;
   return (
-    <div className="banner" role="status" data-testid="offline">
-      Can't reach Podium right now — retrying{s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}. Check your connection; this page recovers by itself.
-    </div>
-  );
-}
-
-function Body({ s }: { s: ListenerState }): ReactNode {
-  const now = useNow();
-  if (s.phase === 'loading') {
-    return <div className="center muted">{s.protocol === 'retrying' ? '' : 'Finding the space…'}</div>;
-  }
-  if (s.phase === 'not_found' || !s.space) {
-    return (
-      <div className="center stack" data-testid="state-not-found">
-        <h1>This space doesn't exist</h1>
-        <p className="muted">The link may be mistyped or out of date. Ask the host for a new one.</p>
-      </div>
-    );
-  }
-  const space = s.space;
-  const hostIdentitySpeaking = s.sfu.activeSpeakers.length > 0;
-  const connected = s.sfu.connection === 'connected';
-  return (
-    <div className="stack listener-body">
-      <div className="row">
-        {s.phase === 'live' && <span className="pill pill-live">Live</span>}
-        {s.phase === 'waiting' && <span className="pill">Not started yet</span>}
-        {s.phase === 'ended' && <span className="pill">Ended</span>}
-        {s.phase === 'live' && space.startedAt && <span className="faint">{formatDuration(now - space.startedAt)}</span>}
-        <div className="spacer" />
-        {s.phase !== 'ended' && (
-          <span className="faint" data-testid="listener-count">
-            {plural(s.listenerCount, 'listener', 'listeners')}
-          </span>
-        )}
-      </div>
-      <h1 className="listener-title" data-testid="listener-title">{space.title}</h1>
-      {space.description && <p className="muted description">{space.description}</p>}
-
-      <div className="speakers">
-        <div className="speaker">
-          <Avatar name={space.hostName} speaking={s.phase === 'live' && hostIdentitySpeaking} size={88} />
-          <strong>{space.hostName}</strong>
-          <span className="faint">Host{s.phase === 'live' && hostIdentitySpeaking ? ' · speaking' : ''}</span>
-        </div>
-      </div>
-
-      {s.phase === 'waiting' && (
-        <div className="empty" data-testid="state-waiting">
-          The host hasn't started this space yet. Keep this page open — it starts by itself when they go live.
-        </div>
+    <>
+      <SpaceHeader space={space} phase={phase} listenerCount={s.view.listenerCount} />
+      {phase !== 'ended' && (
+        <Stage members={s.view.members} you={s.view.participantId} sfu={s.sfu} live={phase === 'live'} publishing={s.mic === 'open'} />
       )}
-      {s.phase === 'live' && !s.listening && (
-        <button className="btn btn-primary btn-big listen" data-testid="listen" onClick={() => void listen()}>
-          ▶ Listen
-        </button>
-      )}
-      {s.phase === 'live' && s.listening && (
-        <div className="listening" data-testid="listening">
-          {connected ? (s.sfu.audioBlocked ? 'Your browser blocked the audio — click Listen again.' : 'You are listening.') : 'Connecting to the audio…'}
-          {s.sfu.audioBlocked && connected && (
-            <button className="btn" onClick={() => void listen()}>Listen</button>
-          )}
-        </div>
-      )}
-      {s.phase === 'ended' && (
-        <div className="empty" data-testid="state-ended">
-          This space has ended{space.endedAt && space.startedAt ? ` after ${formatDuration(space.endedAt - space.startedAt)}` : ''}. Thanks for listening.
-        </div>
-      )}
-      {s.error && <div className="banner banner-error">{s.error}</div>}
-    </div>
+      {phase === 'waiting' && <Waiting />}
+      {phase === 'ended' && <Ended space={space} />}
+      <Pins pins={s.view.pins} />
+      {phase === 'live' && <LiveDock s={s} />}
+      {phase !== 'ended' && <NameField />}
+    </>
   );
 }
 
 export function App(): ReactNode {
   const s = useStore(listener);
+  const phase = phaseOf(s);
+  useDocumentTitle(s.view.space?.title ?? null, phase);
+  const hasSpace = phase === 'waiting' || phase === 'live' || phase === 'ended';
   return (
     <div className="listener">
       <header className="topbar">
         <Brand />
         <div className="spacer" />
-        <span className="faint">Live audio spaces</span>
+        {hasSpace ? <ShareButton shared={s.shared} /> : <span className="faint">Live audio spaces</span>}
       </header>
-      <Offline s={s} />
-      <main className="card listener-card" data-phase={s.phase}>
-        <Body s={s} />
+      {s.view.status === 'retrying' && phase !== 'removed' && phase !== 'ended' && <Offline attempt={s.view.attempt} />}
+      <main className="card sheet" data-phase={phase} aria-busy={phase === 'loading'}>
+        {phase !== 'live' && hasSpace && <ErrorBanner />}
+        {phase === 'loading' && <Loading />}
+        {phase === 'not_found' && <NotFound />}
+        {phase === 'refused' && <Refused message={s.view.error?.message ?? ''} />}
+        {phase === 'removed' && <Removed message={s.view.removed ?? ''} />}
+        {hasSpace && <SpaceBody s={s} phase={phase} />}
+        {phase === 'live' && <ReactionLayer bursts={s.view.reactions} onDone={reactionDone} />}
       </main>
+      <Toasts notices={s.view.notices} />
     </div>
   );
 }

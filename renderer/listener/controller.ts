@@ -1,84 +1,291 @@
-// The listener page's state: the space (over the space protocol) and its audio (over the SFU adapter).
-import { PROTOCOL_PATH, type ServerMessage } from '../../common/protocol';
-import { SPACE_ID_PATTERN, type PublicSpace } from '../../common/space';
+// The listener page's state: the space (openSpaceSession over the space protocol), its audio (the SFU adapter) and,
+// once a host brings this person up, their microphone. The only module-level state of the page lives here.
+import { PROTOCOL_PATH, type MediaGrant } from '../../common/protocol';
+import type { Reaction } from '../../common/moderation';
+import { SPACE_ID_PATTERN, type Role } from '../../common/space';
+import { openMicrophone, type MicrophonePipeline } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuSnapshot } from '../sfu/adapter';
 import { createLivekitAdapter } from '../sfu/livekit';
-import { connectSpace, type ConnectionStatus } from '../state/space-connection';
+import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
+import { dismissNotice, dropReaction, EMPTY_VIEW } from '../state/space-view';
 import { createStore } from '../state/store';
+import { copyText, loadName, micErrorText, readCohostKey, saveName, shareLink } from './browser';
 
-export type ListenerPhase = 'loading' | 'not_found' | 'waiting' | 'live' | 'ended';
+export type MicState = 'off' | 'opening' | 'open';
 
 export interface ListenerState {
-  phase: ListenerPhase;
-  space: PublicSpace | null;
-  listenerCount: number;
-  protocol: ConnectionStatus;
-  attempt: number;
+  view: SessionView;
   sfu: SfuSnapshot;
+  /** The path is not a space link at all. */
+  badLink: boolean;
+  /** The Listen click happened (audio may play). */
   listening: boolean;
-  error: string | null;
+  mic: MicState;
+  micError: string | null;
+  /** Set when a host muted this speaker, until they unmute. */
+  hostMutedBy: string | null;
+  /** A subtle one-line hint (e.g. reacting too fast), cleared after a moment. */
+  hint: string | null;
+  shared: 'copied' | 'failed' | null;
+  name: string;
 }
+
+const NAME_DEBOUNCE_MS = 1200;
 
 export const listener = createStore<ListenerState>({
-  phase: 'loading',
-  space: null,
-  listenerCount: 0,
-  protocol: 'connecting',
-  attempt: 0,
+  view: { ...EMPTY_VIEW, status: 'connecting', attempt: 0 },
   sfu: INITIAL_SFU_SNAPSHOT,
+  badLink: false,
   listening: false,
-  error: null,
+  mic: 'off',
+  micError: null,
+  hostMutedBy: null,
+  hint: null,
+  shared: null,
+  name: loadName(),
 });
 
+export const onStage = (role: Role | null | undefined): boolean => role === 'speaker' || role === 'cohost' || role === 'host';
+
+let session: SpaceSession | null = null;
 let sfu: SfuAdapter | null = null;
+let pipeline: MicrophonePipeline | null = null;
+let grant: MediaGrant | null = null;
+/** Bumped whenever the microphone is closed, so an open still in flight knows it is no longer wanted. */
+let micGeneration = 0;
+/** True while this page itself mutes the mic, so a mute we did not ask for is recognised as a host's. */
+let selfMuting = false;
+/** The name the server knows for us. */
+let sentName = '';
+const timers: { hint?: ReturnType<typeof setTimeout>; shared?: ReturnType<typeof setTimeout>; rename?: ReturnType<typeof setTimeout> } = {};
 
-function phaseOf(space: PublicSpace): ListenerPhase {
-  return space.status === 'scheduled' ? 'waiting' : space.status;
-}
+const cleanName = (raw: string): string => raw.trim().slice(0, 60);
 
-function handle(message: ServerMessage): void {
-  switch (message.type) {
-    case 'joined':
-    case 'space':
-      listener.set({ space: message.space, listenerCount: message.listenerCount, phase: phaseOf(message.space) });
-      if (message.space.status === 'ended') void sfu?.disconnect();
-      return;
-    case 'media':
-      void sfu?.connect(message.media).then(
-        () => (listener.get().listening ? sfu?.startAudio() : undefined),
-        (error: unknown) => listener.set({ error: `Could not connect to the audio: ${(error as Error).message}` }),
-      );
-      return;
-    case 'error':
-      if (message.code === 'not_found') listener.set({ phase: 'not_found' });
-      else listener.set({ error: message.message });
-      return;
-    case 'pong':
-      return;
-    default:
-      return;
+export function initListener(audioSink: HTMLElement): () => void {
+  const spaceId = /^\/s\/([^/]+)/.exec(location.pathname)?.[1] ?? '';
+  if (!SPACE_ID_PATTERN.test(spaceId)) {
+    listener.set({ badLink: true });
+    return () => {};
   }
+  const adapter = createLivekitAdapter(audioSink);
+  sfu = adapter;
+  let prevSnap = adapter.snapshot();
+  const offSfu = adapter.subscribe((snap) => {
+    // A mute we did not ask for while publishing: a host's server-side mute.
+    if (snap.micMuted && !prevSnap.micMuted && snap.publishing && !selfMuting) {
+      listener.set((s) => ({ hostMutedBy: s.view.you?.mutedBy ?? s.hostMutedBy ?? 'A host' }));
+    }
+    prevSnap = snap;
+    listener.set({ sfu: snap });
+  });
+
+  sentName = cleanName(listener.get().name);
+  const credential = readCohostKey();
+  const opened = openSpaceSession({
+    url: `${location.origin.replace(/^http/, 'ws')}${PROTOCOL_PATH}`,
+    spaceId,
+    ...(credential ? { credential } : {}),
+    ...(sentName ? { name: sentName } : {}),
+  });
+  session = opened;
+  const joinName = sentName;
+  let prev = opened.store.get();
+  const offView = opened.store.subscribe(() => {
+    const before = prev;
+    const view = opened.store.get();
+    prev = view;
+    listener.set({ view });
+    react(before, view, joinName);
+  });
+  return () => {
+    offView();
+    offSfu();
+    for (const t of Object.values(timers)) clearTimeout(t);
+    teardownAudio();
+    opened.close();
+    session = null;
+    sfu = null;
+  };
 }
 
-export function initListener(audioSink: HTMLElement): void {
-  const id = /^\/s\/([^/]+)/.exec(location.pathname)?.[1] ?? '';
-  if (!SPACE_ID_PATTERN.test(id)) {
-    listener.set({ phase: 'not_found' });
+/** Side effects of a change in the space: audio, microphone, hints. */
+function react(before: SessionView, view: SessionView, joinName: string): void {
+  if (view.status === 'open' && before.status !== 'open' && sentName !== joinName && sentName) {
+    // A reconnect re-joins with the name the page opened with: restore the one chosen since.
+    session?.send({ type: 'rename', name: sentName });
+  }
+  const ended = view.space?.status === 'ended';
+  if (view.removed !== null || ended) {
+    if (before.removed === null && before.space?.status !== 'ended') teardownAudio();
     return;
   }
-  sfu = createLivekitAdapter(audioSink);
-  sfu.subscribe((snap) => listener.set({ sfu: snap }));
-  connectSpace({
-    url: `${location.origin.replace(/^http/, 'ws')}${PROTOCOL_PATH}`,
-    join: { type: 'join', spaceId: id },
-    onMessage: handle,
-    onStatus: (protocol, attempt) => listener.set({ protocol, attempt }),
-    isFinal: (m) => m.type === 'error' && m.code === 'not_found',
-  });
+  if (view.media && view.media !== before.media) connectMedia(view.media);
+  if (onStage(before.you?.role) && !onStage(view.you?.role)) closeMicrophone();
+  const mutedBy = view.you?.mutedBy ?? null;
+  if (mutedBy && mutedBy !== (before.you?.mutedBy ?? null)) listener.set({ hostMutedBy: mutedBy });
+  if (view.error && view.error !== before.error && view.error.code === 'rate_limited') {
+    showHint(view.error.message.replace(/^./, (c) => c.toUpperCase()));
+    session?.store.set({ error: null });
+  }
 }
 
-/** Called from the Listen button: the click is what lets the browser play audio. */
+function connectMedia(next: MediaGrant): void {
+  const adapter = sfu;
+  if (!adapter) return;
+  const live = ['connecting', 'connected', 'reconnecting'].includes(adapter.snapshot().connection);
+  // A re-join after a network blip sends a fresh grant for the same seat: keep the call that is still up.
+  if (grant && live && grant.identity === next.identity && grant.url === next.url) {
+    grant = next;
+    return;
+  }
+  grant = next;
+  adapter.connect(next).then(
+    async () => {
+      if (listener.get().listening) await adapter.startAudio().catch(() => {});
+      // Reconnected while on stage with the mic open: put it back, muted, for the speaker to unmute.
+      if (pipeline && onStage(listener.get().view.you?.role)) await publish(adapter, pipeline.track, true);
+    },
+    () => {
+      // The adapter's snapshot carries the error for the page to show.
+    },
+  );
+}
+
+async function publish(adapter: SfuAdapter, track: MediaStreamTrack, muted: boolean): Promise<void> {
+  selfMuting = muted;
+  try {
+    await adapter.publishMicrophone(track, { muted });
+  } finally {
+    selfMuting = false;
+  }
+}
+
+function teardownAudio(): void {
+  closeMicrophone();
+  grant = null;
+  void sfu?.disconnect().catch(() => {});
+}
+
+function closeMicrophone(): void {
+  micGeneration += 1;
+  const p = pipeline;
+  pipeline = null;
+  listener.set({ mic: 'off', hostMutedBy: null, micError: null });
+  const adapter = sfu;
+  if (!p) return;
+  const done = () => p.close();
+  if (adapter?.snapshot().publishing) void adapter.unpublishMicrophone().catch(() => {}).finally(done);
+  else done();
+}
+
+/** The Listen click: the gesture that lets the browser play audio. */
 export async function listen(): Promise<void> {
   listener.set({ listening: true });
-  await sfu?.startAudio();
+  await sfu?.startAudio().catch(() => {});
+}
+
+/** Unmute / Mute. The microphone is opened on the first Unmute, never before. */
+export async function toggleMic(): Promise<void> {
+  const adapter = sfu;
+  const s = listener.get();
+  if (!adapter || s.mic === 'opening' || !onStage(s.view.you?.role)) return;
+  void listen();
+  try {
+    if (!pipeline) {
+      const generation = ++micGeneration;
+      listener.set({ mic: 'opening', micError: null });
+      const opened = await openMicrophone(null);
+      if (generation !== micGeneration) {
+        opened.close();
+        return;
+      }
+      pipeline = opened;
+      listener.set({ mic: 'open' });
+      await opened.resume().catch(() => {});
+      await publish(adapter, opened.track, false);
+      listener.set({ hostMutedBy: null });
+      return;
+    }
+    const snap = adapter.snapshot();
+    if (!snap.publishing) {
+      await publish(adapter, pipeline.track, false);
+      listener.set({ hostMutedBy: null, micError: null });
+      return;
+    }
+    const mute = !snap.micMuted;
+    selfMuting = mute;
+    try {
+      await adapter.setMicrophoneMuted(mute);
+    } finally {
+      selfMuting = false;
+    }
+    listener.set(mute ? { micError: null } : { hostMutedBy: null, micError: null });
+  } catch (error) {
+    listener.set({ mic: pipeline ? 'open' : 'off', micError: micErrorText(error) });
+  }
+}
+
+/** Current level of this speaker's processed microphone, for the meter. */
+export function micLevel(): { rmsDb: number; peakDb: number } | null {
+  return pipeline?.level() ?? null;
+}
+
+export function setHand(raised: boolean): void {
+  session?.send({ type: 'hand', raised });
+}
+
+export function sendReaction(emoji: Reaction): void {
+  session?.send({ type: 'react', emoji });
+}
+
+export function reactionDone(id: number): void {
+  session?.store.set((s) => dropReaction(s, id));
+}
+
+export function closeNotice(id: number): void {
+  session?.store.set((s) => dismissNotice(s, id));
+}
+
+export function dismissError(): void {
+  session?.store.set({ error: null });
+}
+
+function showHint(text: string): void {
+  clearTimeout(timers.hint);
+  listener.set({ hint: text });
+  timers.hint = setTimeout(() => listener.set({ hint: null }), 2500);
+}
+
+/** Typing in "Your name": saved at once, sent after a pause (or on Enter / leaving the field). */
+export function editName(value: string): void {
+  listener.set({ name: value });
+  saveName(cleanName(value));
+  clearTimeout(timers.rename);
+  timers.rename = setTimeout(commitName, NAME_DEBOUNCE_MS);
+}
+
+export function commitName(): void {
+  clearTimeout(timers.rename);
+  const name = cleanName(listener.get().name);
+  if (!name || name === sentName || !session) return;
+  sentName = name;
+  session.send({ type: 'rename', name });
+}
+
+export async function share(): Promise<void> {
+  const url = shareLink();
+  const title = listener.get().view.space?.title ?? 'A live space on Podium';
+  if (typeof navigator.share === 'function') {
+    try {
+      await navigator.share({ title, text: `Listen live: ${title}`, url });
+      return;
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') return;
+      // Not allowed here (or no share targets): fall back to copying.
+    }
+  }
+  const copied = await copyText(url);
+  clearTimeout(timers.shared);
+  listener.set({ shared: copied ? 'copied' : 'failed' });
+  timers.shared = setTimeout(() => listener.set({ shared: null }), copied ? 2200 : 5000);
 }

@@ -6,4 +6,7 @@ import { App } from './App';
 import { initListener } from './controller';
 
 createRoot(document.getElementById('root')!).render(<App />);
-initListener(document.getElementById('audio-sink')!);
+const stop = initListener(document.getElementById('audio-sink')!);
+window.addEventListener('pagehide', stop, { once: true });
+// Back to a page restored from the back/forward cache: its connections are gone, so start afresh.
+window.addEventListener('pageshow', (event) => event.persisted && location.reload());

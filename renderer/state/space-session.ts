@@ -37,6 +37,7 @@ export function openSpaceSession(opts: {
     url: opts.url,
     join: {
       type: 'join',
+      ref: 'join',
       spaceId: opts.spaceId,
       key: clientKey(),
       ...(opts.credential ? { credential: opts.credential } : {}),
@@ -44,8 +45,9 @@ export function openSpaceSession(opts: {
     },
     onMessage: (message) => store.set((s) => reduceSpace(s, message)),
     onStatus: (status, attempt) => store.set({ status, attempt }),
-    // No point retrying after a final answer: no such space, a refused key, or a removal.
-    isFinal: (m) => m.type === 'removed' || (m.type === 'error' && (m.code === 'not_found' || (m.code === 'forbidden' && !store.get().space))),
+    // No point retrying after a final answer to the join itself: no such space, a refused key (e.g. a co-host
+    // invite that was replaced while we were offline), or a removal.
+    isFinal: (m) => m.type === 'removed' || (m.type === 'error' && m.ref === 'join' && (m.code === 'not_found' || m.code === 'forbidden')),
   });
   return { store, send: (m) => connection.send(m), close: () => connection.close() };
 }

@@ -1,32 +1,36 @@
-// The studio: microphone on the left, the space in the middle. Keyboard-first: Ctrl/⌘+Enter creates or goes live,
-// M mutes, Ctrl/⌘+Shift+E ends (after a confirmation).
+// The studio: microphone on the left, the space in the middle and, for a host or co-host of a space that is not
+// over, the host panel around it. Keyboard-first: Ctrl/⌘+Enter creates or goes live, M mutes, Ctrl/⌘+Shift+E ends
+// (after a confirmation); the host panel adds its own keys (see host/HostPanel.tsx).
 import { useEffect, useState, type ReactNode } from 'react';
 import { Brand } from '../ui/components';
 import { useStore } from '../state/store';
-import { dismissError, endSpace, goLive, leaveSpace, resumeAudio, studio, toggleMute } from './controller';
+import { currentSpace, dismissError, endSpace, goLive, isModeratorRole, leaveSpace, resumeAudio, studio, toggleMute } from './controller';
+import { isTyping } from './host/hooks';
+import { HostPanel } from './host/HostPanel';
+import { BlockedSection } from './host/LogSections';
+import { CohostSection, SettingsSection } from './host/SettingsSections';
 import { MicrophoneCard, ProfileCard } from './MicrophoneCard';
 import { AudioServerCard } from './AudioServerCard';
 import { Lobby } from './Lobby';
 import { SpacePanel } from './SpacePanel';
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-}
+import { EndDialog, JoiningCard, Notices } from './Overlays';
 
 export function App(): ReactNode {
   const s = useStore(studio);
   const [confirmEnd, setConfirmEnd] = useState(false);
+  const [selected, setSelected] = useState<string | null>(null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key === 'Enter' && studio.get().space?.status === 'scheduled') {
+      const space = currentSpace(studio.get());
+      if (mod && e.key === 'Enter' && space?.status === 'scheduled') {
         e.preventDefault();
         goLive();
-      } else if (mod && e.shiftKey && e.key.toLowerCase() === 'e' && studio.get().space?.status === 'live') {
+      } else if (mod && e.shiftKey && e.key.toLowerCase() === 'e' && space?.status === 'live' && studio.get().target?.mode === 'host') {
         e.preventDefault();
         setConfirmEnd(true);
-      } else if (!mod && !isTyping(e.target) && e.key.toLowerCase() === 'm') {
+      } else if (!mod && !e.shiftKey && !e.altKey && !isTyping(e.target) && e.key.toLowerCase() === 'm') {
         void toggleMute();
       } else if (e.key === 'Escape') {
         setConfirmEnd(false);
@@ -41,8 +45,33 @@ export function App(): ReactNode {
     };
   }, []);
 
+  // A selection that left the space (removed, disconnected) goes away with them.
+  const view = s.view;
+  const selectionGone = selected !== null && view !== null && !view.roster.has(selected) && !view.members.some((m) => m.id === selected);
+  useEffect(() => {
+    if (selectionGone) setSelected(null);
+  }, [selectionGone]);
+
+  const space = currentSpace(s);
+  const mode = s.target?.mode ?? 'host';
+  const moderating = !!view && !!space && space.status !== 'ended' && isModeratorRole(view.role);
+  const serverError = view?.error && view.error.code !== 'rate_limited' ? view.error.message : null;
+  const error = s.error ?? serverError;
+
+  const card = space && (
+    <SpacePanel
+      state={s}
+      selected={selected}
+      onSelect={setSelected}
+      onGoLive={goLive}
+      onEnd={() => setConfirmEnd(true)}
+      onMute={() => void toggleMute()}
+      onLeave={() => void leaveSpace()}
+    />
+  );
+
   return (
-    <div className="studio">
+    <div className={`studio${moderating ? ' studio-wide' : ''}`}>
       <header className="topbar">
         <Brand>
           <span className="pill" title="Which shell runs this studio">
@@ -50,6 +79,7 @@ export function App(): ReactNode {
           </span>
         </Brand>
         <div className="spacer" />
+        {moderating && <span className="faint topbar-keys">Select with a click or <kbd>↑</kbd><kbd>↓</kbd> · act with the key shown on each button</span>}
         {s.info && <span className="faint">v{s.info.version}</span>}
       </header>
 
@@ -60,58 +90,45 @@ export function App(): ReactNode {
             : 'The studio service has stopped. Start it again with `npm start`, then reload this page.'}
         </div>
       )}
-      {s.error && (
+      {error && (
         <div className="banner banner-error topbanner" role="alert" data-testid="studio-error">
-          <span className="spacer">{s.error}</span>
-          <button className="btn" onClick={dismissError}>Dismiss</button>
+          <span className="spacer">{error}</span>
+          <button className="btn btn-sm" onClick={dismissError}>Dismiss</button>
         </div>
       )}
+      {view?.removed && <div className="banner topbanner" role="alert">{view.removed}</div>}
 
-      <main className="studio-grid">
+      <main className={`studio-grid${moderating ? ' studio-grid-wide' : ''}`}>
         <aside className="stack">
           <MicrophoneCard state={s} />
+          {moderating && view && <SettingsSection view={view} mode={mode} />}
+          {moderating && view && mode === 'host' && <CohostSection view={view} />}
+          {moderating && view && <BlockedSection view={view} />}
           <ProfileCard state={s} />
           <AudioServerCard state={s} />
         </aside>
-        <section className="stack">
-          {!s.ready && !s.bridgeLost && <div className="card empty">Connecting to the studio service…</div>}
-          {s.ready && !s.hosted && <Lobby state={s} />}
-          {s.hosted && (
-            <SpacePanel
-              state={s}
-              onGoLive={goLive}
-              onEnd={() => setConfirmEnd(true)}
-              onMute={() => void toggleMute()}
-              onLeave={() => void leaveSpace()}
-            />
-          )}
-        </section>
+        {moderating ? (
+          <HostPanel state={s} card={card} selected={selected} onSelect={setSelected} />
+        ) : (
+          <section className="stack">
+            {!s.ready && !s.bridgeLost && <div className="card empty">Connecting to the studio service…</div>}
+            {s.ready && !s.target && <Lobby state={s} />}
+            {s.target && !space && <JoiningCard state={s} onCancel={() => void leaveSpace()} />}
+            {card}
+          </section>
+        )}
       </main>
 
+      {view && view.notices.length > 0 && <Notices notices={view.notices} />}
       {confirmEnd && (
-        <div className="modal-backdrop" onClick={() => setConfirmEnd(false)}>
-          <div className="card modal" role="dialog" aria-modal="true" aria-labelledby="end-title" onClick={(e) => e.stopPropagation()}>
-            <h3 id="end-title">End this space for everyone?</h3>
-            <p className="muted">
-              All {s.listenerCount.toLocaleString()} listeners will be disconnected. An ended space cannot be restarted.
-            </p>
-            <div className="row" style={{ justifyContent: 'flex-end' }}>
-              <button className="btn" onClick={() => setConfirmEnd(false)} autoFocus>
-                Keep going <kbd>Esc</kbd>
-              </button>
-              <button
-                className="btn btn-danger"
-                data-testid="confirm-end"
-                onClick={() => {
-                  setConfirmEnd(false);
-                  endSpace();
-                }}
-              >
-                End space
-              </button>
-            </div>
-          </div>
-        </div>
+        <EndDialog
+          listenerCount={view?.listenerCount ?? 0}
+          onCancel={() => setConfirmEnd(false)}
+          onConfirm={() => {
+            setConfirmEnd(false);
+            endSpace();
+          }}
+        />
       )}
     </div>
   );

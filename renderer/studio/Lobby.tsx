@@ -1,7 +1,49 @@
-// Before a space exists: create one (title, description) or re-open a recent one.
+// Before a space exists: create one (title, description), re-open a recent one, or join someone else's as co-host.
 import { useState, type ReactNode } from 'react';
 import { DESCRIPTION_MAX, TITLE_MAX } from '../../common/space';
-import { createSpace, openSpace, type StudioState } from './controller';
+import { createSpace, joinAsCohost, openSpace, studio, type StudioState } from './controller';
+
+function JoinCohostCard({ state }: { state: StudioState }): ReactNode {
+  const [link, setLink] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const message = problem ?? state.joinError;
+  return (
+    <form
+      className="card stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setProblem(joinAsCohost(link));
+      }}
+    >
+      <h2>Join as co-host</h2>
+      <p className="muted tight">Got an invite link from a host? Paste it here to moderate their space with them from this studio.</p>
+      <div className="row">
+        <input
+          className="input mono"
+          data-testid="join-cohost-url"
+          aria-label="Co-host invite link"
+          aria-invalid={message !== null}
+          aria-describedby="join-cohost-error"
+          placeholder="https://…/s/abc123defg#cohost=…"
+          value={link}
+          onChange={(e) => {
+            setLink(e.target.value);
+            setProblem(null);
+            if (state.joinError) studio.set({ joinError: null });
+          }}
+        />
+        <button className="btn btn-primary" type="submit" data-testid="join-cohost" disabled={link.trim() === '' || state.busy === 'join'}>
+          {state.busy === 'join' ? 'Joining…' : 'Join'}
+        </button>
+      </div>
+      {message && (
+        <div id="join-cohost-error" className="field-error" data-testid="join-cohost-error" role="alert">
+          {message}
+        </div>
+      )}
+    </form>
+  );
+}
 
 const STATUS_LABEL = { scheduled: 'Not started', live: 'Live', ended: 'Ended' } as const;
 
@@ -61,6 +103,8 @@ export function Lobby({ state }: { state: StudioState }): ReactNode {
           </button>
         </div>
       </form>
+
+      <JoinCohostCard state={state} />
 
       <div className="card stack">
         <h2>Recent spaces</h2>

@@ -1,17 +1,13 @@
-// The space being hosted: its state, the share link, the listener count, the on-air timer and the big buttons.
-import { useEffect, useState, type ReactNode } from 'react';
-import { Avatar, formatDuration, plural } from '../ui/components';
-import type { StudioState } from './controller';
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const id = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(id);
-  }, [active]);
-  return now;
-}
+// The space card: its state, the stage, the listener count and on-air timer, the big buttons (the host's alone:
+// Go live and End), the share link, and reactions floating over it all.
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { Reaction } from '../../common/moderation';
+import { formatDuration, plural } from '../ui/components';
+import { ReactionBar, ReactionLayer } from '../ui/social';
+import { dropReaction } from '../state/space-view';
+import { currentSpace, sendToSpace, updateView, type StudioState } from './controller';
+import { useNow } from './host/hooks';
+import { Stage } from './Stage';
 
 function ShareLink({ url }: { url: string }): ReactNode {
   const [copied, setCopied] = useState(false);
@@ -25,10 +21,7 @@ function ShareLink({ url }: { url: string }): ReactNode {
       <label htmlFor="share-url">Share link — listeners open this in any browser</label>
       <div className="row">
         <input id="share-url" className="input mono" data-testid="share-url" readOnly value={url} onFocus={(e) => e.target.select()} />
-        <button
-          className="btn"
-          onClick={() => void navigator.clipboard.writeText(url).then(() => setCopied(true), () => setCopied(false))}
-        >
+        <button className="btn" onClick={() => void navigator.clipboard.writeText(url).then(() => setCopied(true), () => setCopied(false))}>
           {copied ? '✓ Copied' : 'Copy link'}
         </button>
       </div>
@@ -38,66 +31,78 @@ function ShareLink({ url }: { url: string }): ReactNode {
 
 export function SpacePanel(props: {
   state: StudioState;
+  selected: string | null;
+  onSelect: (id: string) => void;
   onGoLive: () => void;
   onEnd: () => void;
   onMute: () => void;
   onLeave: () => void;
 }): ReactNode {
   const { state } = props;
-  const space = state.space!;
-  const hosted = state.hosted!;
+  const space = currentSpace(state)!;
+  const target = state.target!;
+  const view = state.view;
+  const isHost = target.mode === 'host';
   const live = space.status === 'live';
   const now = useNow(live);
-  const speaking = !!state.selfIdentity && state.sfu.activeSpeakers.includes(state.selfIdentity);
   const onAir = live && state.sfu.publishing;
-  const reconnecting = state.protocol === 'retrying' || state.sfu.connection === 'reconnecting';
+  const protocol = view?.status ?? 'connecting';
+  const reconnecting = protocol === 'retrying' || state.sfu.connection === 'reconnecting';
+  const listenerCount = view?.listenerCount ?? 0;
+  const onReact = useCallback((emoji: Reaction) => sendToSpace({ type: 'react', emoji }), []);
+  const onDone = useCallback((id: number) => updateView((v) => dropReaction(v, id)), []);
+  const demoted = !isHost && !!view?.role && view.role !== 'cohost';
 
   return (
-    <div className="card stack space-panel" data-testid="space-panel" data-status={space.status}>
-      <div className="row">
+    <div className="card stack space-panel" data-testid="space-panel" data-status={space.status} data-mode={target.mode}>
+      <div className="row space-head">
         {live && <span className="pill pill-live" data-testid="live-pill">Live</span>}
         {space.status === 'scheduled' && <span className="pill">Not started</span>}
         {space.status === 'ended' && <span className="pill">Ended</span>}
+        {!isHost && !demoted && <span className="pill pill-accent" data-testid="cohost-badge">Co-host</span>}
         {reconnecting && <span className="pill pill-warn">Reconnecting…</span>}
         {onAir && !state.sfu.micMuted && <span className="pill pill-ok" data-testid="on-air">On air</span>}
         {onAir && state.sfu.micMuted && <span className="pill pill-warn">Muted</span>}
         <div className="spacer" />
-        {space.status !== 'live' && (
-          <button className="btn" onClick={props.onLeave}>← All spaces</button>
+        {live && view && <ReactionBar onReact={onReact} disabled={protocol !== 'open'} />}
+        {!live && (
+          <button className="btn btn-sm btn-quiet" onClick={props.onLeave} title={isHost ? 'Back to your spaces' : 'Leave this space'}>
+            {isHost ? '← All spaces' : 'Leave'}
+          </button>
         )}
       </div>
-      <div>
-        <h1 data-testid="space-title-display">{space.title}</h1>
-        {space.description && <p className="muted">{space.description}</p>}
-      </div>
-
-      <div className="stage">
-        <div className="stage-speaker">
-          <Avatar name={space.hostName} speaking={speaking && !state.sfu.micMuted} size={96} />
-          <div>
-            <strong>{space.hostName}</strong>
-            <div className="faint">Host · you</div>
-          </div>
+      <div className="space-title-row">
+        <div className="space-title">
+          <h1 data-testid="space-title-display">{space.title}</h1>
+          {space.description && <p className="muted">{space.description}</p>}
+          {!isHost && <p className="faint">Hosted by {space.hostName}</p>}
         </div>
         <div className="stats">
           <div className="stat">
-            <strong data-testid="listener-count">{state.listenerCount.toLocaleString()}</strong>
-            <span className="faint">{state.listenerCount === 1 ? 'listener' : 'listeners'}</span>
+            <strong data-testid="listener-count">{listenerCount.toLocaleString()}</strong>
+            <span className="faint">{listenerCount === 1 ? 'listener' : 'listeners'}</span>
           </div>
           <div className="stat">
-            <strong>{live && space.startedAt ? formatDuration(now - space.startedAt) : '—'}</strong>
+            <strong>{view?.handCount ?? 0}</strong>
+            <span className="faint">{view?.handCount === 1 ? 'hand up' : 'hands up'}</span>
+          </div>
+          <div className="stat">
+            <strong>{space.startedAt ? formatDuration((live ? now : (space.endedAt ?? now)) - space.startedAt) : '—'}</strong>
             <span className="faint">on air</span>
           </div>
         </div>
       </div>
 
-      {space.status === 'scheduled' && (
+      {space.status !== 'ended' && <Stage state={state} hostName={space.hostName} selected={props.selected} onSelect={props.onSelect} />}
+
+      {isHost && space.status === 'scheduled' && (
         <div className="row actions">
           <button
             className="btn btn-live"
             data-testid="go-live"
             onClick={props.onGoLive}
-            disabled={state.busy === 'golive' || state.mic.status !== 'on' || state.protocol !== 'open'}
+            title="Go live (Ctrl+Enter)"
+            disabled={state.busy === 'golive' || state.mic.status !== 'on' || protocol !== 'open'}
           >
             {state.busy === 'golive' ? 'Going live…' : 'Go live'} <kbd>Ctrl ↵</kbd>
           </button>
@@ -106,15 +111,32 @@ export function SpacePanel(props: {
           </span>
         </div>
       )}
-      {live && (
+      {!isHost && space.status === 'scheduled' && (
+        <div className="faint">Waiting for {space.hostName} to go live. You join the stage muted — press <kbd>M</kbd> to talk.</div>
+      )}
+      {live && demoted && (
         <div className="row actions">
-          <button className="btn" data-testid="mute" onClick={props.onMute} disabled={!state.sfu.publishing}>
+          <span className="muted spacer">You are a listener in this space now. The host can invite you back as a co-host.</span>
+          <button className="btn" onClick={props.onLeave}>Leave</button>
+        </div>
+      )}
+      {live && !demoted && (
+        <div className="row actions">
+          <button className="btn" data-testid="mute" title="Mute or unmute your microphone (M)" onClick={props.onMute} disabled={!state.sfu.publishing}>
             {state.sfu.micMuted ? 'Unmute' : 'Mute'} <kbd>M</kbd>
           </button>
+          {!isHost && !state.sfu.publishing && <span className="faint">Connecting your microphone…</span>}
           <div className="spacer" />
-          <button className="btn btn-danger" data-testid="end-space" onClick={props.onEnd} disabled={state.busy === 'end'}>
-            {state.busy === 'end' ? 'Ending…' : 'End space'} <kbd>Ctrl ⇧ E</kbd>
-          </button>
+          {!isHost && (
+            <button className="btn btn-quiet" onClick={props.onLeave} title="Leave this space (the space goes on)">
+              Leave
+            </button>
+          )}
+          {isHost && (
+            <button className="btn btn-danger" data-testid="end-space" title="End the space for everyone (Ctrl+Shift+E)" onClick={props.onEnd} disabled={state.busy === 'end'}>
+              {state.busy === 'end' ? 'Ending…' : 'End space'} <kbd>Ctrl ⇧ E</kbd>
+            </button>
+          )}
         </div>
       )}
       {space.status === 'ended' && (
@@ -123,8 +145,9 @@ export function SpacePanel(props: {
         </div>
       )}
 
-      {space.status !== 'ended' && <ShareLink url={hosted.shareUrl} />}
-      {live && state.listenerCount === 0 && <div className="faint">No listeners yet — {plural(0, 'person', 'people')} here besides you. Share the link.</div>}
+      {space.status !== 'ended' && <ShareLink url={target.shareUrl} />}
+      {live && listenerCount === 0 && <div className="faint">No listeners yet — {plural(0, 'person', 'people')} here besides the stage. Share the link.</div>}
+      {view && <ReactionLayer bursts={view.reactions} onDone={onDone} />}
     </div>
   );
 }

@@ -1,57 +1,23 @@
-// The studio's state and actions. It talks to main through the contract (window.podium or the web bridge), to the
-// space server through the space protocol, and to the SFU through the adapter; React components only read the store
-// and call these actions.
-import type { AppInfo, HostedSpace, PodiumApi, Settings } from '../../common/ipc';
-import type { ServerMessage } from '../../common/protocol';
+// The studio's actions. It talks to main through the contract (window.podium or the web bridge), to the space server
+// through one space session (openSpaceSession), and to the SFU through media.ts; React components only read the
+// store and call these actions.
+import type { HostedSpace, PodiumApi } from '../../common/ipc';
+import type { ModAction } from '../../common/moderation';
+import type { ClientMessage } from '../../common/protocol';
 import type { Result } from '../../common/result';
-import type { PublicSpace } from '../../common/space';
-import { listAudioInputs, openMicrophone, type AudioInput, type MicrophonePipeline } from '../audio/pipeline';
+import { listAudioInputs, openMicrophone } from '../audio/pipeline';
 import { getPodium } from '../bridge/index';
-import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuSnapshot } from '../sfu/adapter';
-import { createLivekitAdapter } from '../sfu/livekit';
-import { connectSpace, type ConnectionStatus, type SpaceConnection } from '../state/space-connection';
-import { createStore } from '../state/store';
+import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
+import { parseCohostInvite } from './invite-link';
+import { applyGrant, disconnectMedia, initMedia, resumeAudio, usePipeline } from './media';
+import { studio, type SpaceTarget } from './studio-store';
 
-export interface StudioState {
-  ready: boolean;
-  bridgeLost: string | null;
-  info: AppInfo | null;
-  settings: Settings | null;
-  devices: AudioInput[];
-  mic: { status: 'off' | 'starting' | 'on' | 'error'; label: string; error: string | null; stageError: string | null; suspended: boolean };
-  recent: PublicSpace[];
-  hosted: HostedSpace | null;
-  space: PublicSpace | null;
-  listenerCount: number;
-  protocol: ConnectionStatus | 'idle';
-  sfu: SfuSnapshot;
-  selfIdentity: string | null;
-  busy: 'create' | 'golive' | 'end' | null;
-  error: string | null;
-}
-
-export const studio = createStore<StudioState>({
-  ready: false,
-  bridgeLost: null,
-  info: null,
-  settings: null,
-  devices: [],
-  mic: { status: 'off', label: '', error: null, stageError: null, suspended: false },
-  recent: [],
-  hosted: null,
-  space: null,
-  listenerCount: 0,
-  protocol: 'idle',
-  sfu: INITIAL_SFU_SNAPSHOT,
-  selfIdentity: null,
-  busy: null,
-  error: null,
-});
+export { studio, currentSpace, isModeratorRole, type SpaceTarget, type StudioMode, type StudioState } from './studio-store';
+export { micLevel, resumeAudio, toggleMute } from './media';
 
 let podium: PodiumApi;
-let pipeline: MicrophonePipeline | null = null;
-let connection: SpaceConnection | null = null;
-let sfu: SfuAdapter | null = null;
+let session: SpaceSession | null = null;
+let stopSession: (() => void) | null = null;
 
 function unwrap<T>(result: Result<T>): T | null {
   if (result.ok) return result.value;
@@ -59,14 +25,9 @@ function unwrap<T>(result: Result<T>): T | null {
   return null;
 }
 
-export function micLevel(): { rmsDb: number; peakDb: number } | null {
-  return pipeline ? pipeline.level() : null;
-}
-
 export async function initStudio(audioSink: HTMLElement): Promise<void> {
   podium = getPodium((reason) => studio.set({ bridgeLost: reason }));
-  sfu = createLivekitAdapter(audioSink);
-  sfu.subscribe((snap) => studio.set({ sfu: snap }));
+  initMedia(audioSink);
   const [info, settings, recent] = await Promise.all([podium['app:info'](), podium['settings:get'](), podium['spaces:list']()]);
   studio.set({ info: unwrap(info), settings: unwrap(settings), recent: unwrap(recent) ?? [], ready: info.ok });
   if (!info.ok) return;
@@ -80,15 +41,12 @@ async function refreshDevices(): Promise<void> {
 
 export async function startMicrophone(deviceId: string | null, remember = false): Promise<void> {
   studio.set((s) => ({ mic: { ...s.mic, status: 'starting', error: null } }));
-  const previous = pipeline;
   try {
     const next = await openMicrophone(deviceId).catch((error: unknown) => {
       // A remembered device that is gone: fall back to the default rather than leaving the host without a mic.
       if (deviceId && (error as Error).name === 'OverconstrainedError') return openMicrophone(null);
       throw error;
     });
-    pipeline = next;
-    previous?.close();
     // Labels are only readable once a device is open, so list devices now, before showing the mic as on.
     await refreshDevices();
     studio.set({ mic: { status: 'on', label: next.deviceLabel, error: null, stageError: next.stageError, suspended: next.suspended } });
@@ -96,7 +54,7 @@ export async function startMicrophone(deviceId: string | null, remember = false)
       const saved = unwrap(await podium['settings:setMicrophone']({ deviceId: next.deviceId, label: next.deviceLabel }));
       if (saved) studio.set({ settings: saved });
     }
-    if (sfu && studio.get().sfu.publishing) await sfu.publishMicrophone(next.track);
+    await usePipeline(next);
   } catch (error) {
     const e = error as Error;
     const message =
@@ -106,14 +64,6 @@ export async function startMicrophone(deviceId: string | null, remember = false)
           ? 'No microphone was found. Plug one in and it will appear here.'
           : `The microphone could not start: ${e.message}`;
     studio.set((s) => ({ mic: { ...s.mic, status: 'error', error: message } }));
-  }
-}
-
-/** Browsers keep audio suspended until the first click; any click in the studio resumes the meter. */
-export async function resumeAudio(): Promise<void> {
-  if (pipeline?.suspended) {
-    await pipeline.resume();
-    studio.set((s) => ({ mic: { ...s.mic, suspended: pipeline?.suspended ?? false } }));
   }
 }
 
@@ -129,105 +79,131 @@ export async function setHostName(hostName: string): Promise<boolean> {
   return saved !== null;
 }
 
-function handleServer(message: ServerMessage): void {
-  switch (message.type) {
-    case 'joined':
-      studio.set({ space: message.space, listenerCount: message.listenerCount, selfIdentity: message.participantId });
-      return;
-    case 'space': {
-      const wasLive = studio.get().space?.status === 'live';
-      studio.set({ space: message.space, listenerCount: message.listenerCount });
-      if (message.space.status === 'ended' && wasLive) {
-        void sfu?.disconnect();
-        studio.set({ busy: null });
-      }
-      if (message.space.status === 'ended') studio.set({ busy: null });
-      return;
-    }
-    case 'media':
-      void goOnAir(message.media);
-      return;
-    case 'error':
-      studio.set({ error: message.message, busy: null });
-      return;
-    case 'pong':
-      return;
-    default:
-      return;
-  }
-}
+// ---- the space session -------------------------------------------------------------------------------------------
 
-async function goOnAir(media: Extract<ServerMessage, { type: 'media' }>['media']): Promise<void> {
-  if (!sfu || !pipeline) {
-    studio.set({ error: 'Start a microphone before going live.', busy: null });
-    return;
-  }
-  try {
-    await sfu.connect(media);
-    if (media.canPublish) await sfu.publishMicrophone(pipeline.track);
-  } catch (error) {
-    studio.set({ error: `Could not go on air: ${(error as Error).message}` });
-  } finally {
+/** Reacts to what the space server said: media grants, the end of the space, refusals. */
+function onView(target: SpaceTarget, view: SessionView, prev: SessionView | null): void {
+  studio.set({ view });
+  if (view.media && view.media !== prev?.media) void applyGrant(view.media, target.mode);
+  const status = view.space?.status;
+  if (status === 'ended' && prev?.space?.status !== 'ended') {
+    void disconnectMedia();
     studio.set({ busy: null });
   }
+  if (view.removed && !prev?.removed) void disconnectMedia();
+  if (view.error && view.error !== prev?.error) {
+    studio.set({ busy: null });
+    // A refused invite never gets a space: back to the lobby with the reason.
+    if (target.mode === 'cohost' && !view.space && view.error.code === 'forbidden') failJoin(view.error.message);
+  }
+  if (view.notFound && !prev?.notFound) {
+    if (target.mode === 'cohost') failJoin('There is no space at this link any more. Ask the host for a new invite.');
+    else studio.set({ error: 'This space no longer exists on the space server.' });
+  }
+  if (view.space && !prev?.space && studio.get().busy === 'join') studio.set({ busy: null });
 }
 
-function attach(hosted: HostedSpace): void {
-  connection?.close();
-  studio.set({ hosted, space: hosted.space, listenerCount: 0, error: null });
-  connection = connectSpace({
-    url: hosted.protocolUrl,
-    join: { type: 'join', spaceId: hosted.space.id, credential: hosted.credential },
-    onMessage: handleServer,
-    onStatus: (status) => studio.set({ protocol: status }),
-    isFinal: (m) => m.type === 'error' && (m.code === 'not_found' || m.code === 'forbidden'),
+function failJoin(message: string): void {
+  detach();
+  studio.set({ target: null, view: null, busy: null, joinError: `Could not join as co-host: ${message}` });
+}
+
+function detach(): void {
+  stopSession?.();
+  stopSession = null;
+  session?.close();
+  session = null;
+}
+
+function attach(target: SpaceTarget): void {
+  detach();
+  studio.set({ target, view: null, error: null, joinError: null });
+  const s = openSpaceSession({
+    url: target.protocolUrl,
+    spaceId: target.spaceId,
+    credential: target.credential,
+    name: studio.get().settings?.hostName,
   });
+  session = s;
+  let prev: SessionView | null = null;
+  const update = () => {
+    const view = s.store.get();
+    if (view === prev || session !== s) return;
+    const before = prev;
+    prev = view;
+    onView(target, view, before);
+  };
+  stopSession = s.store.subscribe(update);
+  update();
+}
+
+function hostTarget(hosted: HostedSpace): SpaceTarget {
+  return { mode: 'host', spaceId: hosted.space.id, shareUrl: hosted.shareUrl, protocolUrl: hosted.protocolUrl, credential: hosted.credential, space: hosted.space };
 }
 
 export async function createSpace(title: string, description: string): Promise<void> {
   studio.set({ busy: 'create', error: null });
   const hosted = unwrap(await podium['spaces:create']({ title, description }));
   studio.set({ busy: null });
-  if (hosted) attach(hosted);
+  if (hosted) attach(hostTarget(hosted));
 }
 
 export async function openSpace(spaceId: string): Promise<void> {
   const hosted = unwrap(await podium['spaces:open']({ spaceId }));
-  if (hosted) attach(hosted);
+  if (hosted) attach(hostTarget(hosted));
+}
+
+/** Joins someone else's space with the co-host invite link they sent. Returns an error to show, or null. */
+export function joinAsCohost(link: string): string | null {
+  const parsed = parseCohostInvite(link);
+  if (!parsed.ok) return parsed.message;
+  const { invite } = parsed;
+  studio.set({ busy: 'join' });
+  attach({ mode: 'cohost', spaceId: invite.spaceId, shareUrl: invite.shareUrl, protocolUrl: invite.protocolUrl, credential: invite.key, space: null });
+  return null;
+}
+
+export function sendToSpace(message: ClientMessage): void {
+  session?.send(message);
+}
+
+export function moderate(action: ModAction, target: string): void {
+  session?.send({ type: 'mod', action, target });
+}
+
+/** Changes the local view (dismissing a notice, dropping a finished reaction). */
+export function updateView(change: (view: SessionView) => Partial<SessionView>): void {
+  session?.store.set(change);
 }
 
 export function goLive(): void {
-  const { space, mic } = studio.get();
-  if (!space || space.status !== 'scheduled') return;
-  if (mic.status !== 'on') {
+  const s = studio.get();
+  const space = s.view?.space;
+  if (!space || space.status !== 'scheduled' || s.target?.mode !== 'host') return;
+  if (s.mic.status !== 'on') {
     studio.set({ error: 'Start a microphone before going live.' });
     return;
   }
   studio.set({ busy: 'golive', error: null });
   void resumeAudio();
-  connection?.send({ type: 'start' });
+  session?.send({ type: 'start' });
 }
 
 export function endSpace(): void {
-  if (studio.get().space?.status !== 'live') return;
+  const s = studio.get();
+  if (s.view?.space?.status !== 'live' || s.target?.mode !== 'host') return;
   studio.set({ busy: 'end' });
-  connection?.send({ type: 'end' });
-}
-
-export async function toggleMute(): Promise<void> {
-  const { sfu: snap } = studio.get();
-  if (!sfu || !snap.publishing) return;
-  await sfu.setMicrophoneMuted(!snap.micMuted);
+  session?.send({ type: 'end' });
 }
 
 export async function leaveSpace(): Promise<void> {
-  connection?.close();
-  connection = null;
-  await sfu?.disconnect();
+  detach();
+  await disconnectMedia();
   const recent = await podium['spaces:list']();
-  studio.set({ hosted: null, space: null, listenerCount: 0, protocol: 'idle', recent: unwrap(recent) ?? [], error: null });
+  studio.set({ target: null, view: null, busy: null, recent: unwrap(recent) ?? [], error: null });
 }
 
 export function dismissError(): void {
   studio.set({ error: null });
+  session?.store.set({ error: null });
 }

@@ -2,6 +2,7 @@
 import { createRoot } from 'react-dom/client';
 import '../ui/theme.css';
 import './studio.css';
+import './host.css';
 import { App } from './App';
 import { initStudio } from './controller';
 

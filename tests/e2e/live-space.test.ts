@@ -2,45 +2,17 @@
 // through a real livekit-server, in Debian's Chromium. What the listener receives is measured, not assumed.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { bestLoopCorrelation, dbfs, envelope } from '../support/audio-analysis';
 import { launchChromium } from '../support/chromium';
+import { ENVELOPE_BLOCK, recordRemoteEnvelope } from '../support/page-audio';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { runWebStudio } from '../../main/web/run';
 import { ASSETS_DIR, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 
-const BLOCK = 1024;
-
-/** Records the RMS envelope of the first remote audio track on the page, through the Web Audio API. */
-async function recordRemoteEnvelope(page: Page, seconds: number): Promise<number[]> {
-  return page.evaluate(
-    async ({ seconds, block }) => {
-      const el = document.querySelector<HTMLAudioElement>('audio[data-podium-remote-audio]');
-      if (!el || !(el.srcObject instanceof MediaStream)) throw new Error('no remote audio element');
-      const ctx = new AudioContext({ sampleRate: 48000 });
-      await ctx.resume();
-      const source = ctx.createMediaStreamSource(el.srcObject);
-      const tap = ctx.createScriptProcessor(block, 1, 1);
-      const env: number[] = [];
-      tap.onaudioprocess = (e) => {
-        const d = e.inputBuffer.getChannelData(0);
-        let sum = 0;
-        for (let i = 0; i < d.length; i++) sum += d[i]! * d[i]!;
-        env.push(Math.sqrt(sum / d.length));
-      };
-      source.connect(tap);
-      tap.connect(ctx.destination);
-      await new Promise((r) => setTimeout(r, seconds * 1000));
-      tap.disconnect();
-      source.disconnect();
-      await ctx.close();
-      return env;
-    },
-    { seconds, block: BLOCK },
-  );
-}
+const BLOCK = ENVELOPE_BLOCK;
 
 describe('a live space, heard end to end', () => {
   let livekit: LivekitServer;

@@ -1,0 +1,43 @@
+// The top of the sheet: status, running time, audience size, title and description.
+import { useEffect, useState, type ReactNode } from 'react';
+import type { PublicSpace } from '../../common/space';
+import { formatDuration, plural } from '../ui/components';
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [active]);
+  return now;
+}
+
+export function SpaceHeader({ space, phase, listenerCount }: { space: PublicSpace; phase: 'waiting' | 'live' | 'ended'; listenerCount: number }): ReactNode {
+  const now = useNow(phase === 'live');
+  return (
+    <header className="sheet-head">
+      <div className="sheet-meta">
+        {phase === 'live' && <span className="pill pill-live">Live</span>}
+        {phase === 'waiting' && <span className="pill pill-warn">Starting soon</span>}
+        {phase === 'ended' && <span className="pill">Ended</span>}
+        {phase === 'live' && space.startedAt !== null && (
+          <span className="faint stat" aria-label="Time on air">
+            {formatDuration(now - space.startedAt)}
+          </span>
+        )}
+        <div className="spacer" />
+        {phase !== 'ended' && (
+          <span className="listener-count" data-testid="listener-count">
+            {plural(listenerCount, 'listener', 'listeners')}
+          </span>
+        )}
+      </div>
+      <h1 className="listener-title" data-testid="listener-title">
+        {space.title}
+      </h1>
+      {space.description && <p className="description">{space.description}</p>}
+      <p className="hosted-by faint">Hosted by {space.hostName}</p>
+    </header>
+  );
+}

@@ -1,0 +1,71 @@
+// Small browser helpers of the listener page: the saved name, the share link, copying, the co-host invite key,
+// microphone errors.
+
+const NAME_STORAGE = 'podium.listenerName';
+
+export function loadName(): string {
+  try {
+    return localStorage.getItem(NAME_STORAGE) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function saveName(name: string): void {
+  try {
+    localStorage.setItem(NAME_STORAGE, name);
+  } catch {
+    // Private mode: the name still goes to the server, just not remembered.
+  }
+}
+
+/** The link to share: the page without its #fragment (a co-host invite key must never travel with it). */
+export function shareLink(): string {
+  return `${location.origin}${location.pathname}`;
+}
+
+/** A co-host invite opens this page as /s/<id>#cohost=<key>. */
+export function readCohostKey(): string | null {
+  const key = new URLSearchParams(location.hash.replace(/^#/, '')).get('cohost');
+  return key && key.length >= 16 && key.length <= 128 ? key : null;
+}
+
+/** Copies text; works on plain-http LAN links too, where navigator.clipboard does not exist. */
+export async function copyText(text: string): Promise<boolean> {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // Fall through to the selection-based copy.
+    }
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    area.remove();
+  }
+}
+
+export function micErrorText(error: unknown): string {
+  if (!navigator.mediaDevices) {
+    return 'This browser allows microphones only on secure links (https:// or localhost). Ask the host for a secure link to speak.';
+  }
+  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') {
+    return 'Podium needs your permission to use the microphone. Allow it in the address bar, then press Unmute again.';
+  }
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No microphone was found. Plug one in and press Unmute again.';
+  if (name === 'NotReadableError') return 'Your microphone is busy in another app. Close it there and press Unmute again.';
+  const message = error instanceof Error ? error.message : String(error);
+  return `Could not turn on your microphone: ${message}`;
+}

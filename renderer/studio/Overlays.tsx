@@ -1,0 +1,70 @@
+// The studio's overlays: the end-space confirmation, notices from the space server, and "joining as co-host…".
+import { useEffect, type ReactNode } from 'react';
+import { dismissNotice, type Notice } from '../state/space-view';
+import { updateView } from './controller';
+import type { StudioState } from './studio-store';
+
+function dismiss(id: number): void {
+  updateView((v) => dismissNotice(v, id));
+}
+
+export function EndDialog(props: { listenerCount: number; onCancel: () => void; onConfirm: () => void }): ReactNode {
+  return (
+    <div className="modal-backdrop" onClick={props.onCancel}>
+      <div className="card modal" role="dialog" aria-modal="true" aria-labelledby="end-title" onClick={(e) => e.stopPropagation()}>
+        <h3 id="end-title">End this space for everyone?</h3>
+        <p className="muted">All {props.listenerCount.toLocaleString()} listeners will be disconnected. An ended space cannot be restarted.</p>
+        <div className="row" style={{ justifyContent: 'flex-end' }}>
+          <button className="btn" onClick={props.onCancel} autoFocus>
+            Keep going <kbd>Esc</kbd>
+          </button>
+          <button className="btn btn-danger" data-testid="confirm-end" onClick={props.onConfirm}>
+            End space
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function NoticeToast({ notice }: { notice: Notice }): ReactNode {
+  useEffect(() => {
+    const id = setTimeout(() => dismiss(notice.id), 10_000);
+    return () => clearTimeout(id);
+  }, [notice.id]);
+  return (
+    <div className="toast" data-testid="notice" role="status">
+      <span className="spacer">{notice.text}</span>
+      <button className="btn btn-sm btn-quiet" onClick={() => dismiss(notice.id)} aria-label="Dismiss">
+        ✕
+      </button>
+    </div>
+  );
+}
+
+export function Notices({ notices }: { notices: readonly Notice[] }): ReactNode {
+  return (
+    <div className="toasts">
+      {notices.map((n) => (
+        <NoticeToast key={n.id} notice={n} />
+      ))}
+    </div>
+  );
+}
+
+export function JoiningCard({ state, onCancel }: { state: StudioState; onCancel: () => void }): ReactNode {
+  const status = state.view?.status ?? 'connecting';
+  const host = state.target ? new URL(state.target.shareUrl).host : '';
+  return (
+    <div className="card stack" data-testid="joining">
+      <h2>Joining as co-host</h2>
+      <div className="row">
+        <span className="spinner" aria-hidden />
+        <span className="spacer">
+          {status === 'retrying' ? `Can't reach ${host} yet — trying again…` : `Connecting to ${host}…`}
+        </span>
+        <button className="btn btn-sm" onClick={onCancel}>Cancel</button>
+      </div>
+    </div>
+  );
+}

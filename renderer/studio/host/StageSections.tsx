@@ -1,0 +1,150 @@
+// Who is on stage and who asks to be: the speakers (speaking, muted, role, actions) and the hand queue in arrival
+// order with how long each person has waited.
+import { useMemo, type MouseEvent, type ReactNode } from 'react';
+import type { Participant } from '../../../common/protocol';
+import type { SfuSnapshot } from '../../sfu/adapter';
+import { handQueue } from '../../state/space-view';
+import type { SessionView } from '../../state/space-session';
+import { sendToSpace } from '../controller';
+import { actionTitle, actionsFor, personOf } from './actions';
+import { formatWait, useListNav, useNow } from './hooks';
+import { Icon } from './icons';
+import { Face, ParticipantRow, type MicState } from './ParticipantRow';
+import { Section, type PanelProps } from './Section';
+
+/** What a stage member's microphone is doing, as far as the SFU tells us. */
+export function micStateOf(id: string, view: SessionView, sfu: SfuSnapshot): MicState {
+  if (sfu.connection !== 'connected') return null;
+  const self = id === view.participantId;
+  if (self) {
+    if (!sfu.publishing) return 'off';
+    if (sfu.micMuted) return 'muted';
+    return sfu.activeSpeakers.includes(id) ? 'speaking' : 'open';
+  }
+  const remote = sfu.remote.find((r) => r.identity === id);
+  if (!remote) return 'off';
+  if (remote.muted) return 'muted';
+  if (!remote.hasAudio) return 'off';
+  return sfu.activeSpeakers.includes(id) ? 'speaking' : 'open';
+}
+
+export function SpeakersSection(props: PanelProps & { onMuteAll: () => void }): ReactNode {
+  const { view, sfu, selected, select } = props;
+  const ids = useMemo(() => view.members.map((m) => m.id), [view.members]);
+  const onKeyDown = useListNav(ids, selected, select);
+  const speakers = view.members.filter((m) => m.role === 'speaker').length;
+  const limit = view.settings?.speakerLimit;
+  return (
+    <Section
+      title="Speakers"
+      count={view.members.length}
+      testId="speakers"
+      aside={
+        <>
+          {limit !== undefined && <span className="faint" title="Speakers besides the host and co-hosts">{speakers}/{limit} seats</span>}
+          <button className="btn btn-sm" data-testid="mute-all" aria-label="Mute all speakers" title="Mute every speaker (Shift+M)" onClick={props.onMuteAll} disabled={speakers === 0}>
+            <Icon name="micOff" /> Mute all <kbd>⇧M</kbd>
+          </button>
+        </>
+      }
+    >
+      <div className="plist" role="listbox" aria-label="Speakers" tabIndex={0} onKeyDown={onKeyDown}>
+        {view.members.map((member) => {
+          const person = personOf(member.id, view.roster, view.members) ?? { ...member, handRaisedAt: null, invited: false };
+          const canRemoveCohost = props.mode === 'host' && view.role === 'host' && member.role === 'cohost';
+          return (
+            <ParticipantRow
+              key={member.id}
+              person={person}
+              self={member.id === view.participantId}
+              selected={selected === member.id}
+              mic={micStateOf(member.id, view, sfu)}
+              actions={actionsFor(view.role, view.participantId, person)}
+              onSelect={select}
+              onAction={props.act}
+              extra={
+                canRemoveCohost && (
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-quiet"
+                    data-action="cohost-remove"
+                    title="Make them a listener again"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      sendToSpace({ type: 'cohostRemove', target: member.id });
+                    }}
+                  >
+                    <Icon name="cohostRemove" /> Remove co-host
+                  </button>
+                )
+              }
+            />
+          );
+        })}
+      </div>
+    </Section>
+  );
+}
+
+const EMPTY_REQUESTS = {
+  everyone: 'No requests yet. Listeners can raise a hand to ask to speak.',
+  invited: 'No requests. Only people you invite can ask to speak.',
+  nobody: 'Requests are off. Turn them on in Settings.',
+} as const;
+
+export function RequestsSection(props: PanelProps): ReactNode {
+  const { view, selected, select } = props;
+  const queue = useMemo(() => handQueue(view), [view]);
+  const ids = useMemo(() => queue.map((p) => p.id), [queue]);
+  const onKeyDown = useListNav(ids, selected, select);
+  const now = useNow(queue.length > 0);
+  const speakers = view.members.filter((m) => m.role === 'speaker').length;
+  const full = view.settings !== null && speakers >= view.settings.speakerLimit;
+  const pick = (e: MouseEvent, action: 'approve' | 'deny', p: Participant) => {
+    e.stopPropagation();
+    select(p.id);
+    props.act(action, p);
+  };
+  return (
+    <Section title="Requests" count={queue.length} alert testId="requests" aside={full && queue.length > 0 ? <span className="hint-warn">Stage full — move someone to listeners first</span> : null}>
+      {queue.length === 0 ? (
+        <div className="empty empty-sm" data-testid="requests-empty">{EMPTY_REQUESTS[view.settings?.requestPolicy ?? 'everyone']}</div>
+      ) : (
+        <div className="plist" role="listbox" aria-label="Requests to speak" tabIndex={0} onKeyDown={onKeyDown}>
+          {queue.map((p, i) => (
+            <div
+              key={p.id}
+              className={`prow hand-row${selected === p.id ? ' selected' : ''}`}
+              data-testid="hand-row"
+              data-id={p.id}
+              role="option"
+              aria-selected={selected === p.id}
+              onClick={() => select(p.id)}
+            >
+              <span className="queue-pos">{i + 1}</span>
+              <Face name={p.name} />
+              <div className="prow-main">
+                <div className="prow-name"><span className="ellipsis">{p.name}</span></div>
+                <div className="prow-sub">
+                  <span className="wait" title="Waiting since they raised their hand">
+                    <Icon name="hand" size={12} />
+                    <span data-testid="hand-wait">{formatWait(now - p.handRaisedAt!)}</span>
+                  </span>
+                  {p.invited && <span className="badge">Invited</span>}
+                </div>
+              </div>
+              <div className="prow-actions">
+                <button type="button" className="btn btn-sm" data-action="deny" title={actionTitle('deny')} onClick={(e) => pick(e, 'deny', p)}>
+                  Deny <kbd>D</kbd>
+                </button>
+                <button type="button" className="btn btn-sm btn-primary" data-action="approve" title={actionTitle('approve')} onClick={(e) => pick(e, 'approve', p)}>
+                  <Icon name="approve" /> Approve <kbd>A</kbd>
+                </button>
+              </div>
+            </div>
+          ))}
+        </div>
+      )}
+    </Section>
+  );
+}

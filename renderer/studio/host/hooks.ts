@@ -1,0 +1,52 @@
+// Small hooks for the host panel: a ticking clock and arrow-key navigation within a list.
+import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
+
+/** The current time, re-read every `everyMs` while `active`. */
+export function useNow(active: boolean, everyMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const id = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(id);
+  }, [active, everyMs]);
+  return now;
+}
+
+/** ↑/↓ (and Home/End) move the selection within one list, the list that has focus. */
+export function useListNav(ids: readonly string[], selected: string | null, select: (id: string) => void): (e: KeyboardEvent<HTMLElement>) => void {
+  return useCallback(
+    (e: KeyboardEvent<HTMLElement>) => {
+      if (e.altKey || e.ctrlKey || e.metaKey || ids.length === 0) return;
+      const at = selected ? ids.indexOf(selected) : -1;
+      let next: number;
+      if (e.key === 'ArrowDown') next = at < 0 ? 0 : Math.min(ids.length - 1, at + 1);
+      else if (e.key === 'ArrowUp') next = at < 0 ? ids.length - 1 : Math.max(0, at - 1);
+      else if (e.key === 'Home') next = 0;
+      else if (e.key === 'End') next = ids.length - 1;
+      else return;
+      e.preventDefault();
+      select(ids[next]!);
+    },
+    [ids, selected, select],
+  );
+}
+
+/** "2:05" for a wait of two minutes and five seconds; hours when it comes to that. */
+export function formatWait(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export function clockTime(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Shortcuts stay out of the way while someone types. */
+export function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}

@@ -1,0 +1,64 @@
+// The studio's plain state: what main told us, the microphone, the space this studio is in (as host or co-host)
+// with its protocol view, and the SFU snapshot. Written by the controller; React only reads it.
+import type { AppInfo, Settings } from '../../common/ipc';
+import type { PublicSpace } from '../../common/space';
+import type { AudioInput } from '../audio/pipeline';
+import { INITIAL_SFU_SNAPSHOT, type SfuSnapshot } from '../sfu/adapter';
+import type { SessionView } from '../state/space-session';
+import { createStore } from '../state/store';
+
+export type StudioMode = 'host' | 'cohost';
+
+/** The space this studio holds: one it created (host), or one it joined from an invite link (co-host). */
+export interface SpaceTarget {
+  mode: StudioMode;
+  spaceId: string;
+  /** The link listeners open. */
+  shareUrl: string;
+  protocolUrl: string;
+  credential: string;
+  /** Known up front for the host (main has it); a co-host learns it when the server answers. */
+  space: PublicSpace | null;
+}
+
+export interface StudioState {
+  ready: boolean;
+  bridgeLost: string | null;
+  info: AppInfo | null;
+  settings: Settings | null;
+  devices: AudioInput[];
+  mic: { status: 'off' | 'starting' | 'on' | 'error'; label: string; error: string | null; stageError: string | null; suspended: boolean };
+  recent: PublicSpace[];
+  target: SpaceTarget | null;
+  /** The space as the protocol describes it (null until a space is opened). */
+  view: SessionView | null;
+  sfu: SfuSnapshot;
+  busy: 'create' | 'golive' | 'end' | 'join' | null;
+  error: string | null;
+  /** Why the last "Join as co-host" did not work (shown in the lobby). */
+  joinError: string | null;
+}
+
+export const studio = createStore<StudioState>({
+  ready: false,
+  bridgeLost: null,
+  info: null,
+  settings: null,
+  devices: [],
+  mic: { status: 'off', label: '', error: null, stageError: null, suspended: false },
+  recent: [],
+  target: null,
+  view: null,
+  sfu: INITIAL_SFU_SNAPSHOT,
+  busy: null,
+  error: null,
+  joinError: null,
+});
+
+export function currentSpace(s: StudioState): PublicSpace | null {
+  return s.view?.space ?? s.target?.space ?? null;
+}
+
+export function isModeratorRole(role: string | null | undefined): boolean {
+  return role === 'host' || role === 'cohost';
+}

@@ -1,0 +1,177 @@
+// Hosting a space with everyone in real Chromium and a real livekit-server: a host and a co-host (each in their own
+// web studio), and two listeners on the share link. Hands, approval, the new speaker heard by the other listener
+// (measured), mute, demote, remove (rejoin refused), block across spaces, reactions, pins — and each moderator
+// seeing the other's actions.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLivekit, type LivekitServer } from '../../scripts/livekit';
+import { bestLoopCorrelation, dbfs, envelope } from '../support/audio-analysis';
+import { launchChromium } from '../support/chromium';
+import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
+import { ENVELOPE_BLOCK, recordRemoteEnvelope } from '../support/page-audio';
+import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+
+const LISTENER_SPEECH = 'Hello everyone, thanks for bringing me up. I have a question about the roadmap for next spring.';
+
+describe('hosting a space', () => {
+  let livekit: LivekitServer;
+  let hostStudio: Awaited<ReturnType<typeof startTestStudio>>;
+  let cohostStudio: Awaited<ReturnType<typeof startTestStudio>>;
+  let studios: Browser;
+  let audience: Browser;
+  let listenerWav: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    livekit = await startLivekit();
+    hostStudio = await startTestStudio(livekit);
+    cohostStudio = await startTestStudio(livekit);
+    studios = await launchChromium(makeSpeechWav());
+    listenerWav = makeSpeechWav(LISTENER_SPEECH, 'en-gb');
+    audience = await launchChromium(listenerWav);
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await studios?.close();
+    await audience?.close();
+    await cohostStudio?.close();
+    await hostStudio?.close();
+    await livekit?.stop();
+  });
+
+  async function page(browser: Browser, width = 1280, height = 860): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height } });
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function listenerOn(browser: Browser, url: string, name: string): Promise<Page> {
+    const p = await page(browser, 820, 900);
+    await p.goto(url);
+    await p.getByTestId('listener-name').fill(name);
+    await p.getByTestId('listener-name').press('Enter');
+    await p.getByTestId('listen').click();
+    await p.getByTestId('listening').getByText('You are listening.').waitFor({ timeout: 20_000 });
+    return p;
+  }
+
+  const row = (p: Page, testId: string, name: string) => p.getByTestId(testId).filter({ hasText: name });
+
+  it('from a raised hand to a heard speaker, through every host action, with a co-host alongside', async () => {
+    // Host: create, go live, invite a co-host.
+    const host = await page(studios);
+    await host.goto(hostStudio.host.url);
+    await host.getByTestId('mic-status').waitFor();
+    await host.getByTestId('space-title').fill('Open mic night');
+    await host.getByTestId('create-space').click();
+    await host.getByTestId('go-live').click();
+    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    const shareUrl = await host.getByTestId('share-url').inputValue();
+    await host.getByTestId('cohost-invite').click();
+    await expect.poll(() => host.getByTestId('cohost-invite-url').inputValue()).toMatch(/#cohost=/);
+    const inviteUrl = await host.getByTestId('cohost-invite-url').inputValue();
+
+    // Co-host joins from their own studio with the invite link.
+    const cohost = await page(studios);
+    await cohost.goto(cohostStudio.host.url);
+    await cohost.getByTestId('mic-status').waitFor();
+    await cohost.getByTestId('join-cohost-url').fill(inviteUrl);
+    await cohost.getByTestId('join-cohost').click();
+    await expect.poll(() => cohost.getByTestId('space-title-display').textContent(), { timeout: 10_000 }).toBe('Open mic night');
+
+    // Two listeners.
+    const lena = await listenerOn(audience, shareUrl, 'Lena');
+    const max = await listenerOn(audience, shareUrl, 'Max');
+    await row(host, 'participant-row', 'Lena').first().waitFor();
+    await row(cohost, 'participant-row', 'Max').first().waitFor();
+
+    // Reactions and pins travel both ways within a second or so.
+    await lena.getByTestId('react').first().click();
+    await host.getByTestId('reaction-float').first().waitFor({ timeout: 3000 });
+    await max.getByTestId('reaction-float').first().waitFor({ timeout: 3000 });
+    await host.getByTestId('pin-url').fill('https://twitter.com/podiumapp/status/1234567890');
+    await host.getByTestId('pin-add').click();
+    await lena.getByTestId('pin').filter({ hasText: '@podiumapp' }).waitFor({ timeout: 3000 });
+    await row(cohost, 'pin-row', 'podiumapp').waitFor({ timeout: 3000 });
+
+    // Lena raises her hand; the co-host approves; the host sees it happen.
+    await lena.getByTestId('raise-hand').click();
+    await row(host, 'hand-row', 'Lena').waitFor({ timeout: 3000 });
+    await row(cohost, 'hand-row', 'Lena').locator('[data-action=approve]').click();
+    await lena.getByTestId('speaker-view').waitFor({ timeout: 5000 });
+    await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('true');
+    await row(host, 'audit-row', 'approved').first().waitFor({ timeout: 3000 });
+    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'host-panel-live.png') });
+
+    // She unmutes; Max hears her — her speech, not the host's — measured on her own audio element.
+    await lena.getByTestId('mic-toggle').click();
+    await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('false');
+    const lenaId = await max.getByTestId('stage-member').filter({ hasText: 'Lena' }).getAttribute('data-id');
+    expect(lenaId).toMatch(/^p[a-f0-9]{16}$/);
+    await max.locator(`audio[data-identity="${lenaId}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+    await new Promise((r) => setTimeout(r, 1000)); // let her first packets through the jitter buffer
+    const heard = await recordRemoteEnvelope(max, 7, lenaId!);
+    const source = envelope(readWavMono16(listenerWav).samples, ENVELOPE_BLOCK);
+    const { r } = bestLoopCorrelation(heard, source);
+    const control = bestLoopCorrelation(heard, [...source].reverse()).r;
+    console.log(`Max hears Lena: peak ${dbfs(Math.max(...heard)).toFixed(1)} dBFS, r=${r.toFixed(3)}, reversed control r=${control.toFixed(3)}`);
+    expect(dbfs(Math.max(...heard))).toBeGreaterThan(-30);
+    expect(r).toBeGreaterThan(0.6);
+    expect(r - control).toBeGreaterThan(0.2);
+    await lena.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-speaker.png') });
+
+    // The host mutes her: her audio stops, and she is told who did it.
+    await row(host, 'participant-row', 'Lena').first().locator('[data-action=mute]').click();
+    await lena.getByTestId('notice').filter({ hasText: 'muted you' }).waitFor({ timeout: 3000 });
+    await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('true');
+    await new Promise((r) => setTimeout(r, 800));
+    const muted = await recordRemoteEnvelope(max, 2, lenaId!);
+    console.log(`after mute: peak ${dbfs(Math.max(...muted)).toFixed(1)} dBFS`);
+    expect(dbfs(Math.max(...muted))).toBeLessThan(-50);
+
+    // The co-host moves her back to the listeners: the page returns to the listener view.
+    // As on X, she may unmute herself; she is heard again — so what silences her next is the demotion.
+    await lena.getByTestId('mic-toggle').click();
+    await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('false');
+    await new Promise((r) => setTimeout(r, 800));
+    const unmuted = await recordRemoteEnvelope(max, 2, lenaId!);
+    console.log(`after she unmutes: peak ${dbfs(Math.max(...unmuted)).toFixed(1)} dBFS`);
+    expect(dbfs(Math.max(...unmuted))).toBeGreaterThan(-30);
+    await row(cohost, 'participant-row', 'Lena').first().locator('[data-action=demote]').click();
+    await lena.getByTestId('speaker-view').waitFor({ state: 'detached', timeout: 5000 });
+    await lena.getByTestId('raise-hand').waitFor();
+    // Her audio stops for everyone: the element goes away, or what is left of it is silent.
+    await new Promise((r) => setTimeout(r, 1000));
+    const elements = await max.locator(`audio[data-identity="${lenaId}"]`).count();
+    // The element may be removed while we start recording: that, too, means she is no longer heard.
+    const after = elements ? await recordRemoteEnvelope(max, 2, lenaId!).catch(() => [0]) : [0];
+    console.log(`after demote: ${elements} audio element(s) for Lena, peak ${dbfs(Math.max(...after)).toFixed(1)} dBFS`);
+    expect(dbfs(Math.max(...after))).toBeLessThan(-50);
+
+    // The host removes Max: he is disconnected at once, and a reload does not bring him back.
+    await row(host, 'participant-row', 'Max').first().locator('[data-action=remove]').click();
+    await host.getByTestId('confirm-action').click();
+    await max.getByTestId('state-removed').waitFor({ timeout: 5000 });
+    await max.reload();
+    await max.getByTestId('state-removed').waitFor({ timeout: 5000 });
+    await max.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-removed.png') });
+    // The co-host's activity log shows the host's removal.
+    await row(cohost, 'audit-row', 'removed').first().waitFor({ timeout: 3000 });
+
+    // Block Lena, end, and start a new space: she cannot join that one either.
+    await row(cohost, 'participant-row', 'Lena').first().locator('[data-action=block]').click();
+    await cohost.getByTestId('confirm-action').click();
+    await lena.getByTestId('state-removed').waitFor({ timeout: 5000 });
+    await row(host, 'block-row', 'Lena').waitFor({ timeout: 3000 });
+    await cohost.screenshot({ path: path.join(SCREENSHOT_DIR, 'cohost-panel.png') });
+    await host.getByTestId('end-space').click();
+    await host.getByTestId('confirm-end').click();
+    await host.getByTestId('ended-note').waitFor();
+    const next = hostStudio.services.spaceServer.createSpace({ title: 'Next week' });
+    await lena.goto(hostStudio.services.spaceServer.shareUrl(next.space.id));
+    await lena.getByTestId('state-removed').waitFor({ timeout: 5000 });
+  });
+});
