@@ -12,6 +12,7 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { ENVELOPE_BLOCK, recordRemoteEnvelope } from '../support/page-audio';
 import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { connect, type TestClient } from '../support/ws-client';
 
 const LISTENER_SPEECH = 'Hello everyone, thanks for bringing me up. I have a question about the roadmap for next spring.';
 
@@ -58,6 +59,12 @@ describe('hosting a space', () => {
     return p;
   }
 
+  async function setName(studio: Page, name: string): Promise<void> {
+    await studio.getByLabel('Name shown to listeners').fill(name);
+    await studio.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => studio.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+  }
+
   const row = (p: Page, testId: string, name: string) => p.getByTestId(testId).filter({ hasText: name });
 
   it('from a raised hand to a heard speaker, through every host action, with a co-host alongside', async () => {
@@ -65,6 +72,7 @@ describe('hosting a space', () => {
     const host = await page(studios);
     await host.goto(hostStudio.host.url);
     await host.getByTestId('mic-status').waitFor();
+    await setName(host, 'Ann');
     await host.getByTestId('space-title').fill('Open mic night');
     await host.getByTestId('create-space').click();
     await host.getByTestId('go-live').click();
@@ -78,6 +86,7 @@ describe('hosting a space', () => {
     const cohost = await page(studios);
     await cohost.goto(cohostStudio.host.url);
     await cohost.getByTestId('mic-status').waitFor();
+    await setName(cohost, 'Cole');
     await cohost.getByTestId('join-cohost-url').fill(inviteUrl);
     await cohost.getByTestId('join-cohost').click();
     await expect.poll(() => cohost.getByTestId('space-title-display').textContent(), { timeout: 10_000 }).toBe('Open mic night');
@@ -103,7 +112,7 @@ describe('hosting a space', () => {
     await row(cohost, 'hand-row', 'Lena').locator('[data-action=approve]').click();
     await lena.getByTestId('speaker-view').waitFor({ timeout: 5000 });
     await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('true');
-    await row(host, 'audit-row', 'approved').first().waitFor({ timeout: 3000 });
+    await row(host, 'audit-row', 'Cole approved Lena').first().waitFor({ timeout: 3000 });
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'host-panel-live.png') });
 
     // She unmutes; Max hears her — her speech, not the host's — measured on her own audio element.
@@ -159,7 +168,7 @@ describe('hosting a space', () => {
     await max.getByTestId('state-removed').waitFor({ timeout: 5000 });
     await max.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-removed.png') });
     // The co-host's activity log shows the host's removal.
-    await row(cohost, 'audit-row', 'removed').first().waitFor({ timeout: 3000 });
+    await row(cohost, 'audit-row', 'Ann removed Max').first().waitFor({ timeout: 3000 });
 
     // Block Lena, end, and start a new space: she cannot join that one either.
     await row(cohost, 'participant-row', 'Lena').first().locator('[data-action=block]').click();
@@ -174,4 +183,42 @@ describe('hosting a space', () => {
     await lena.goto(hostStudio.services.spaceServer.shareUrl(next.space.id));
     await lena.getByTestId('state-removed').waitFor({ timeout: 5000 });
   });
+
+  it('a busy room stays usable: hundreds of listeners, a queue of hands, pins', async () => {
+    const { space } = hostStudio.services.spaceServer.createSpace({ title: 'Town hall: the big one', hostName: 'Ann' });
+    const bots: TestClient[] = [];
+    try {
+      for (let i = 0; i < 300; i++) {
+        const c = await connect(hostStudio.services.spaceServer.protocolUrl);
+        bots.push(c);
+        c.send({ type: 'join', spaceId: space.id, key: `bot-key-${String(i).padStart(12, '0')}`, name: `${NAMES[i % NAMES.length]} ${i}` });
+      }
+      const host = await page(studios, 1440, 1000);
+      // The studio re-opens the space it made (as after a restart) and works from the same panel.
+      await host.goto(hostStudio.host.url);
+      await host.getByRole('button', { name: 'Open' }).first().click();
+      await expect.poll(() => host.getByTestId('listener-count').first().textContent(), { timeout: 10_000 }).toBe('300');
+      for (const i of [3, 17, 42, 99, 150, 222]) bots[i]!.send({ type: 'hand', raised: true });
+      for (const url of ['https://x.com/podiumapp/status/1860000000000000001', 'https://twitter.com/livekit/status/1859999999999999999', 'https://example.org/agenda']) {
+        await host.getByTestId('pin-url').fill(url);
+        await host.getByTestId('pin-add').click();
+      }
+      await expect.poll(() => host.getByTestId('hand-row').count(), { timeout: 5000 }).toBe(6);
+      await expect.poll(() => host.getByTestId('pin-row').count(), { timeout: 5000 }).toBe(3);
+      // Only what is on screen is in the page, however many listen.
+      const rendered = await host.getByTestId('listener-list').getByTestId('participant-row').count();
+      expect(rendered).toBeGreaterThan(5);
+      expect(rendered).toBeLessThan(80);
+      await host.getByTestId('listener-search').fill('zoe 2');
+      await expect.poll(() => host.getByTestId('listener-list').getByTestId('participant-row').count()).toBeGreaterThan(0);
+      const names = await host.getByTestId('listener-list').getByTestId('participant-row').allTextContents();
+      expect(names.every((n) => /zoe 2/i.test(n))).toBe(true);
+      await host.getByTestId('listener-search').fill('');
+      await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'host-panel-busy.png'), fullPage: true });
+    } finally {
+      await Promise.all(bots.map((b) => b.close()));
+    }
+  });
 });
+
+const NAMES = ['Ada', 'Bea', 'Cy', 'Dev', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo', 'Kai', 'Lu', 'Mo', 'Nia', 'Oz', 'Pia', 'Quin', 'Rae', 'Sol', 'Tia', 'Uma', 'Vic', 'Wes', 'Xia', 'Yan', 'Zoe'];
