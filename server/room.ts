@@ -149,6 +149,8 @@ export class SpaceRoom {
     this.rosterRemoves.delete(m.id);
     this.rosterUpserts.add(m.id);
     this.schedule('roster');
+    // A role change moves someone in or out of the listener count; coalesced, so cheap when nothing changed.
+    this.schedule('space');
   }
 
   left(id: string): void {

@@ -138,6 +138,8 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
       room = null;
       micPublication = null;
       await r?.disconnect();
+      // Elements of tracks that never got an unsubscribe event (the room went away at once) go too.
+      for (const el of audioSink.querySelectorAll('audio[data-podium-remote-audio]')) el.remove();
       emit({ ...INITIAL_SFU_SNAPSHOT, connection: 'disconnected' });
     },
     snapshot: () => snap,
