@@ -6,6 +6,8 @@ export const IPC_CHANNELS = [
   'settings:setMicrophone',
   'settings:setHostName',
   'settings:setLivekit',
+  'audio:getProcessing',
+  'audio:setProcessing',
   'spaces:create',
   'spaces:list',
   'spaces:open',

@@ -25,10 +25,33 @@ export const livekitSettingsSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+/** How the host's microphone is processed before publishing; remembered per input device. */
+export const processingSettingsSchema = z.object({
+  noiseSuppression: z.boolean(),
+  model: z.enum(['quality', 'lowCpu']),
+  /** 0..1: how much of the suppressed signal replaces the original. */
+  strength: z.number().min(0).max(1),
+  gate: z.object({ enabled: z.boolean(), threshold: z.number().min(0).max(1) }),
+  /** Off is right with headphones; on when speakers are in the room. */
+  echoCancellation: z.boolean(),
+});
+export type ProcessingSettings = z.infer<typeof processingSettingsSchema>;
+export const DEFAULT_PROCESSING: ProcessingSettings = {
+  noiseSuppression: true,
+  model: 'quality',
+  strength: 1,
+  gate: { enabled: false, threshold: 0.6 },
+  echoCancellation: false,
+};
+/** Devices are remembered by label: browsers give each origin different device ids. */
+export const deviceKeySchema = z.string().min(1).max(512);
+export const MAX_REMEMBERED_DEVICES = 50;
+
 export const settingsSchema = z.object({
   microphone: z.object({ deviceId: z.string().max(512), label: z.string().max(512) }).nullable(),
   hostName: z.string().trim().min(1).max(60),
   livekit: livekitSettingsSchema,
+  processing: z.record(deviceKeySchema, processingSettingsSchema).default({}),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -77,6 +100,14 @@ export const ipcContract = {
         .strict(),
     ]),
     response: settingsSchema,
+  },
+  'audio:getProcessing': {
+    request: z.object({ deviceKey: deviceKeySchema }).strict(),
+    response: processingSettingsSchema,
+  },
+  'audio:setProcessing': {
+    request: z.object({ deviceKey: deviceKeySchema, settings: processingSettingsSchema.strict() }).strict(),
+    response: processingSettingsSchema,
   },
   'spaces:create': { request: createSpaceSchema.strict(), response: hostedSpaceSchema },
   'spaces:list': { request: none, response: z.array(publicSpaceSchema) },

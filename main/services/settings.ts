@@ -4,7 +4,7 @@ import path from 'node:path';
 import { settingsSchema, type Settings } from '../../common/ipc';
 import { readJsonOrSetAside, writeJsonAtomic } from './json-file';
 
-export const DEFAULT_SETTINGS: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' } };
+export const DEFAULT_SETTINGS: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
 
 export interface SettingsService {
   get(): Settings;

@@ -2,7 +2,7 @@
 // livekit-server on loopback, or LiveKit Cloud / a cluster from settings), and the embedded space server.
 // Both shells (Electron main, web studio host) build this and bind its handlers to their transport.
 import path from 'node:path';
-import type { AppInfo, HostedSpace } from '../../common/ipc';
+import { DEFAULT_PROCESSING, MAX_REMEMBERED_DEVICES, type AppInfo, type HostedSpace } from '../../common/ipc';
 import { PodiumError } from '../../common/result';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import type { LivekitCredentials } from '../../server/livekit/tokens';
@@ -90,6 +90,13 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
       if (req.mode === 'embedded') return settings.update({ livekit: { mode: 'embedded' } });
       secrets.set(LIVEKIT_SECRET_NAME, req.apiSecret);
       return settings.update({ livekit: { mode: 'custom', url: req.url, apiKey: req.apiKey } });
+    },
+    'audio:getProcessing': (req) => settings.get().processing[req.deviceKey] ?? DEFAULT_PROCESSING,
+    'audio:setProcessing': (req) => {
+      // Newest first, and only so many devices: a studio that met 500 USB headsets keeps the last 50.
+      const rest = Object.entries(settings.get().processing).filter(([key]) => key !== req.deviceKey);
+      const processing = Object.fromEntries([[req.deviceKey, req.settings], ...rest].slice(0, MAX_REMEMBERED_DEVICES));
+      return settings.update({ processing }).processing[req.deviceKey]!;
     },
     'spaces:create': (req) =>
       hosted(spaceServer.createSpace({ ...req, hostName: settings.get().hostName })),

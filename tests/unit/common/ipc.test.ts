@@ -9,6 +9,11 @@ const VALID_REQUESTS: Record<IpcChannel, unknown> = {
   'settings:setMicrophone': { deviceId: 'default', label: 'Built-in Microphone' },
   'settings:setHostName': { hostName: 'Ann' },
   'settings:setLivekit': { mode: 'custom', url: 'wss://example.livekit.cloud', apiKey: 'APIkey', apiSecret: 's3cret' },
+  'audio:getProcessing': { deviceKey: 'USB Mic (1234:abcd)' },
+  'audio:setProcessing': {
+    deviceKey: 'USB Mic (1234:abcd)',
+    settings: { noiseSuppression: true, model: 'lowCpu', strength: 0.8, gate: { enabled: true, threshold: 0.5 }, echoCancellation: false },
+  },
   'spaces:create': { title: 'Morning show' },
   'spaces:list': undefined,
   'spaces:open': { spaceId: 'abcde12345' },
@@ -74,7 +79,7 @@ describe('IPC contract', () => {
 });
 
 describe('settings schema', () => {
-  const defaults = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' } };
+  const defaults = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
 
   it('accepts default settings and custom LiveKit settings', () => {
     expect(settingsSchema.parse(defaults)).toEqual(defaults);

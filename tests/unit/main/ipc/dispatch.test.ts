@@ -1,11 +1,11 @@
 // The IPC dispatcher: the one gate every studio call passes, whatever shell carried it.
 import { describe, expect, it, vi } from 'vitest';
-import type { HostedSpace, Settings } from '../../../../common/ipc';
+import { DEFAULT_PROCESSING, type HostedSpace, type Settings } from '../../../../common/ipc';
 import { PodiumError, type Result } from '../../../../common/result';
 import type { PublicSpace } from '../../../../common/space';
 import { dispatch, isIpcChannel, type IpcHandlers } from '../../../../main/ipc/dispatch';
 
-const settings: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' } };
+const settings: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
 const space: PublicSpace = {
   id: 'abcde12345',
   title: 'Show',
@@ -25,6 +25,8 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'settings:setMicrophone': (req) => ({ ...settings, microphone: req }),
     'settings:setHostName': (req) => ({ ...settings, hostName: req.hostName }),
     'settings:setLivekit': () => settings,
+    'audio:getProcessing': () => DEFAULT_PROCESSING,
+    'audio:setProcessing': (req) => req.settings,
     'spaces:create': () => hosted,
     'spaces:list': () => [space],
     'spaces:open': () => hosted,

@@ -5,7 +5,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
-import type { AppInfo, HostedSpace, Settings } from '../../../../common/ipc';
+import { DEFAULT_PROCESSING, type AppInfo, type HostedSpace, type ProcessingSettings, type Settings } from '../../../../common/ipc';
 import type { Result } from '../../../../common/result';
 import { dispatch } from '../../../../main/ipc/dispatch';
 import type { LivekitCredentials } from '../../../../server/livekit/tokens';
@@ -180,5 +180,27 @@ describe('spaces through the studio', () => {
     await boot();
     expect((await call<{ id: string; title: string }[]>('spaces:list')).map((s) => s.title)).toEqual(['Kept']);
     expect((await call<HostedSpace>('spaces:open', { spaceId: hosted.space.id })).space.title).toBe('Kept');
+  });
+});
+
+describe('microphone processing, remembered per device', () => {
+  it('keeps each device its own settings across a restart, defaults for a new one, newest first and bounded', async () => {
+    await boot();
+    const fresh = await call<ProcessingSettings>('audio:getProcessing', { deviceKey: 'USB Mic' });
+    expect(fresh).toEqual(DEFAULT_PROCESSING);
+    const mine = { ...DEFAULT_PROCESSING, model: 'lowCpu' as const, strength: 0.7, gate: { enabled: true, threshold: 0.4 } };
+    await call('audio:setProcessing', { deviceKey: 'USB Mic', settings: mine });
+    await call('audio:setProcessing', { deviceKey: 'Laptop Mic', settings: { ...DEFAULT_PROCESSING, noiseSuppression: false } });
+    await boot();
+    expect(await call('audio:getProcessing', { deviceKey: 'USB Mic' })).toEqual(mine);
+    expect(await call<ProcessingSettings>('audio:getProcessing', { deviceKey: 'Laptop Mic' })).toMatchObject({ noiseSuppression: false });
+    // Out-of-range values are refused and change nothing.
+    const bad = await dispatch(studio!.handlers, 'audio:setProcessing', { deviceKey: 'USB Mic', settings: { ...mine, strength: 3 } });
+    expect(bad.ok).toBe(false);
+    expect(await call('audio:getProcessing', { deviceKey: 'USB Mic' })).toEqual(mine);
+    for (let i = 0; i < 60; i++) await call('audio:setProcessing', { deviceKey: `Headset ${i}`, settings: DEFAULT_PROCESSING });
+    const stored = await call<Settings>('settings:get');
+    expect(Object.keys(stored.processing)).toHaveLength(50);
+    expect(Object.keys(stored.processing)[0]).toBe('Headset 59');
   });
 });

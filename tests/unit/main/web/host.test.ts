@@ -8,7 +8,7 @@ import { WEB_BRIDGE_PATH, type Settings } from '../../../../common/ipc';
 import type { IpcHandlers } from '../../../../main/ipc/dispatch';
 import { startWebStudioHost, type WebStudioHost } from '../../../../main/web/host';
 
-const SETTINGS: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' } };
+const SETTINGS: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
 const STUDIO_PAGE = '<!doctype html><title>Podium studio</title>';
 
 let dir: string;
