@@ -5,7 +5,8 @@ import './studio.css';
 import './host.css';
 import { App } from './App';
 import { initStudio } from './controller';
+import { listenForLinks } from './open-link';
 
 const sink = document.getElementById('audio-sink')!;
 createRoot(document.getElementById('root')!).render(<App />);
-void initStudio(sink);
+void initStudio(sink).then(listenForLinks);

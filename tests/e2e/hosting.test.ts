@@ -184,6 +184,29 @@ describe('hosting a space', () => {
     await lena.getByTestId('state-removed').waitFor({ timeout: 5000 });
   });
 
+  it('a podium:// link clicked on the desktop opens the co-host invite in the studio', async () => {
+    const { space, hostKey } = hostStudio.services.spaceServer.createSpace({ title: 'Linked in', hostName: 'Ann' });
+    const hostBot = await connect(hostStudio.services.spaceServer.protocolUrl);
+    try {
+      hostBot.send({ type: 'join', spaceId: space.id, credential: hostKey, key: 'host-bot-key-000000000000' });
+      hostBot.send({ type: 'cohostInvite' });
+      const invite = (await hostBot.next((m) => m.type === 'invite')) as { url: string };
+      const studio = await page(studios);
+      // Stands in for Electron's preload, which hands main's validated link to the page.
+      await studio.addInitScript(() => {
+        const w = window as unknown as { podiumLinks: unknown; openLink?: (url: string) => void };
+        w.podiumLinks = { onOpen: (cb: (url: string) => void) => ((w.openLink = cb), () => {}) };
+      });
+      await studio.goto(cohostStudio.host.url);
+      await studio.getByTestId('mic-status').waitFor();
+      await studio.evaluate((url) => (window as unknown as { openLink: (u: string) => void }).openLink(url), invite.url);
+      await expect.poll(() => studio.getByTestId('space-title-display').textContent(), { timeout: 10_000 }).toBe('Linked in');
+      await studio.getByTestId('cohost-badge').waitFor();
+    } finally {
+      await hostBot.close();
+    }
+  });
+
   it('a busy room stays usable: hundreds of listeners, a queue of hands, pins', async () => {
     const { space } = hostStudio.services.spaceServer.createSpace({ title: 'Town hall: the big one', hostName: 'Ann' });
     const bots: TestClient[] = [];
