@@ -217,3 +217,61 @@ describe('rate limiting', () => {
     expect(replies.filter((m) => m.type === 'error' && m.code === 'rate_limited').length).toBeGreaterThan(40);
   });
 });
+
+describe('fuzz from inside a space', () => {
+  it('joined listeners sending malformed and forbidden host messages get errors; the room is untouched', { timeout: 20_000 }, async () => {
+    const host = await joined(space.hostKey);
+    const bystander = await joined();
+    const bystanderId = bystander.received.find(isType('joined'))!.participantId;
+    const hostId = host.received.find(isType('joined'))!.participantId;
+    const random = prng(SEED + 1);
+    const int = (n: number) => Math.floor(random() * n);
+    const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
+    // No booleans: { type: 'hand', raised: true } is a listener's right, not junk.
+    const junk = () => pick<unknown>([null, 7, -1, Number.MAX_VALUE * 10, '', 'x'.repeat(700), [], {}, 'true', '../../etc', '<script>', '😀'.repeat(50)]);
+    const make = (): unknown =>
+      pick([
+        () => ({ type: 'mod', action: pick(['approve', 'remove', 'block', 'mute', 'demote', 'invite', 'deny']), target: pick([bystanderId, hostId]) }),
+        () => ({ type: 'mod', action: junk(), target: bystanderId }),
+        () => ({ type: 'mod', action: 'remove', target: junk() }),
+        () => ({ type: 'muteAll', extra: junk() }),
+        () => ({ type: 'muteAll' }),
+        () => ({ type: 'pin', url: pick(['https://example.org', junk()]) }),
+        () => ({ type: 'unpin', pinId: pick(['x', junk()]) }),
+        () => ({ type: 'settings', settings: { speakerLimit: pick([5, -1, 1000, junk()]) } }),
+        () => ({ type: 'settings', settings: { requestPolicy: pick(['nobody', 'all', junk()]) } }),
+        () => ({ type: 'cohostInvite' }),
+        () => ({ type: 'cohostRemove', target: pick([hostId, junk()]) }),
+        () => ({ type: 'unblock', subject: pick(['a'.repeat(64), junk()]) }),
+        () => ({ type: 'hand', raised: junk() }),
+        () => ({ type: 'react', emoji: pick(['💩', 'x', junk()]) }),
+        () => ({ type: 'rename', name: pick(['', 'n'.repeat(61), '   ', 42, null]) }),
+        () => ({ type: 'start' }),
+        () => ({ type: 'end' }),
+      ])();
+    const fuzzers = await Promise.all(Array.from({ length: 20 }, () => joined()));
+    const sent = new Map<TestClient, number>();
+    for (let burst = 0; burst < 3; burst++) {
+      for (const f of fuzzers) {
+        for (let i = 0; i < 15; i++) f.send(make());
+        sent.set(f, (sent.get(f) ?? 0) + 15);
+      }
+      if (burst < 2) await new Promise((r) => setTimeout(r, 1000));
+    }
+    for (const f of fuzzers) {
+      const errors = await f.waitForCount(isType('error'), sent.get(f)!, 5_000);
+      expect(errors).toHaveLength(sent.get(f)!);
+      expect(f.violations).toEqual([]);
+      expect(f.isOpen()).toBe(true);
+    }
+    // Nothing a host would see changed: no audit entries, no pins, no one muted, moved or removed.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(host.received.filter(isType('audit')).flatMap((m) => m.entries)).toEqual([]);
+    expect(bystander.received.filter((m) => m.type === 'removed' || m.type === 'notice')).toEqual([]);
+    expect(bystander.isOpen()).toBe(true);
+    const lastStage = host.received.filter(isType('stage')).at(-1)!;
+    expect(lastStage).toMatchObject({ pins: [], settings: { requestPolicy: 'everyone', speakerLimit: 10 } });
+    expect(server.listSpaces().find((s) => s.id === space.space.id)?.status).toBe('scheduled');
+    expect(await bystander.request({ type: 'ping', ref: 'fine' })).toEqual({ type: 'pong', ref: 'fine' });
+  });
+});
