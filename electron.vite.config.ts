@@ -24,6 +24,9 @@ export default defineConfig({
     root: 'renderer',
     base: '/',
     plugins: [react()],
+    // The audio stage is an AudioWorklet module: ES format keeps `import.meta.url` as it is, where the default IIFE
+    // would rewrite it to `self.location`, which a worklet scope does not have.
+    worker: { format: 'es' },
     build: {
       outDir: resolve('out/renderer'),
       rollupOptions: {

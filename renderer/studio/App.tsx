@@ -11,6 +11,7 @@ import { BlockedSection } from './host/LogSections';
 import { CohostSection, SettingsSection } from './host/SettingsSections';
 import { MicrophoneCard, ProfileCard } from './MicrophoneCard';
 import { AudioServerCard } from './AudioServerCard';
+import { AudioPanel } from './AudioPanel';
 import { Lobby } from './Lobby';
 import { SpacePanel } from './SpacePanel';
 import { EndDialog, JoiningCard, Notices } from './Overlays';
@@ -101,6 +102,7 @@ export function App(): ReactNode {
       <main className={`studio-grid${moderating ? ' studio-grid-wide' : ''}`}>
         <aside className="stack">
           <MicrophoneCard state={s} />
+          <AudioPanel state={s} />
           {moderating && view && <SettingsSection view={view} mode={mode} />}
           {moderating && view && mode === 'host' && <CohostSection view={view} />}
           {moderating && view && <BlockedSection view={view} />}

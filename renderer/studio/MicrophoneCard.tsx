@@ -1,10 +1,12 @@
-// Microphone choice with a live level meter, and the host's display name. Both are remembered by main.
+// Microphone choice and the host's display name, both remembered by main. Levels and processing are in AudioPanel.
 import { useState, type ReactNode } from 'react';
-import { LevelMeter } from '../ui/components';
-import { micLevel, setHostName, startMicrophone, type StudioState } from './controller';
+import { useStore } from '../state/store';
+import { processing, setHostName, startMicrophone, type StudioState } from './controller';
 
 export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
   const { mic, devices, settings } = state;
+  // The browser's own echo canceller is the one processing we may switch on (noise suppression is ours).
+  const echo = useStore(processing.store).settings.echoCancellation;
   const current = devices.find((d) => d.label === mic.label)?.deviceId ?? settings?.microphone?.deviceId ?? '';
   return (
     <div className="card stack">
@@ -27,7 +29,6 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
           ))}
         </select>
       </div>
-      <LevelMeter read={micLevel} label="Microphone level" />
       {mic.status === 'starting' && <div className="faint">Starting the microphone…</div>}
       {mic.status === 'on' && mic.suspended && (
         <div className="faint">Click anywhere in the studio to wake the meter (browsers hold audio until a click).</div>
@@ -35,10 +36,9 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
       {mic.status === 'on' && !mic.suspended && (
         <div className="faint" data-testid="mic-status">
           {settings?.microphone?.label === mic.label ? '✓ Remembered for next time · ' : ''}
-          Browser processing off · 48 kHz
+          {echo ? 'Echo cancellation on' : 'Browser processing off'} · 48 kHz
         </div>
       )}
-      {mic.stageError && <div className="banner">{mic.stageError}</div>}
       {mic.status === 'error' && (
         <div className="banner banner-error" role="alert">
           <span className="spacer">{mic.error}</span>

@@ -6,6 +6,7 @@ import type { ModAction } from '../../common/moderation';
 import type { ClientMessage } from '../../common/protocol';
 import type { Result } from '../../common/result';
 import { listAudioInputs, openMicrophone } from '../audio/pipeline';
+import { createProcessingController } from '../audio/processing';
 import { getPodium } from '../bridge/index';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { parseCohostInvite } from './invite-link';
@@ -18,6 +19,18 @@ export { micLevel, resumeAudio, toggleMute } from './media';
 let podium: PodiumApi;
 let session: SpaceSession | null = null;
 let stopSession: (() => void) | null = null;
+
+/** The microphone's processing settings, remembered by main per device label. */
+export const processing = createProcessingController({
+  load: async (deviceKey) => {
+    const result = await podium['audio:getProcessing']({ deviceKey });
+    return result.ok ? result.value : null;
+  },
+  save: async (deviceKey, settings) => {
+    const result = await podium['audio:setProcessing']({ deviceKey, settings });
+    return result.ok ? null : result.error.message;
+  },
+});
 
 function unwrap<T>(result: Result<T>): T | null {
   if (result.ok) return result.value;
@@ -42,9 +55,11 @@ async function refreshDevices(): Promise<void> {
 export async function startMicrophone(deviceId: string | null, remember = false): Promise<void> {
   studio.set((s) => ({ mic: { ...s.mic, status: 'starting', error: null } }));
   try {
-    const next = await openMicrophone(deviceId).catch((error: unknown) => {
+    // Opened with the settings in use; attach() below swaps in the ones main remembers for this device.
+    const initial = processing.store.get().settings;
+    const next = await openMicrophone(deviceId, initial).catch((error: unknown) => {
       // A remembered device that is gone: fall back to the default rather than leaving the host without a mic.
-      if (deviceId && (error as Error).name === 'OverconstrainedError') return openMicrophone(null);
+      if (deviceId && (error as Error).name === 'OverconstrainedError') return openMicrophone(null, initial);
       throw error;
     });
     // Labels are only readable once a device is open, so list devices now, before showing the mic as on.
@@ -54,6 +69,7 @@ export async function startMicrophone(deviceId: string | null, remember = false)
       const saved = unwrap(await podium['settings:setMicrophone']({ deviceId: next.deviceId, label: next.deviceLabel }));
       if (saved) studio.set({ settings: saved });
     }
+    await processing.attach(next);
     await usePipeline(next);
   } catch (error) {
     const e = error as Error;

@@ -229,7 +229,7 @@ describe('fuzz from inside a space', () => {
     const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
     // No booleans: { type: 'hand', raised: true } is a listener's right, not junk.
     const junk = () => pick<unknown>([null, 7, -1, Number.MAX_VALUE * 10, '', 'x'.repeat(700), [], {}, 'true', '../../etc', '<script>', '😀'.repeat(50)]);
-    const make = (): unknown =>
+    const make = (): object =>
       pick([
         () => ({ type: 'mod', action: pick(['approve', 'remove', 'block', 'mute', 'demote', 'invite', 'deny']), target: pick([bystanderId, hostId]) }),
         () => ({ type: 'mod', action: junk(), target: bystanderId }),

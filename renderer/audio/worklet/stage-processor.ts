@@ -1,26 +1,167 @@
-// The AudioWorklet shell of the publish stage. For now a pass-through (noise suppression arrives as its own stage);
-// it already runs in the real publish path at 48 kHz, so adding RNNoise changes only what happens inside process().
-// Thin by design: DSP that deserves tests lives in pure modules beside this file.
+// The AudioWorklet shell of the publish stage: RNNoise noise suppression (renderer/audio/dsp/suppressor.ts) on the
+// audio thread. Thin by design — framing, alignment, mixing and meters are pure modules tested in Node; this file
+// only moves quanta in and out, forwards port messages, and reports metrics ~20×/s.
+//
+// It must never block or glitch audio: if the quality model cannot load (or the stage cannot run at all), audio
+// passes through untouched and the page is told. process() allocates nothing of its own (postMessage's
+// structured clone is the one unavoidable exception, 20 times a second).
+import { type RnnoiseModule, loadLowCpuModel, loadQualityModelSync, rnnoiseDenoiser } from '../dsp/rnnoise';
+import { NoiseSuppressor, RENDER_QUANTUM } from '../dsp/suppressor';
+import { type FromStage, type StageMetrics, type StageOptions, type ToStage, STAGE_PROCESSOR_NAME } from './protocol';
 
 // AudioWorkletGlobalScope globals; declared here because the DOM lib does not describe the worklet scope.
-declare const registerProcessor: (name: string, ctor: new () => unknown) => void;
+declare const registerProcessor: (name: string, ctor: new (options?: AudioWorkletNodeOptions) => unknown) => void;
+declare const sampleRate: number;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
 }
 
+/** 50 ms between metric reports: smooth enough for a meter readout, cheap on the port. */
+const REPORT_EVERY_SAMPLES = 2400;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+// Compiled once per AudioContext at module scope: ~1.4 MB of embedded wasm, too slow to do in a constructor that
+// the page awaits, and shared by every stage instance. A failure here must not fail addModule(): the processor
+// still registers and runs as a bypass, so the microphone is never silenced by the stage.
+let qualityModule: RnnoiseModule | null = null;
+let moduleError: string | null = null;
+try {
+  qualityModule = loadQualityModelSync();
+} catch (err) {
+  moduleError = `the RNNoise model could not load: ${errorText(err)}`;
+}
+
 class PodiumStageProcessor extends AudioWorkletProcessor {
+  private ns: NoiseSuppressor | null = null;
+  private disposed = false;
+  private lowCpuState: 'none' | 'loading' | 'ready' = 'none';
+  private readonly silence = new Float32Array(RENDER_QUANTUM);
+  private sinceReport = 0;
+  private vadPeak = -1;
+  private readonly snapshot: StageMetrics = {
+    inputRmsDb: -100,
+    outputRmsDb: -100,
+    noiseFloorDb: -100,
+    vad: null,
+    gateGain: 1,
+    processedGain: 0,
+    activeModel: null,
+    clippedSamples: 0,
+    frames: 0,
+    error: null,
+    vadPeak: null,
+    stageError: null,
+    lowCpuReady: false,
+  };
+  private readonly report: FromStage = { type: 'metrics', metrics: this.snapshot };
+
+  constructor(options?: AudioWorkletNodeOptions) {
+    super();
+    const init = options?.processorOptions as StageOptions | undefined;
+    this.snapshot.stageError = moduleError;
+    if (qualityModule) {
+      try {
+        this.ns = new NoiseSuppressor({
+          models: { quality: rnnoiseDenoiser(qualityModule, 'quality') },
+          settings: init?.settings ?? {},
+          sampleRate,
+        });
+      } catch (err) {
+        this.snapshot.stageError = `the noise-suppression stage could not start: ${errorText(err)}`;
+      }
+    }
+    this.port.onmessage = (event: MessageEvent<ToStage>) => this.onMessage(event.data);
+    // Report the load result at once, not 50 ms later, so a failure banner appears with the microphone.
+    this.post();
+  }
+
+  private onMessage(message: ToStage): void {
+    const ns = this.ns;
+    if (message.type === 'dispose') {
+      ns?.destroy();
+      this.ns = null;
+      this.disposed = true;
+      this.port.onmessage = null;
+    } else if (message.type === 'settings') {
+      ns?.setSettings(message.settings);
+    } else if (message.type === 'lowCpuWasm' && ns && this.lowCpuState === 'none') {
+      this.lowCpuState = 'loading';
+      loadLowCpuModel(message.bytes).then(
+        (module) => {
+          ns.provideModel('lowCpu', rnnoiseDenoiser(module, 'lowCpu'));
+          this.lowCpuState = 'ready';
+        },
+        (err: unknown) => {
+          // Back to 'none' so that another selection of the model can try again.
+          this.lowCpuState = 'none';
+          this.port.postMessage({ type: 'lowCpuFailed', error: errorText(err) } satisfies FromStage);
+        },
+      );
+    }
+  }
+
   process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
-    const input = inputs[0];
-    const output = outputs[0];
-    if (!output) return true;
-    for (let ch = 0; ch < output.length; ch++) {
-      const out = output[ch]!;
-      const src = input?.[ch] ?? input?.[0];
-      if (src) out.set(src);
-      else out.fill(0);
+    if (this.disposed) return false;
+    const out = outputs[0]?.[0];
+    if (!out) return true;
+    // An input with no channels (source not connected yet, or gone) still advances the stage's timeline.
+    const input = inputs[0]?.[0] ?? this.silence;
+    const ns = this.ns;
+    if (ns && input.length === RENDER_QUANTUM && out.length === RENDER_QUANTUM) {
+      try {
+        ns.process(input, out);
+      } catch (err) {
+        // The suppressor contains model failures itself; anything reaching here is a bug. Pass audio through.
+        this.ns = null;
+        this.snapshot.stageError = `the noise-suppression stage stopped: ${errorText(err)}`;
+        out.set(input);
+      }
+      const vad = ns.metrics.vad;
+      if (vad !== null && vad > this.vadPeak) this.vadPeak = vad;
+    } else if (input.length === out.length) {
+      out.set(input);
+    } else {
+      out.fill(0);
+    }
+    // Other output channels (if a caller asked for more) carry the same mono signal.
+    const channels = outputs[0]!;
+    for (let ch = 1; ch < channels.length; ch++) channels[ch]!.set(out);
+    this.sinceReport += out.length;
+    if (this.sinceReport >= REPORT_EVERY_SAMPLES) {
+      this.sinceReport = 0;
+      this.post();
     }
     return true;
   }
+
+  /** Copies the live metrics into the preallocated snapshot and posts it (the clone happens inside postMessage). */
+  private post(): void {
+    const s = this.snapshot;
+    const m = this.ns?.metrics;
+    if (m) {
+      s.inputRmsDb = m.inputRmsDb;
+      s.outputRmsDb = m.outputRmsDb;
+      s.noiseFloorDb = m.noiseFloorDb;
+      s.vad = m.vad;
+      s.gateGain = m.gateGain;
+      s.processedGain = m.processedGain;
+      s.activeModel = m.activeModel;
+      s.clippedSamples = m.clippedSamples;
+      s.frames = m.frames;
+      s.error = m.error;
+    } else {
+      s.vad = null;
+      s.processedGain = 0;
+      s.activeModel = null;
+    }
+    s.vadPeak = this.vadPeak >= 0 ? this.vadPeak : s.vad;
+    s.lowCpuReady = this.lowCpuState === 'ready';
+    this.vadPeak = -1;
+    this.port.postMessage(this.report);
+  }
 }
 
-registerProcessor('podium-stage', PodiumStageProcessor);
+registerProcessor(STAGE_PROCESSOR_NAME, PodiumStageProcessor);
