@@ -120,6 +120,11 @@ export function createProcessingController(options: ProcessingOptions): Processi
       next.setMonitor(store.get().monitor);
       const saved = await options.load(deviceKey).catch(() => null);
       if (seq !== attachSeq) return;
+      // A change the host made while we were loading is newer than what was stored: it wins, and gets saved.
+      if (store.get().save === 'pending') {
+        store.set({ loaded: true });
+        return;
+      }
       const settings = saved ?? DEFAULT_PROCESSING;
       store.set({ settings, loaded: true, save: 'saved' });
       apply(settings);
