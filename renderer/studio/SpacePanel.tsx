@@ -1,8 +1,8 @@
 // The space card: its state, the stage, the listener count and on-air timer, the big buttons (the host's alone:
 // Go live and End), the share link, and reactions floating over it all.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
 import type { Reaction } from '../../common/moderation';
-import { formatDuration, plural } from '../ui/components';
+import { formatDuration, plural, useTransientFlag } from '../ui/components';
 import { ReactionBar, ReactionLayer } from '../ui/social';
 import { dropReaction } from '../state/space-view';
 import { currentSpace, sendToSpace, updateView, type StudioState } from './controller';
@@ -10,12 +10,7 @@ import { useNow } from './host/hooks';
 import { Stage } from './Stage';
 
 function ShareLink({ url }: { url: string }): ReactNode {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const id = setTimeout(() => setCopied(false), 1800);
-    return () => clearTimeout(id);
-  }, [copied]);
+  const [copied, setCopied] = useTransientFlag();
   return (
     <div className="field">
       <label htmlFor="share-url">Share link — listeners open this in any browser</label>

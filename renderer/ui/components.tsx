@@ -1,5 +1,5 @@
 // Small presentational pieces shared by the studio and the listener page. They read props only.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { meterFraction } from '../audio/levels';
 
 export function BrandMark(): ReactNode {
@@ -88,4 +88,15 @@ export function formatDuration(ms: number): string {
 
 export function plural(n: number, one: string, many: string): string {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}
+
+/** A flag that switches itself off again after `ms` — "✓ Copied" and the like. */
+export function useTransientFlag(ms = 1800): [boolean, (on: boolean) => void] {
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    if (!on) return;
+    const id = setTimeout(() => setOn(false), ms);
+    return () => clearTimeout(id);
+  }, [on, ms]);
+  return [on, setOn];
 }

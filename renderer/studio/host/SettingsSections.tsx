@@ -1,5 +1,6 @@
 // The space's rules (who may ask to speak, how many speakers, how many co-hosts) and, for the host, co-host invites.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useTransientFlag } from '../../ui/components';
 import { REQUEST_POLICIES, type RequestPolicy, type SpaceSettings } from '../../../common/moderation';
 import { sendToSpace } from '../controller';
 import { Section, type PanelProps } from './Section';
@@ -95,12 +96,7 @@ export function SettingsSection({ view, mode }: Pick<PanelProps, 'view' | 'mode'
 }
 
 export function CohostSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const id = setTimeout(() => setCopied(false), 1800);
-    return () => clearTimeout(id);
-  }, [copied]);
+  const [copied, setCopied] = useTransientFlag();
   const cohosts = view.members.filter((m) => m.role === 'cohost');
   const limit = view.settings?.cohostLimit ?? 0;
   const url = view.inviteUrl;
