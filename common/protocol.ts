@@ -36,6 +36,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   /** The name others see (listeners choose theirs; the host's comes from the studio). */
   z.object({ type: z.literal('rename'), ref, name: displayNameSchema }).strict(),
   z.object({ type: z.literal('react'), ref, emoji: reactionSchema }).strict(),
+  /** A speaker unmuted themselves: the "muted by" a host left on them is over. */
+  z.object({ type: z.literal('unmuted'), ref }).strict(),
   z.object({ type: z.literal('mod'), ref, action: modActionSchema, target: participantIdSchema }).strict(),
   z.object({ type: z.literal('muteAll'), ref }).strict(),
   z.object({ type: z.literal('unblock'), ref, subject: z.string().regex(/^[a-f0-9]{64}$/) }).strict(),

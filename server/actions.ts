@@ -141,6 +141,11 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       room.touched(actor);
       room.schedule('stage');
       return;
+    case 'unmuted':
+      if (actor.mutedBy === null) return;
+      actor.mutedBy = null;
+      room.touched(actor);
+      return;
     case 'react':
       if (!actor.reactions.take(ctx.now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
       room.react(message.emoji);

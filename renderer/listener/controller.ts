@@ -203,12 +203,14 @@ export async function toggleMic(): Promise<void> {
       listener.set({ mic: 'open' });
       await opened.resume().catch(() => {});
       await publish(adapter, opened.track, false);
+      session?.send({ type: 'unmuted' });
       listener.set({ hostMutedBy: null });
       return;
     }
     const snap = adapter.snapshot();
     if (!snap.publishing) {
       await publish(adapter, pipeline.track, false);
+      session?.send({ type: 'unmuted' });
       listener.set({ hostMutedBy: null, micError: null });
       return;
     }
@@ -219,6 +221,7 @@ export async function toggleMic(): Promise<void> {
     } finally {
       selfMuting = false;
     }
+    if (!mute) session?.send({ type: 'unmuted' });
     listener.set(mute ? { micError: null } : { hostMutedBy: null, micError: null });
   } catch (error) {
     listener.set({ mic: pipeline ? 'open' : 'off', micError: micErrorText(error) });

@@ -138,6 +138,12 @@ describe('moderating speakers', () => {
     h.c.send({ type: 'mod', action: 'mute', target: s1.id });
     expect((await s1.c.next((m) => m.type === 'you' && m.you.mutedBy !== null)) as ServerMessageOf<'you'>).toMatchObject({ you: { mutedBy: 'Ann' } });
     expect(admin.calls).toContain(`mute ${space.space.id} ${s1.id}`);
+    // As on X, they may unmute themselves; the "muted by" mark goes with it, for them and in the host's roster.
+    const cleared = (m: ServerMessage) => m.type === 'you' && m.you.mutedBy === null && m.you.role === 'speaker';
+    const before = s1.c.received.filter(cleared).length;
+    s1.c.send({ type: 'unmuted' });
+    await s1.c.waitForCount(cleared, before + 1, 3000);
+    expect(s1.c.received.filter(isType('you')).at(-1)?.you.mutedBy).toBeNull();
     h.c.send({ type: 'muteAll' });
     await s2.c.next((m) => m.type === 'notice' && /muted all speakers/.test(m.text));
     expect(admin.calls).toContain(`mute ${space.space.id} ${s2.id}`);
