@@ -128,8 +128,9 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   /** A message for this person: denied, muted by…, moved to listeners. */
   z.object({ type: z.literal('notice'), text: z.string() }),
   /** Moderators: the whole roster once, then changes. */
-  z.object({ type: z.literal('roster'), participants: z.array(participantSchema) }),
-  z.object({ type: z.literal('rosterDelta'), upsert: z.array(participantSchema), remove: z.array(z.string()) }),
+  /** `now` is the server's clock, so a studio with a skewed clock still shows true waiting times. */
+  z.object({ type: z.literal('roster'), participants: z.array(participantSchema), now: z.number().int() }),
+  z.object({ type: z.literal('rosterDelta'), upsert: z.array(participantSchema), remove: z.array(z.string()), now: z.number().int() }),
   z.object({ type: z.literal('audit'), entries: z.array(auditEntrySchema), append: z.boolean() }),
   z.object({ type: z.literal('blocks'), blocks: z.array(blockEntrySchema) }),
   z.object({ type: z.literal('invite'), ref, url: z.string() }),

@@ -180,7 +180,7 @@ export class SpaceRoom {
         const m = this.members.get(id);
         return m && m.sessions.size > 0 ? [this.participant(m)] : [];
       });
-      this.toModerators({ type: 'rosterDelta', upsert, remove: [...this.rosterRemoves] });
+      this.toModerators({ type: 'rosterDelta', upsert, remove: [...this.rosterRemoves], now: Date.now() });
       this.rosterUpserts.clear();
       this.rosterRemoves.clear();
     }

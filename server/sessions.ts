@@ -124,7 +124,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   }
 
   function sendModeratorState(room: SpaceRoom, session: Session): void {
-    send(session, { type: 'roster', participants: room.roster() });
+    send(session, { type: 'roster', participants: room.roster(), now: now() });
     send(session, { type: 'audit', entries: deps.moderation.auditLog(room.spaceId, 200), append: false });
     send(session, { type: 'blocks', blocks: deps.moderation.blocks(deps.moderation.owner(room.spaceId)) });
   }

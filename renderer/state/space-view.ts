@@ -27,6 +27,8 @@ export interface SpaceView {
   settings: SpaceSettings | null;
   /** Moderators only: everyone connected, keyed by participant id. */
   roster: ReadonlyMap<string, Participant>;
+  /** Server clock minus ours (ms), from roster messages: add it to Date.now() before comparing with server times. */
+  clockOffset: number;
   audit: AuditEntry[];
   blocks: BlockEntry[];
   notices: Notice[];
@@ -49,6 +51,7 @@ export const EMPTY_VIEW: SpaceView = {
   pins: [],
   settings: null,
   roster: new Map(),
+  clockOffset: 0,
   audit: [],
   blocks: [],
   notices: [],
@@ -78,12 +81,12 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
     case 'notice':
       return { ...view, notices: [...view.notices, { id: ++seq, text: message.text, at: now }].slice(-MAX_NOTICES) };
     case 'roster':
-      return { ...view, roster: new Map(message.participants.map((p) => [p.id, p])) };
+      return { ...view, roster: new Map(message.participants.map((p) => [p.id, p])), clockOffset: message.now - now };
     case 'rosterDelta': {
       const roster = new Map(view.roster);
       for (const id of message.remove) roster.delete(id);
       for (const p of message.upsert) roster.set(p.id, p);
-      return { ...view, roster };
+      return { ...view, roster, clockOffset: message.now - now };
     }
     case 'audit':
       return { ...view, audit: (message.append ? [...view.audit, ...message.entries] : message.entries).slice(-MAX_AUDIT) };

@@ -128,7 +128,7 @@ export function RequestsSection(props: PanelProps): ReactNode {
                 <div className="prow-sub">
                   <span className="wait" title="Waiting since they raised their hand">
                     <Icon name="hand" size={12} />
-                    <span data-testid="hand-wait">{formatWait(now - p.handRaisedAt!)}</span>
+                    <span data-testid="hand-wait">{formatWait(now + view.clockOffset - p.handRaisedAt!)}</span>
                   </span>
                   {p.invited && <span className="badge">Invited</span>}
                 </div>

@@ -16,10 +16,13 @@ const person = (id: string, handRaisedAt: number | null = null): Participant => 
 
 describe('reduceSpace', () => {
   it('applies roster deltas and orders the hand queue by arrival', () => {
-    let v = reduceSpace(EMPTY_VIEW, { type: 'roster', participants: [person('a'), person('b', 30)] });
-    v = reduceSpace(v, { type: 'rosterDelta', upsert: [person('c', 10), person('a', 20)], remove: ['b'] });
+    let v = reduceSpace(EMPTY_VIEW, { type: 'roster', participants: [person('a'), person('b', 30)], now: 1000 }, 400);
+    expect(v.clockOffset).toBe(600);
+    v = reduceSpace(v, { type: 'rosterDelta', upsert: [person('c', 10), person('a', 20)], remove: ['b'], now: 2000 }, 2100);
     expect([...v.roster.keys()].sort()).toEqual(['a', 'c']);
     expect(handQueue(v).map((p) => p.id)).toEqual(['c', 'a']);
+    // The studio's clock runs 100 ms ahead of the server's: waiting times are corrected by that.
+    expect(v.clockOffset).toBe(-100);
   });
 
   it('keeps a bounded audit log, appending or replacing', () => {
