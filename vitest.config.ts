@@ -11,5 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     // Native addons (rtc-node's FFI, better-sqlite3) are safest in child processes rather than worker threads.
     pool: 'forks',
+    // expect.poll waits on real browsers and a real SFU on a 2-core machine: allow for a loaded CI run.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });

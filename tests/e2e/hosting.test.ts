@@ -99,20 +99,20 @@ describe('hosting a space', () => {
 
     // Reactions and pins travel both ways within a second or so.
     await lena.getByTestId('react').first().click();
-    await host.getByTestId('reaction-float').first().waitFor({ timeout: 3000 });
-    await max.getByTestId('reaction-float').first().waitFor({ timeout: 3000 });
+    await host.getByTestId('reaction-float').first().waitFor({ timeout: 5000 });
+    await max.getByTestId('reaction-float').first().waitFor({ timeout: 5000 });
     await host.getByTestId('pin-url').fill('https://twitter.com/podiumapp/status/1234567890');
     await host.getByTestId('pin-add').click();
-    await lena.getByTestId('pin').filter({ hasText: '@podiumapp' }).waitFor({ timeout: 3000 });
-    await row(cohost, 'pin-row', 'podiumapp').waitFor({ timeout: 3000 });
+    await lena.getByTestId('pin').filter({ hasText: '@podiumapp' }).waitFor({ timeout: 5000 });
+    await row(cohost, 'pin-row', 'podiumapp').waitFor({ timeout: 5000 });
 
     // Lena raises her hand; the co-host approves; the host sees it happen.
     await lena.getByTestId('raise-hand').click();
-    await row(host, 'hand-row', 'Lena').waitFor({ timeout: 3000 });
+    await row(host, 'hand-row', 'Lena').waitFor({ timeout: 5000 });
     await row(cohost, 'hand-row', 'Lena').locator('[data-action=approve]').click();
     await lena.getByTestId('speaker-view').waitFor({ timeout: 5000 });
     await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('true');
-    await row(host, 'audit-row', 'Cole approved Lena').first().waitFor({ timeout: 3000 });
+    await row(host, 'audit-row', 'Cole approved Lena').first().waitFor({ timeout: 5000 });
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'host-panel-live.png') });
 
     // She unmutes; Max hears her — her speech, not the host's — measured on her own audio element.
@@ -134,7 +134,7 @@ describe('hosting a space', () => {
 
     // The host mutes her: her audio stops, and she is told who did it.
     await row(host, 'participant-row', 'Lena').first().locator('[data-action=mute]').click();
-    await lena.getByTestId('notice').filter({ hasText: 'muted you' }).waitFor({ timeout: 3000 });
+    await lena.getByTestId('notice').filter({ hasText: 'muted you' }).waitFor({ timeout: 5000 });
     await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('true');
     await new Promise((r) => setTimeout(r, 800));
     const muted = await recordRemoteEnvelope(max, 2, lenaId!);
@@ -168,13 +168,13 @@ describe('hosting a space', () => {
     await max.getByTestId('state-removed').waitFor({ timeout: 5000 });
     await max.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-removed.png') });
     // The co-host's activity log shows the host's removal.
-    await row(cohost, 'audit-row', 'Ann removed Max').first().waitFor({ timeout: 3000 });
+    await row(cohost, 'audit-row', 'Ann removed Max').first().waitFor({ timeout: 5000 });
 
     // Block Lena, end, and start a new space: she cannot join that one either.
     await row(cohost, 'participant-row', 'Lena').first().locator('[data-action=block]').click();
     await cohost.getByTestId('confirm-action').click();
     await lena.getByTestId('state-removed').waitFor({ timeout: 5000 });
-    await row(host, 'block-row', 'Lena').waitFor({ timeout: 3000 });
+    await row(host, 'block-row', 'Lena').waitFor({ timeout: 5000 });
     await cohost.screenshot({ path: path.join(SCREENSHOT_DIR, 'cohost-panel.png') });
     await host.getByTestId('end-space').click();
     await host.getByTestId('confirm-end').click();
