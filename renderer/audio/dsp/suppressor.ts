@@ -114,6 +114,22 @@ interface Engine {
   frames: number;
 }
 
+/** Metrics of a stage that has heard nothing yet (also the worklet's starting snapshot). */
+export function silentMetrics(): NoiseSuppressorMetrics {
+  return {
+    inputRmsDb: SILENCE_DB,
+    outputRmsDb: SILENCE_DB,
+    noiseFloorDb: SILENCE_DB,
+    vad: null,
+    gateGain: 1,
+    processedGain: 0,
+    activeModel: null,
+    clippedSamples: 0,
+    frames: 0,
+    error: null,
+  };
+}
+
 export class NoiseSuppressor {
   /** Fixed input→output delay in samples (1408 with 128-sample quanta). */
   readonly latency: number;
@@ -135,18 +151,7 @@ export class NoiseSuppressor {
    * provideModel() supplies it again: retrying every frame would allocate and fail 100 times a second.
    */
   private failed: NsModel | null = null;
-  private readonly stats: NoiseSuppressorMetrics = {
-    inputRmsDb: SILENCE_DB,
-    outputRmsDb: SILENCE_DB,
-    noiseFloorDb: SILENCE_DB,
-    vad: null,
-    gateGain: 1,
-    processedGain: 0,
-    activeModel: null,
-    clippedSamples: 0,
-    frames: 0,
-    error: null,
-  };
+  private readonly stats: NoiseSuppressorMetrics = silentMetrics();
 
   constructor(options: NoiseSuppressorOptions = {}) {
     const sampleRate = options.sampleRate ?? SAMPLE_RATE;

@@ -6,7 +6,7 @@
 // passes through untouched and the page is told. process() allocates nothing of its own (postMessage's
 // structured clone is the one unavoidable exception, 20 times a second).
 import { type RnnoiseModule, loadLowCpuModel, loadQualityModelSync, rnnoiseDenoiser } from '../dsp/rnnoise';
-import { NoiseSuppressor, RENDER_QUANTUM } from '../dsp/suppressor';
+import { NoiseSuppressor, RENDER_QUANTUM, silentMetrics } from '../dsp/suppressor';
 import { type FromStage, type StageMetrics, type StageOptions, type ToStage, STAGE_PROCESSOR_NAME } from './protocol';
 
 // AudioWorkletGlobalScope globals; declared here because the DOM lib does not describe the worklet scope.
@@ -42,16 +42,7 @@ class PodiumStageProcessor extends AudioWorkletProcessor {
   private sinceReport = 0;
   private vadPeak = -1;
   private readonly snapshot: StageMetrics = {
-    inputRmsDb: -100,
-    outputRmsDb: -100,
-    noiseFloorDb: -100,
-    vad: null,
-    gateGain: 1,
-    processedGain: 0,
-    activeModel: null,
-    clippedSamples: 0,
-    frames: 0,
-    error: null,
+    ...silentMetrics(),
     vadPeak: null,
     stageError: null,
     lowCpuReady: false,
