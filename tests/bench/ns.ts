@@ -77,7 +77,7 @@ function utterance(kind: string, index: number, voice: string, text: string): Fl
   if (!fs.existsSync(out)) {
     const raw = path.join(DIR, `${kind}-${index}-raw.wav`);
     run('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, text]);
-    run('sox', [raw, '-r', String(SR), '-c', '1', '-b', '16', out, 'norm', '-3']);
+    run('sox', ['-R', raw, '-r', String(SR), '-c', '1', '-b', '16', out, 'norm', '-3']);
     fs.rmSync(raw, { force: true });
   }
   return readWavMono16(out).samples;

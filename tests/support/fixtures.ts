@@ -15,7 +15,7 @@ export const SPEECH_TEXT =
   'One, two, three, four, five.';
 
 export function makeSpeechWav(text = SPEECH_TEXT, voice = 'en-us'): string {
-  const key = crypto.createHash('sha1').update(`${voice}\n${text}`).digest('hex').slice(0, 12);
+  const key = crypto.createHash('sha1').update(`v2\n${voice}\n${text}`).digest('hex').slice(0, 12);
   const out = path.join(FIXTURE_DIR, `speech-${key}.wav`);
   if (fs.existsSync(out)) return out;
   fs.mkdirSync(FIXTURE_DIR, { recursive: true });
@@ -23,7 +23,9 @@ export function makeSpeechWav(text = SPEECH_TEXT, voice = 'en-us'): string {
   execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, text]);
   // Half a second of silence each side gives the loop clear pauses, which the envelope test relies on.
   const tmp = `${out}.${process.pid}.tmp.wav`;
-  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', tmp, 'norm', '-3', 'pad', '0.5', '0.5']);
+  // -R: sox dithers the 16-bit output with random noise; repeatable dither makes every run's fixture identical
+  // (without it the "silent" pads differ from run to run, and so does what a voice detector makes of them).
+  execFileSync('sox', ['-R', raw, '-r', '48000', '-c', '1', '-b', '16', tmp, 'norm', '-3', 'pad', '0.5', '0.5']);
   fs.renameSync(tmp, out);
   fs.rmSync(raw, { force: true });
   return out;
