@@ -10,11 +10,24 @@
 import { DEFAULT_PROCESSING, type ProcessingSettings } from '../../common/ipc';
 import stageUrl from './worklet/stage-processor.ts?worker&url';
 import lowCpuWasmUrl from '@jitsi/rnnoise-wasm/dist/rnnoise.wasm?url';
+import { PREFERRED_QUANTUM } from './dsp/suppressor';
 import { blockLevels } from './levels';
 import { type FromStage, type StageMetrics, type StageOptions, type ToStage, STAGE_PROCESSOR_NAME, toSuppressorPatch } from './worklet/protocol';
 
 export const SAMPLE_RATE = 48_000;
 export type { StageMetrics } from './worklet/protocol';
+
+/**
+ * The AudioContext for the microphone path, asking for 480-sample render quanta (renderSizeHint: in Chromium
+ * since about 2025; older browsers ignore the option and keep 128). The size actually used is read back from the
+ * context and handed to the stage, which re-frames for whatever it gets.
+ */
+function createContext(): { ctx: AudioContext; quantumSize: number } {
+  const options = { sampleRate: SAMPLE_RATE, latencyHint: 'interactive', renderSizeHint: PREFERRED_QUANTUM } as AudioContextOptions;
+  const ctx = new AudioContext(options);
+  const reported = (ctx as AudioContext & { renderQuantumSize?: unknown }).renderQuantumSize;
+  return { ctx, quantumSize: typeof reported === 'number' ? reported : 128 };
+}
 
 /** How long open waits for the stage's first report, which says whether its model loaded. */
 const STAGE_READY_TIMEOUT_MS = 1500;
@@ -83,7 +96,7 @@ function fetchLowCpuWasm(): Promise<ArrayBuffer> {
   return lowCpuWasm;
 }
 
-async function createStage(ctx: AudioContext, settings: ProcessingSettings): Promise<AudioWorkletNode> {
+async function createStage(ctx: AudioContext, quantumSize: number, settings: ProcessingSettings): Promise<AudioWorkletNode> {
   await ctx.audioWorklet.addModule(stageUrl);
   return new AudioWorkletNode(ctx, STAGE_PROCESSOR_NAME, {
     numberOfInputs: 1,
@@ -93,7 +106,7 @@ async function createStage(ctx: AudioContext, settings: ProcessingSettings): Pro
     channelCount: 1,
     channelCountMode: 'explicit',
     channelInterpretation: 'speakers',
-    processorOptions: { settings: toSuppressorPatch(settings) } satisfies StageOptions,
+    processorOptions: { settings: toSuppressorPatch(settings), quantumSize } satisfies StageOptions,
   });
 }
 
@@ -119,7 +132,7 @@ export async function openMicrophone(deviceId: string | null, initial: Processin
   if (!input) throw new Error('the microphone gave no audio track');
   // Re-opens must reach the same physical device even when it was opened as "default".
   const openedId = input.getSettings().deviceId ?? deviceId ?? '';
-  const ctx = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
+  const { ctx, quantumSize } = createContext();
   let source = ctx.createMediaStreamSource(stream);
   const inputBus = ctx.createGain();
   const outputBus = ctx.createGain();
@@ -139,7 +152,7 @@ export async function openMicrophone(deviceId: string | null, initial: Processin
   let modelError: string | null = null;
   const listeners = new Set<(m: StageMetrics) => void>();
   try {
-    stage = await createStage(ctx, processing);
+    stage = await createStage(ctx, quantumSize, processing);
     inputBus.connect(stage);
     stage.connect(outputBus);
   } catch (error) {

@@ -4,7 +4,6 @@
 // the controller.
 import { useEffect, useId, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { ProcessingSettings } from '../../common/ipc';
-import { STAGE_LATENCY_SAMPLES } from '../audio/dsp/suppressor';
 import { meterFraction, SILENCE_DB } from '../audio/levels';
 import { useStore } from '../state/store';
 import { processing, type StudioState } from './controller';
@@ -12,10 +11,28 @@ import './AudioPanel.css';
 
 /** The meters reach further down than the microphone card's: suppressed noise sits well below −60 dBFS. */
 const METER_FLOOR_DB = -72;
-const LATENCY_MS = Math.round((STAGE_LATENCY_SAMPLES / 48_000) * 1000);
 const readBefore = () => processing.inputLevel();
 const readAfter = () => processing.outputLevel();
 const readActiveModel = () => processing.live.get().metrics?.activeModel ?? null;
+const readLatency = () => processing.live.get().metrics?.latencySamples ?? null;
+const readQuantum = () => processing.live.get().metrics?.quantumSize ?? null;
+
+/** The stage's fixed delay, with what it is made of. Null until the stage first reports (or without a stage). */
+function LatencyNote(): ReactNode {
+  const samples = useSyncExternalStore(processing.live.subscribe, readLatency);
+  const quantum = useSyncExternalStore(processing.live.subscribe, readQuantum);
+  if (samples === null) return null;
+  const ms = samples / 48;
+  const title =
+    quantum === 480
+      ? "The stage's fixed delay: RNNoise's own look-ahead (two 10 ms frames)"
+      : `The stage's fixed delay: RNNoise's look-ahead plus re-framing this browser's ${quantum ?? '?'}-sample audio blocks`;
+  return (
+    <span data-testid="ns-latency" data-samples={samples} title={title}>
+      +{Number.isInteger(ms) ? ms : ms.toFixed(1)} ms
+    </span>
+  );
+}
 
 function formatDb(db: number): string {
   return db <= SILENCE_DB + 1 ? '−∞' : `${Math.round(db)}`.replace('-', '−');
@@ -262,7 +279,7 @@ export function AudioPanel({ state }: { state: StudioState }): ReactNode {
         <span className={p.problem ? 'ap-problem' : undefined} data-testid="ns-save-state" title={p.deviceKey ?? undefined}>
           {p.problem ?? (!p.deviceKey ? '' : p.save === 'saved' ? '✓ Remembered for this mic' : 'Saving…')}
         </span>
-        {!stageDown && <span title="The stage's fixed delay: RNNoise's own look-ahead plus re-framing">+{LATENCY_MS} ms</span>}
+        {!stageDown && <LatencyNote />}
       </div>
     </section>
   );

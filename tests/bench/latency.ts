@@ -1,26 +1,27 @@
 // Latency and cost of the REAL built publish stage (out/renderer/assets/stage-processor-*.js) inside Chromium:
 // the delay it adds, measured with an off-grid click through the dry path and by cross-correlating speech through
-// each RNNoise model, and its CPU cost per 128-sample render quantum from offline rendering. Prints figures and
-// PASS/MISS against the issue's ≤ 20 ms target; exits 0 either way (a miss is a finding), 1 if it cannot measure.
+// each RNNoise model, and its CPU cost per render quantum from offline rendering. Measured twice: with the
+// 480-sample render quanta the studio asks for (renderSizeHint) and with Web Audio's default 128, the fallback in
+// browsers without the option. Prints figures and PASS/MISS against the issue's ≤ 20 ms target for the studio's
+// configuration; exits 0 either way (a miss is a finding), 1 if it cannot measure.
 //
 //   npx electron-vite build && npx tsx tests/bench/latency.ts
-import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import { STAGE_LATENCY_SAMPLES } from '../../renderer/audio/dsp/suppressor';
+import { PREFERRED_QUANTUM, RENDER_QUANTUM, stageLatency } from '../../renderer/audio/dsp/suppressor';
 import { MODEL_DELAY_SAMPLES, STAGE_MODEL_DELAY } from '../../renderer/audio/dsp/denoiser';
 import { launchChromium } from '../support/chromium';
 import { makeNoisySpeechWav } from '../support/noise';
-import { ASSETS_DIR } from '../support/studio';
+import { serveStage } from '../support/stage-page';
 
 const SR = 48_000;
-const QUANTUM = 128;
+const QUANTA = [PREFERRED_QUANTUM, RENDER_QUANTUM] as const;
 const TARGET_MS = 20;
 const COST_SECONDS = 20;
 const COST_RUNS = 5;
 
 type Mode = 'none' | 'bypass' | 'quality' | 'lowCpu';
 interface PageResult {
+  /** The render quantum the offline contexts reported (renderQuantumSize), which is what the stage was told. */
+  quantum: number;
   clickDelay: number;
   speechDelay: Record<'quality' | 'lowCpu', { lag: number; r: number; activeModel: string | null }>;
   costMs: Record<Mode, number[]>;
@@ -30,19 +31,24 @@ interface PageArgs {
   urls: { stage: string; wasm: string; noisy: string; clean: string };
   costSeconds: number;
   costRuns: number;
+  /** renderSizeHint for every context. */
+  quantum: number;
 }
 
 /** Runs in the page (passed to page.evaluate, so it may use nothing from this module's scope). */
-async function measure({ urls, costSeconds, costRuns }: PageArgs): Promise<PageResult> {
+async function measure({ urls, costSeconds, costRuns, quantum }: PageArgs): Promise<PageResult> {
   const sr = 48_000;
   const wasm = await (await fetch(urls.wasm)).arrayBuffer();
   const decode = async (url: string) => (await new OfflineAudioContext(1, 1, sr).decodeAudioData(await (await fetch(url)).arrayBuffer())).getChannelData(0);
   const noisy = await decode(urls.noisy);
   const clean = await decode(urls.clean);
+  let actualQuantum = 128;
 
   // Renders `input` through one stage (or none); for lowCpu, the wasm is posted while rendering is held at 10 ms.
   const render = async (input: Float32Array<ArrayBuffer>, mode: 'none' | 'bypass' | 'quality' | 'lowCpu') => {
-    const ctx = new OfflineAudioContext(1, input.length, sr);
+    const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: input.length, sampleRate: sr, renderSizeHint: quantum } as OfflineAudioContextOptions);
+    const size = (ctx as OfflineAudioContext & { renderQuantumSize?: number }).renderQuantumSize ?? 128;
+    actualQuantum = size;
     const buffer = ctx.createBuffer(1, input.length, sr);
     buffer.copyToChannel(input, 0);
     const src = ctx.createBufferSource();
@@ -56,16 +62,16 @@ async function measure({ urls, costSeconds, costRuns }: PageArgs): Promise<PageR
       const model = mode === 'lowCpu' ? 'lowCpu' : 'quality';
       const node = new AudioWorkletNode(ctx, 'podium-stage', {
         outputChannelCount: [1],
-        processorOptions: { settings: { enabled: mode !== 'bypass', model, strength: 1 } },
+        processorOptions: { settings: { enabled: mode !== 'bypass', model, strength: 1 }, quantumSize: size },
       });
       node.port.onmessage = (e: MessageEvent<{ type: string; metrics?: { activeModel: string | null } }>) => {
         if (e.data.metrics) last = e.data.metrics;
       };
       src.connect(node).connect(ctx.destination);
       if (mode === 'lowCpu') {
-        // Held at 10 ms while the worklet instantiates the posted wasm (tens of ms); the model actually heard is
+        // Held at ~10 ms while the worklet instantiates the posted wasm (tens of ms); the model actually heard is
         // read back from the stage's last report, so a load that did not finish in time shows in the output.
-        void ctx.suspend(1280 / sr).then(async () => {
+        void ctx.suspend((Math.ceil(1280 / size) * size) / sr).then(async () => {
           node.port.postMessage({ type: 'lowCpuWasm', bytes: wasm });
           await new Promise((r) => setTimeout(r, 500));
           // The wait is not the stage's cost: time from here (the 10 ms rendered before are negligible).
@@ -119,61 +125,50 @@ async function measure({ urls, costSeconds, costRuns }: PageArgs): Promise<PageR
   for (let run = 0; run < costRuns; run++) {
     for (const mode of ['none', 'bypass', 'quality', 'lowCpu'] as const) costMs[mode].push((await render(long, mode)).ms);
   }
-  return { clickDelay: peak - at, speechDelay, costMs };
-}
-
-function serve(routes: Record<string, string>): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    // A blank page of our own origin: the worklet and the wasm must be same-origin, as in the app.
-    if (pathname === '/') return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>latency</title>');
-    const file = routes[pathname];
-    if (!file) return void res.writeHead(404).end();
-    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
-    res.writeHead(200, { 'Content-Type': type });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return { quantum: actualQuantum, clickDelay: peak - at, speechDelay, costMs };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (samples: number) => ((samples / SR) * 1000).toFixed(2);
 
 async function main(): Promise<void> {
-  const assets = path.join(ASSETS_DIR, 'assets');
-  const find = (prefix: string, ext: string) => fs.existsSync(assets) && fs.readdirSync(assets).find((f) => f.startsWith(prefix) && f.endsWith(ext));
-  const stage = find('stage-processor-', '.js');
-  const wasm = find('rnnoise-', '.wasm');
-  if (!stage || !wasm) throw new Error('the renderer is not built (no stage-processor-*.js / rnnoise-*.wasm); run `npx electron-vite build`');
   const fixture = makeNoisySpeechWav();
-  const server = await serve({
-    [`/assets/${stage}`]: path.join(assets, stage),
-    [`/assets/${wasm}`]: path.join(assets, wasm),
-    '/noisy.wav': fixture.wav,
-    '/clean.wav': fixture.cleanWav,
-  });
-  const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const served = await serveStage({ '/noisy.wav': fixture.wav, '/clean.wav': fixture.cleanWav });
+  const { origin, stageFile: stage } = served;
   const browser = await launchChromium(fixture.wav);
   try {
     const page = await browser.newPage();
     // tsx names nested functions with an `__name` helper that the page does not have.
     await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     await page.goto(`${origin}/`);
-    const result = await page.evaluate(measure, {
-      urls: { stage: `/assets/${stage}`, wasm: `/assets/${wasm}`, noisy: '/noisy.wav', clean: '/clean.wav' },
-      costSeconds: COST_SECONDS,
-      costRuns: COST_RUNS,
-    });
-    report(result, stage);
+    console.log(`Podium publish stage latency & cost — built worklet ${stage}, Chromium ${browser.version()}, 48 kHz`);
+    const results: PageResult[] = [];
+    for (const quantum of QUANTA) {
+      const result = await page.evaluate(measure, {
+        urls: { stage: served.urls.stage, wasm: served.urls.wasm, noisy: '/noisy.wav', clean: '/clean.wav' },
+        costSeconds: COST_SECONDS,
+        costRuns: COST_RUNS,
+        quantum,
+      });
+      report(result, quantum);
+      results.push(result);
+    }
+    verdict(results[0]!);
   } finally {
     await browser.close();
-    server.close();
+    served.close();
   }
 }
 
-function report(r: PageResult, stage: string): void {
-  const expected = STAGE_LATENCY_SAMPLES;
-  console.log(`Podium publish stage latency & cost — built worklet ${stage}, Chromium, 48 kHz, ${QUANTUM}-sample quanta\n`);
+function worstDelay(r: PageResult): number {
+  return Math.max(r.clickDelay, r.speechDelay.quality.lag, r.speechDelay.lowCpu.lag);
+}
+
+function report(r: PageResult, asked: number): void {
+  const expected = stageLatency(r.quantum);
+  const honoured = r.quantum === asked ? '' : ` (asked for ${asked}: not honoured by this browser)`;
+  const role = asked === PREFERRED_QUANTUM ? 'what the studio asks for' : "Web Audio's default, the fallback";
+  console.log(`\n== ${r.quantum}-sample render quanta${honoured} — ${role}\n`);
   console.log('Delay added by the stage');
   const row = (label: string, samples: number, note = '') => console.log(`  ${label.padEnd(38)}${samples} samples = ${ms(samples)} ms${note}`);
   row('click through the dry path (NS off)', r.clickDelay);
@@ -181,22 +176,10 @@ function report(r: PageResult, stage: string): void {
     const d = r.speechDelay[model];
     row(`speech through ${model} (xcorr)`, d.lag, `   (r = ${d.r.toFixed(3)}, model heard: ${d.activeModel ?? 'none'})`);
   }
-  row('expected by design', expected);
-  const worst = Math.max(r.clickDelay, r.speechDelay.quality.lag, r.speechDelay.lowCpu.lag);
-  const delayMs = (worst / SR) * 1000;
-  const verdict = delayMs <= TARGET_MS ? 'PASS' : 'MISS';
-  console.log(`\n  target ≤ ${TARGET_MS} ms: ${verdict} (${delayMs.toFixed(1)} ms)`);
-  if (verdict === 'MISS') {
-    const framing = expected - STAGE_MODEL_DELAY;
-    console.log(
-      `  why: RNNoise 0.2 (the quality model) itself delays its output by ${MODEL_DELAY_SAMPLES.quality} samples ` +
-        `(${ms(MODEL_DELAY_SAMPLES.quality)} ms, measured), and re-framing ${QUANTUM}-sample quanta into RNNoise's 480-sample frames ` +
-        `costs at least ${framing} more (${ms(framing)} ms). The low-CPU model (${MODEL_DELAY_SAMPLES.lowCpu}) is padded to the same ` +
-        'delay so that switching models or bypassing never shifts the audio (no gap, no repeat, no click).',
-    );
-  }
-  const quanta = (COST_SECONDS * SR) / QUANTUM;
-  const budget = (QUANTUM / SR) * 1000;
+  const framing = expected - STAGE_MODEL_DELAY;
+  row('expected by design', expected, `   (re-framing ${framing} + model alignment ${STAGE_MODEL_DELAY})`);
+  const quanta = (COST_SECONDS * SR) / r.quantum;
+  const budget = (r.quantum / SR) * 1000;
   const base = median(r.costMs.none);
   console.log(`\nCost per render quantum (offline render of ${COST_SECONDS} s, median of ${COST_RUNS}; budget ${budget.toFixed(3)} ms per quantum)`);
   for (const mode of ['bypass', 'quality', 'lowCpu'] as const) {
@@ -206,6 +189,20 @@ function report(r: PageResult, stage: string): void {
         `   (render ${median(r.costMs[mode]).toFixed(0)} ms vs ${base.toFixed(0)} ms without the stage)`,
     );
   }
+}
+
+/** The target applies to what the studio runs: the first (preferred-quantum) measurement. */
+function verdict(r: PageResult): void {
+  const worst = worstDelay(r);
+  const delayMs = (worst / SR) * 1000;
+  const pass = delayMs <= TARGET_MS;
+  console.log(`\nTarget: stage delay ≤ ${TARGET_MS} ms in the studio's configuration (${r.quantum}-sample quanta): ${pass ? 'PASS' : 'MISS'} (${delayMs.toFixed(1)} ms)`);
+  console.log(
+    `  The delay is RNNoise 0.2's own: it looks one frame ahead, ${MODEL_DELAY_SAMPLES.quality} samples (${ms(MODEL_DELAY_SAMPLES.quality)} ms, measured), ` +
+      `not the 480 often quoted. The low-CPU model (${MODEL_DELAY_SAMPLES.lowCpu}) is padded to the same delay so that switching models or ` +
+      'bypassing never shifts the audio. With 128-sample quanta (browsers without renderSizeHint), re-framing into 480-sample frames ' +
+      `adds ${stageLatency(RENDER_QUANTUM) - STAGE_MODEL_DELAY} more: ${ms(stageLatency(RENDER_QUANTUM))} ms.`,
+  );
 }
 
 main().catch((error: unknown) => {

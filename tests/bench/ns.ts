@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FRAME_SIZE, type NsModel } from '../../renderer/audio/dsp/denoiser';
 import { createDenoiseState, type RnnoiseModule, rnnoiseDenoiser } from '../../renderer/audio/dsp/rnnoise';
-import { NoiseSuppressor, STAGE_LATENCY_SAMPLES } from '../../renderer/audio/dsp/suppressor';
+import { NoiseSuppressor, PREFERRED_QUANTUM, stageLatency } from '../../renderer/audio/dsp/suppressor';
 import { readWavMono16 } from '../support/fixtures';
 import { loadModels } from './models';
 import {
@@ -40,6 +40,9 @@ const SPEECH_LEVEL_DB = -26;
 const SNRS = [0, 5, 10] as const;
 const TIMING_RUNS = 5;
 const TIMING_SECONDS = 5;
+/** The render quantum the studio runs the stage with (Chromium honours its renderSizeHint of one frame). */
+const QUANTUM = PREFERRED_QUANTUM;
+const STAGE_LATENCY_SAMPLES = stageLatency(QUANTUM);
 
 const SENTENCES: readonly [voice: string, text: string][] = [
   ['en-us', 'Welcome back to the show. Today we are talking about how small studios sound so much better than they used to.'],
@@ -171,14 +174,15 @@ function makeStage(models: Record<NsModel, RnnoiseModule>, mode: Mode): NoiseSup
   return new NoiseSuppressor({
     models: { quality: rnnoiseDenoiser(models.quality, 'quality'), lowCpu: rnnoiseDenoiser(models.lowCpu, 'lowCpu') },
     settings: mode === 'bypass' ? { enabled: false } : { enabled: true, model: mode },
+    quantumSize: QUANTUM,
   });
 }
 
-/** The signal through a fresh stage in 128-sample quanta, plus the wall time it took. */
+/** The signal through a fresh stage in the studio's render quanta, plus the wall time it took. */
 function processStage(stage: NoiseSuppressor, x: Float32Array): { y: Float32Array; ms: number } {
   const y = new Float32Array(x.length);
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i + 128 <= x.length; i += 128) stage.process(x.subarray(i, i + 128), y.subarray(i, i + 128));
+  for (let i = 0; i + QUANTUM <= x.length; i += QUANTUM) stage.process(x.subarray(i, i + QUANTUM), y.subarray(i, i + QUANTUM));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   return { y, ms };
 }
@@ -242,7 +246,7 @@ async function main(): Promise<void> {
   console.log(
     `Material: ${SENTENCES.length} espeak-ng sentences (${new Set(SENTENCES.map(([voice]) => voice)).size} voices), ${seconds.toFixed(1)} s incl. ${LEAD_IN_S} s noise-only lead-in ` +
       `(excluded); scored over ${evalSeconds.toFixed(1)} s, of which ${pauseSeconds.toFixed(1)} s are pauses. Active speech at ${SPEECH_LEVEL_DB} dBFS RMS; ` +
-      `SNR = active-speech RMS / noise RMS. Stage latency ${STAGE_LATENCY_SAMPLES} samples.`,
+      `SNR = active-speech RMS / noise RMS. Stage run in ${QUANTUM}-sample quanta, latency ${STAGE_LATENCY_SAMPLES} samples.`,
   );
 
   // Quality per noise and SNR.
@@ -321,7 +325,7 @@ async function main(): Promise<void> {
     cost[mode] = { usPerFrame: median(stageUs), modelUs: mode === 'bypass' ? 0 : median(modelUs) };
   }
   const frameUs = (FRAME_SIZE / SR) * 1e6;
-  console.log(`\nCost per stream (whole stage in 128-sample quanta; median of ${TIMING_RUNS} runs × ${TIMING_SECONDS} s; model-only = bare rnnoise_process_frame)`);
+  console.log(`\nCost per stream (whole stage in ${QUANTUM}-sample quanta; median of ${TIMING_RUNS} runs × ${TIMING_SECONDS} s; model-only = bare rnnoise_process_frame)`);
   console.log(
     table(
       ['mode', 'µs / 480 frame', 'model-only µs', 'real-time factor', '% of one core'],

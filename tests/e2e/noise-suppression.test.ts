@@ -73,6 +73,9 @@ describe('noise suppression before publish', () => {
     const floorDb = -Number((await host.getByTestId('noise-floor').textContent())!.match(/−(\d+)/)![1]);
     expect(floorDb).toBeGreaterThan(fixture.noiseDb - 8);
     expect(floorDb).toBeLessThan(fixture.noiseDb + 4);
+    // Chromium honours the studio's 480-sample render quanta, so the stage adds RNNoise's own 20 ms and no re-framing.
+    await expect.poll(() => host.getByTestId('ns-latency').getAttribute('data-samples'), { timeout: 10_000 }).toBe('960');
+    expect(await host.getByTestId('ns-latency').textContent()).toBe('+20 ms');
     const vad = host.getByTestId('vad-indicator');
     await expect.poll(() => vad.getAttribute('data-speaking'), { timeout: 10_000 }).toBe('true');
     await expect.poll(() => vad.getAttribute('data-speaking'), { timeout: 10_000 }).toBe('false');

@@ -1,12 +1,14 @@
-// The noise-suppression stage as a pure class: the AudioWorklet calls process() once per 128-sample quantum and
+// The noise-suppression stage as a pure class: the AudioWorklet calls process() once per render quantum (480 or 128) and
 // forwards settings messages; everything else (framing, scaling, RNNoise, alignment, mixing, meters) is here
 // so it is tested in Node. Signal path, per 480-sample frame:
 //
 //   quantum ─▶ Reframer ─┬─▶ ×32768 ─▶ model ─▶ pad to 960 ─▶ ÷32768, clip ─▶ wet ─┐
 //                        └─▶ dry ─▶ delay 960 ───────────────────────────────────────┴─▶ mixer ─▶ Reframer ─▶ quantum
 //
-// Latency is fixed whatever the settings: 448 (re-framing 128↔480) + 960 (the slowest model; faster ones are
-// padded) = 1408 samples, 29.3 ms. Because it never changes, bypass, strength and model switches are plain
+// Latency is fixed whatever the settings: re-framing + 960 (the slowest model; faster ones are padded). The studio
+// asks Chromium for 480-sample render quanta (AudioContext renderSizeHint), which makes re-framing free: 960
+// samples, 20.0 ms. Where the browser keeps today's default 128-sample quanta, re-framing costs 448 more: 1408
+// samples, 29.3 ms. Because it never changes while the stage runs, bypass, strength and model switches are plain
 // crossfades between time-aligned signals: no gap, no repeat, no click.
 //
 // Model lifecycle: a denoiser is created when the stage is enabled and destroyed once a bypass fade ends (so a
@@ -29,10 +31,19 @@ import { type GateTiming, DEFAULT_CROSSFADE_MS, WetDryMixer } from './mix';
 import { fromRnnoiseRange, toRnnoiseRange } from './scale';
 import { SILENCE_DB } from '../levels';
 
+/** Web Audio's default render quantum, and the fallback wherever the size asked for is not honoured. */
 export const RENDER_QUANTUM = 128;
 
-/** Input sample n leaves the stage as output sample n + STAGE_LATENCY_SAMPLES (128-sample quanta). */
-export const STAGE_LATENCY_SAMPLES = reframeLatency(FRAME_SIZE, RENDER_QUANTUM) + STAGE_MODEL_DELAY;
+/** The render quantum the studio asks for: one RNNoise frame, so that re-framing adds nothing. */
+export const PREFERRED_QUANTUM = FRAME_SIZE;
+
+/** Input sample n leaves the stage as output sample n + stageLatency(quantum). */
+export function stageLatency(quantumSize: number): number {
+  return reframeLatency(FRAME_SIZE, quantumSize) + STAGE_MODEL_DELAY;
+}
+
+/** The stage's delay with 128-sample quanta (1408 samples, 29.3 ms). */
+export const STAGE_LATENCY_SAMPLES = stageLatency(RENDER_QUANTUM);
 
 export interface GateSettings {
   enabled: boolean;
@@ -131,8 +142,10 @@ export function silentMetrics(): NoiseSuppressorMetrics {
 }
 
 export class NoiseSuppressor {
-  /** Fixed input→output delay in samples (1408 with 128-sample quanta). */
+  /** Fixed input→output delay in samples: 960 with 480-sample quanta, 1408 with 128. */
   readonly latency: number;
+  /** Samples per process() call. */
+  readonly quantumSize: number;
 
   private readonly reframer: Reframer;
   private readonly mixer: WetDryMixer;
@@ -166,9 +179,10 @@ export class NoiseSuppressor {
       crossfadeMs,
       ...(options.gateTiming ? { gateTiming: options.gateTiming } : {}),
     });
+    this.quantumSize = options.quantumSize ?? RENDER_QUANTUM;
     this.reframer = new Reframer({
       frameSize: FRAME_SIZE,
-      quantumSize: options.quantumSize ?? RENDER_QUANTUM,
+      quantumSize: this.quantumSize,
       onFrame: (frame) => this.processFrame(frame),
     });
     this.latency = this.reframer.latency + STAGE_MODEL_DELAY;

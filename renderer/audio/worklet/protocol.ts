@@ -14,11 +14,25 @@ export interface StageMetrics extends NoiseSuppressorMetrics {
   stageError: string | null;
   /** Whether the low-CPU model's wasm has been loaded into the worklet. */
   lowCpuReady: boolean;
+  /** The stage's fixed delay in samples (depends on the render quantum), or null when it passes audio through. */
+  latencySamples: number | null;
+  /** The render quantum the stage runs with, in samples. */
+  quantumSize: number;
 }
 
 /** Passed as processorOptions, so the very first quantum already runs with the device's settings. */
 export interface StageOptions {
   settings: NoiseSuppressorSettingsPatch;
+  /**
+   * The AudioContext's render quantum (its renderQuantumSize; 128 where the browser has no such property). The
+   * worklet checks it against the quanta it is actually given and passes audio through, with an error, if not.
+   */
+  quantumSize?: number;
+}
+
+/** The quantum size from processorOptions if it is a plausible one, else Web Audio's default. */
+export function stageQuantum(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 16_384 ? value : 128;
 }
 
 export type ToStage =

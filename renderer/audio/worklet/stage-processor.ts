@@ -6,8 +6,8 @@
 // passes through untouched and the page is told. process() allocates nothing of its own (postMessage's
 // structured clone is the one unavoidable exception, 20 times a second).
 import { type RnnoiseModule, loadLowCpuModel, loadQualityModelSync, rnnoiseDenoiser } from '../dsp/rnnoise';
-import { NoiseSuppressor, RENDER_QUANTUM, silentMetrics } from '../dsp/suppressor';
-import { type FromStage, type StageMetrics, type StageOptions, type ToStage, STAGE_PROCESSOR_NAME } from './protocol';
+import { NoiseSuppressor, type NoiseSuppressorSettingsPatch, silentMetrics } from '../dsp/suppressor';
+import { type FromStage, type StageMetrics, type StageOptions, type ToStage, STAGE_PROCESSOR_NAME, stageQuantum } from './protocol';
 
 // AudioWorkletGlobalScope globals; declared here because the DOM lib does not describe the worklet scope.
 declare const registerProcessor: (name: string, ctor: new (options?: AudioWorkletNodeOptions) => unknown) => void;
@@ -38,7 +38,9 @@ class PodiumStageProcessor extends AudioWorkletProcessor {
   private ns: NoiseSuppressor | null = null;
   private disposed = false;
   private lowCpuState: 'none' | 'loading' | 'ready' = 'none';
-  private readonly silence = new Float32Array(RENDER_QUANTUM);
+  private lowCpuModule: RnnoiseModule | null = null;
+  private quantum: number;
+  private silence: Float32Array;
   private sinceReport = 0;
   private vadPeak = -1;
   private readonly snapshot: StageMetrics = {
@@ -46,26 +48,52 @@ class PodiumStageProcessor extends AudioWorkletProcessor {
     vadPeak: null,
     stageError: null,
     lowCpuReady: false,
+    latencySamples: null,
+    quantumSize: 128,
   };
   private readonly report: FromStage = { type: 'metrics', metrics: this.snapshot };
 
   constructor(options?: AudioWorkletNodeOptions) {
     super();
     const init = options?.processorOptions as StageOptions | undefined;
+    this.quantum = stageQuantum(init?.quantumSize);
+    this.silence = new Float32Array(this.quantum);
     this.snapshot.stageError = moduleError;
-    if (qualityModule) {
-      try {
-        this.ns = new NoiseSuppressor({
-          models: { quality: rnnoiseDenoiser(qualityModule, 'quality') },
-          settings: init?.settings ?? {},
-          sampleRate,
-        });
-      } catch (err) {
-        this.snapshot.stageError = `the noise-suppression stage could not start: ${errorText(err)}`;
-      }
-    }
+    this.ns = this.build(init?.settings ?? {});
     this.port.onmessage = (event: MessageEvent<ToStage>) => this.onMessage(event.data);
     // Report the load result at once, not 50 ms later, so a failure banner appears with the microphone.
+    this.post();
+  }
+
+  /** A suppressor for the current quantum size, or null (and the reason in the snapshot) if it cannot run. */
+  private build(settings: NoiseSuppressorSettingsPatch): NoiseSuppressor | null {
+    if (!qualityModule) return null;
+    try {
+      const ns = new NoiseSuppressor({
+        models: { quality: rnnoiseDenoiser(qualityModule, 'quality') },
+        settings,
+        sampleRate,
+        quantumSize: this.quantum,
+      });
+      if (this.lowCpuModule) ns.provideModel('lowCpu', rnnoiseDenoiser(this.lowCpuModule, 'lowCpu'));
+      return ns;
+    } catch (err) {
+      this.snapshot.stageError = `the noise-suppression stage could not start: ${errorText(err)}`;
+      return null;
+    }
+  }
+
+  /**
+   * The page was told one render quantum and the browser renders another (a renderSizeHint it reported but did
+   * not honour). The re-framing delay depends on it, so the stage is rebuilt once for the real size: the one
+   * allocation on the audio thread, instead of a stage that passes audio through or runs misaligned.
+   */
+  private adaptQuantum(size: number): void {
+    const settings = this.ns?.settings;
+    this.ns?.destroy();
+    this.quantum = size;
+    this.silence = new Float32Array(size);
+    this.ns = this.build(settings ? { ...settings, gate: { ...settings.gate } } : {});
     this.post();
   }
 
@@ -82,7 +110,8 @@ class PodiumStageProcessor extends AudioWorkletProcessor {
       this.lowCpuState = 'loading';
       loadLowCpuModel(message.bytes).then(
         (module) => {
-          ns.provideModel('lowCpu', rnnoiseDenoiser(module, 'lowCpu'));
+          this.lowCpuModule = module;
+          this.ns?.provideModel('lowCpu', rnnoiseDenoiser(module, 'lowCpu'));
           this.lowCpuState = 'ready';
         },
         (err: unknown) => {
@@ -98,10 +127,11 @@ class PodiumStageProcessor extends AudioWorkletProcessor {
     if (this.disposed) return false;
     const out = outputs[0]?.[0];
     if (!out) return true;
+    if (out.length !== this.quantum) this.adaptQuantum(out.length);
     // An input with no channels (source not connected yet, or gone) still advances the stage's timeline.
     const input = inputs[0]?.[0] ?? this.silence;
     const ns = this.ns;
-    if (ns && input.length === RENDER_QUANTUM && out.length === RENDER_QUANTUM) {
+    if (ns && input.length === this.quantum) {
       try {
         ns.process(input, out);
       } catch (err) {
@@ -150,6 +180,8 @@ class PodiumStageProcessor extends AudioWorkletProcessor {
     }
     s.vadPeak = this.vadPeak >= 0 ? this.vadPeak : s.vad;
     s.lowCpuReady = this.lowCpuState === 'ready';
+    s.latencySamples = this.ns?.latency ?? null;
+    s.quantumSize = this.quantum;
     this.vadPeak = -1;
     this.port.postMessage(this.report);
   }

@@ -88,6 +88,23 @@ describe('Reframer', () => {
     for (let i = 0; i + 320 < y.length; i++) expect(y[i + 320]).toBe(x[i]);
   });
 
+  it('adds nothing when the quantum is the frame (480-sample render quanta): each frame is processed and returned in place', () => {
+    let calls = 0;
+    const f = new Reframer({
+      frameSize: 480,
+      quantumSize: 480,
+      onFrame: (frame) => {
+        calls++;
+        for (let i = 0; i < frame.length; i++) frame[i] = frame[i]! * 2;
+      },
+    });
+    expect(f.latency).toBe(0);
+    const x = whiteNoise(480 * 20, -6, 9);
+    const y = runQuanta(f, x, 480);
+    expect(calls).toBe(20);
+    for (let i = 0; i < y.length; i++) expect(y[i]).toBe(Math.fround(x[i]! * 2));
+  });
+
   it('rejects a quantum of the wrong size instead of silently breaking its latency', () => {
     const f = new Reframer({ frameSize: 480, quantumSize: 128, onFrame: identity });
     expect(() => f.process(new Float32Array(64), new Float32Array(64))).toThrow(RangeError);

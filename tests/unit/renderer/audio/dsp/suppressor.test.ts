@@ -1,11 +1,17 @@
-// The whole stage (NoiseSuppressor) with 128-sample quanta: exact fixed latency with the model off, with
-// stand-in processors of different intrinsic delays, and with real RNNoise; bit-exact bypass and strength 0;
-// click-free and gap-free toggling and model switching; the gate; metrics; real noise reduction that keeps
-// speech; lifecycle and failure handling.
+// The whole stage (NoiseSuppressor), in 128-sample quanta and in the 480 the studio asks Chromium for: exact fixed
+// latency with the model off, with stand-in processors of different intrinsic delays, and with real RNNoise;
+// bit-exact bypass and strength 0; click-free and gap-free toggling and model switching; the gate; metrics; real
+// noise reduction that keeps speech; lifecycle and failure handling.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type NsModel } from '../../../../../renderer/audio/dsp/denoiser';
 import { type RnnoiseModule, rnnoiseDenoiser } from '../../../../../renderer/audio/dsp/rnnoise';
-import { NoiseSuppressor, type NoiseSuppressorOptions, STAGE_LATENCY_SAMPLES } from '../../../../../renderer/audio/dsp/suppressor';
+import {
+  NoiseSuppressor,
+  type NoiseSuppressorOptions,
+  PREFERRED_QUANTUM,
+  STAGE_LATENCY_SAMPLES,
+  stageLatency,
+} from '../../../../../renderer/audio/dsp/suppressor';
 import { loadModels } from '../../../../bench/models';
 import { advance, findDelay, maskedRmsDb, mixAtSnr, rmsDb, siSdr, speechMasks } from '../../../../bench/signal';
 import { makeSpeechWav, readWavMono16 } from '../../../../support/fixtures';
@@ -92,6 +98,51 @@ describe('NoiseSuppressor latency', () => {
   it.each(['quality', 'lowCpu'] as const)('is 1408 samples with the real %s model (speech cross-correlation)', (model) => {
     const y = runQuanta(realStage({ settings: { model } }), speech);
     expect(findDelay(speech, y, 4000)).toBe(L);
+  });
+});
+
+describe('NoiseSuppressor with 480-sample quanta (the studio asks Chromium for them)', () => {
+  const Q = PREFERRED_QUANTUM;
+  const L480 = 960;
+
+  it('needs no re-framing: latency is the model alignment alone, 960 samples = 20.0 ms', () => {
+    expect(Q).toBe(480);
+    expect(stageLatency(Q)).toBe(L480);
+    expect(new NoiseSuppressor({ quantumSize: Q }).latency).toBe(L480);
+    // Other sizes a browser might pick: a divisor of 480 costs 480 − size, anything else 480 − gcd.
+    expect([128, 160, 240, 256, 512].map(stageLatency)).toEqual([1408, 1280, 1200, 1408, 1408]);
+  });
+
+  it('disabled: output is the input delayed by exactly 960 samples, bit for bit', () => {
+    const x = whiteNoise(48_000 * 2, -12, 22);
+    const ns = realStage({ quantumSize: Q, settings: { enabled: false } });
+    const y = runQuanta(ns, x, Q);
+    const ref = new Float32Array(y.length);
+    ref.set(x.subarray(0, y.length - L480), L480);
+    expect(bitsEqual(y, ref)).toBe(true);
+  });
+
+  it('a processor of any intrinsic delay comes out aligned at 960', () => {
+    for (const delaySamples of [0, 480, 960, 17]) {
+      const ns = new NoiseSuppressor({ quantumSize: Q, models: { quality: fakeDenoiser({ gain: 0.5, delaySamples }) } });
+      const x = new Float32Array(48_000 + 4000);
+      x[48_000] = 0.5;
+      const y = runQuanta(ns, x, Q);
+      const peak = y.reduce((best, v, i) => (Math.abs(v) > Math.abs(y[best]!) ? i : best), 0);
+      expect({ delay: peak - 48_000, value: y[peak] }, `processor delay ${delaySamples}`).toEqual({ delay: L480, value: 0.25 });
+    }
+  });
+
+  it.each(['quality', 'lowCpu'] as const)('%s model: speech arrives 960 samples later, denoised exactly as with 128-sample quanta', (model) => {
+    const x = speech.subarray(0, 48_000 * 4);
+    const y480 = runQuanta(realStage({ quantumSize: Q, settings: { model } }), x, Q);
+    const y128 = runQuanta(realStage({ settings: { model } }), x);
+    expect(findDelay(x, y480, 4000)).toBe(L480);
+    // Same frames through the same model: only the re-framing delay differs, so the outputs match sample for sample.
+    const n = Math.min(y480.length - L480, y128.length - L);
+    let maxDiff = 0;
+    for (let i = 0; i < n; i++) maxDiff = Math.max(maxDiff, Math.abs(y480[i + L480]! - y128[i + L]!));
+    expect(maxDiff).toBe(0);
   });
 });
 
