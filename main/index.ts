@@ -37,6 +37,11 @@ function openLink(raw: string | undefined): void {
   } else pendingLink = web;
 }
 
+// 480-sample Web Audio blocks (one RNNoise frame) take 9.3 ms off the microphone stage (renderer/audio/pipeline.ts).
+// Chromium enables renderSizeHint by default from about M145; Electron 45 is M140, where it may still sit behind
+// this runtime flag. If the flag is unknown or the hint is ignored, the stage adapts to 128-sample blocks.
+app.commandLine.appendSwitch('enable-blink-features', 'WebAudioConfigurableRenderQuantum');
+
 // One studio at a time: a second launch (e.g. clicking a podium:// link on Windows/Linux) passes its link here.
 if (!app.requestSingleInstanceLock()) app.quit();
 app.on('second-instance', (_event, argv) => openLink(argv.find((a) => a.startsWith(`${LINK_SCHEME}://`))));
