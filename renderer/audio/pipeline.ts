@@ -9,7 +9,7 @@
 // If the worklet cannot load, inputBus feeds outputBus directly — the host is told, but never goes silent.
 import { DEFAULT_PROCESSING, type ProcessingSettings } from '../../common/ipc';
 import stageUrl from './worklet/stage-processor.ts?worker&url';
-import lowCpuWasmUrl from '@jitsi/rnnoise-wasm/dist/rnnoise.wasm?url';
+import lowCpuWasmUrl from '@sapphi-red/web-noise-suppressor/rnnoise_simd.wasm?url';
 import { PREFERRED_QUANTUM } from './dsp/suppressor';
 import { blockLevels } from './levels';
 import { type FromStage, type StageMetrics, type StageOptions, type ToStage, STAGE_PROCESSOR_NAME, toSuppressorPatch } from './worklet/protocol';

@@ -1,5 +1,5 @@
 // Node-side loading of both RNNoise builds for the benchmark and the tests: the quality build compiles its
-// embedded wasm; the low-CPU build gets rnnoise.wasm read from the installed package, exactly as the worklet
+// embedded wasm; the low-CPU build gets rnnoise_simd.wasm read from the installed package, exactly as the worklet
 // will get the bytes posted from the main thread.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +9,7 @@ import { type RnnoiseModule, loadLowCpuModel, loadQualityModelSync } from '../..
 const require = createRequire(import.meta.url);
 
 export function lowCpuWasmPath(): string {
-  return require.resolve('@jitsi/rnnoise-wasm/dist/rnnoise.wasm');
+  return require.resolve('@sapphi-red/web-noise-suppressor/rnnoise_simd.wasm');
 }
 
 let cached: Promise<Record<NsModel, RnnoiseModule>> | null = null;

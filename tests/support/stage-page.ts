@@ -20,8 +20,8 @@ export async function serveStage(extra: Record<string, string> = {}): Promise<St
   const assets = path.join(ASSETS_DIR, 'assets');
   const find = (prefix: string, ext: string) => fs.existsSync(assets) && fs.readdirSync(assets).find((f) => f.startsWith(prefix) && f.endsWith(ext));
   const stage = find('stage-processor-', '.js');
-  const wasm = find('rnnoise-', '.wasm');
-  if (!stage || !wasm) throw new Error('the renderer is not built (no stage-processor-*.js / rnnoise-*.wasm); run `npx electron-vite build`');
+  const wasm = find('rnnoise_simd-', '.wasm');
+  if (!stage || !wasm) throw new Error('the renderer is not built (no stage-processor-*.js / rnnoise_simd-*.wasm); run `npx electron-vite build`');
   const routes: Record<string, string> = {
     [`/assets/${stage}`]: path.join(assets, stage),
     [`/assets/${wasm}`]: path.join(assets, wasm),

@@ -5,7 +5,7 @@
 export const FRAME_SIZE = 480;
 export const SAMPLE_RATE = 48_000;
 
-/** "quality": RNNoise 0.2 model (rnnoise-sync.js). "lowCpu": RNNoise 0.1 model (rnnoise.js + rnnoise.wasm). */
+/** "quality": RNNoise 0.2 model (rnnoise-sync.js). "lowCpu": RNNoise 0.1 model (rnnoise_simd.wasm). */
 export type NsModel = 'quality' | 'lowCpu';
 
 export const NS_MODELS: readonly NsModel[] = ['quality', 'lowCpu'];

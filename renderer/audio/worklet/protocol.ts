@@ -37,7 +37,7 @@ export function stageQuantum(value: unknown): number {
 
 export type ToStage =
   | { type: 'settings'; settings: NoiseSuppressorSettingsPatch }
-  /** The bytes of @jitsi/rnnoise-wasm/dist/rnnoise.wasm: a worklet cannot fetch, so the page does and posts them. */
+  /** The bytes of the low-CPU model's wasm (rnnoise_simd.wasm): a worklet cannot fetch, so the page does and posts them. */
   | { type: 'lowCpuWasm'; bytes: ArrayBuffer }
   /** Frees the models; sent before the node is dropped, since a worklet processor has no destructor. */
   | { type: 'dispose' };

@@ -2,6 +2,7 @@
 // worklet), each model's intrinsic delay (the facts the stage's alignment rests on), VAD, noise reduction,
 // state isolation, survival of wasm memory growth, and misuse.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FRAME_SIZE, MODEL_DELAY_SAMPLES, type NsModel } from '../../../../../renderer/audio/dsp/denoiser';
 import { createDenoiseState, loadLowCpuModel, type RnnoiseModule, rnnoiseDenoiser } from '../../../../../renderer/audio/dsp/rnnoise';
@@ -10,6 +11,7 @@ import { findDelay, rmsDb } from '../../../../bench/signal';
 import { makeSpeechWav, readWavMono16 } from '../../../../support/fixtures';
 import { brownNoise, whiteNoise } from './helpers';
 
+const require = createRequire(import.meta.url);
 let models: Record<NsModel, RnnoiseModule>;
 let speech: Float32Array;
 
@@ -171,6 +173,27 @@ describe('RNNoise binding', () => {
     s.destroy();
     expect(() => s.destroy()).not.toThrow();
     expect(() => s.processFrame(new Float32Array(FRAME_SIZE))).toThrow(/destroy/);
+  });
+
+  it('the low-CPU SIMD build is the RNNoise 0.1 model: same output as the plain 0.1 build in @jitsi/rnnoise-wasm', async () => {
+    // The plain build, through its own Emscripten glue, as the reference the SIMD build replaced.
+    const { default: createPlain } = await import('@jitsi/rnnoise-wasm/dist/rnnoise.js');
+    const plain = await createPlain({ wasmBinary: new Uint8Array(fs.readFileSync(require.resolve('@jitsi/rnnoise-wasm/dist/rnnoise.wasm'))) });
+    const x = speech.subarray(0, 48_000 * 2);
+    const a = denoise(plain, x).y;
+    const b = denoise(models.lowCpu, x).y;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    // SIMD reorders float sums, so not bit-identical; a different model would differ by orders of magnitude more.
+    expect(worst).toBeLessThan(1e-5);
+    expect(rmsDb(b)).toBeGreaterThan(-60);
+  });
+
+  it('refuses bytes that are not an RNNoise build, with a clear error', async () => {
+    await expect(loadLowCpuModel(new Uint8Array([1, 2, 3, 4]))).rejects.toThrow(WebAssembly.CompileError);
+    // A valid module without RNNoise's exports: (module (memory (export "memory") 1))
+    const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 10, 1, 6, 109, 101, 109, 111, 114, 121, 2, 0]);
+    await expect(loadLowCpuModel(empty)).rejects.toThrow(/not an RNNoise build/);
   });
 
   it('rnnoiseDenoiser() reports the measured delay of each model', () => {
