@@ -225,6 +225,26 @@ export function mixAtSnr(speech: Float32Array, noise: Float32Array, active: Fram
   return { mix, noise: scaled };
 }
 
+/**
+ * Energy of x[start, end) between lo and hi Hz (one zero-padded FFT of the whole span; Parseval-scaled so that
+ * the full band gives the time-domain energy). For comparing where in frequency two signals put their energy.
+ */
+export function bandEnergy(x: Float32Array, sampleRate: number, lo: number, hi: number, start = 0, end = x.length): number {
+  let n = 1;
+  while (n < end - start) n <<= 1;
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let i = start; i < end; i++) re[i - start] = x[i]!;
+  fft(re, im);
+  let sum = 0;
+  for (let k = 0; k <= n / 2; k++) {
+    const f = (k * sampleRate) / n;
+    if (f < lo || f >= hi) continue;
+    sum += (re[k]! * re[k]! + im[k]! * im[k]!) * (k === 0 || k === n / 2 ? 1 : 2);
+  }
+  return sum / n;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const s = [...values].sort((a, b) => a - b);
