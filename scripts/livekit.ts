@@ -1,6 +1,10 @@
 // Finds (or builds with Go) the pinned livekit-server and runs it on loopback with its own ports, so tests and
 // local development get a real SFU without Docker. `npx tsx scripts/livekit.ts [--build-only]`.
+// Never in `--dev` mode and never with the public devkey/secret pair: whoever reaches its port could mint admin
+// tokens. Keys and config go to the child through its environment, not argv (/proc/<pid>/cmdline is world-readable,
+// /proc/<pid>/environ only by the same user).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, constants as fsConstants } from 'node:fs';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import dgram from 'node:dgram';
@@ -17,7 +21,59 @@ export interface LivekitServer {
   apiKey: string;
   apiSecret: string;
   pid: number;
+  /** HTTP/signalling, the RTC TCP mux and the UDP media mux. */
+  ports: { http: number; rtcTcp: number; udp: number };
   stop(): Promise<void>;
+}
+
+export interface StartLivekitOptions {
+  log?: Log;
+  /** Default: a random key per launch. Give both or neither. */
+  apiKey?: string;
+  /** At least 32 characters. Default: random per launch. */
+  apiSecret?: string;
+  /** LiveKit posts room/participant/track events here, signed with apiKey/apiSecret. */
+  webhookUrls?: string[];
+}
+
+/** LiveKit's minimum: livekit-server logs an error for shorter secrets (pkg/config/config.go ValidateKeys). */
+export const MIN_SECRET_LENGTH = 32;
+
+/** A fresh pair in LiveKit's own shape (`livekit-server generate-keys`: "API" + random, long random secret). */
+export function generateLivekitCredentials(): { apiKey: string; apiSecret: string } {
+  return { apiKey: `API${randomBytes(6).toString('hex')}`, apiSecret: randomBytes(32).toString('base64url') };
+}
+
+function checkCredentials(apiKey: string, apiSecret: string): void {
+  if (apiKey === 'devkey' || apiSecret === 'secret') {
+    throw new Error('refusing the public LiveKit dev credentials devkey/secret: anyone could mint admin tokens with them');
+  }
+  if (!/^[\x21-\x7e]+$/.test(apiKey) || apiKey.includes(':')) throw new Error('the LiveKit API key must be printable ASCII without spaces or colons');
+  if (apiSecret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`the LiveKit API secret must be at least ${MIN_SECRET_LENGTH} characters (got ${apiSecret.length})`);
+  }
+}
+
+function checkWebhookUrls(urls: string[]): void {
+  for (const url of urls) {
+    const parsed = URL.canParse(url) ? new URL(url) : null;
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new Error(`webhook URL must be http(s): ${url}`);
+  }
+}
+
+/**
+ * The child's environment: ours minus everything livekit-server reads as configuration (LIVEKIT_* maps onto every
+ * config key, plus a few unprefixed ones, cmd/server/main.go baseFlags and pkg/config/config.go GenerateCLIFlags),
+ * so a stray LIVEKIT_KEYS in the caller's shell cannot replace our keys; then our config in LIVEKIT_CONFIG.
+ */
+function childEnv(configBody: string): NodeJS.ProcessEnv {
+  const unprefixed = new Set(['NODE_IP', 'UDP_PORT', 'REDIS_HOST', 'REDIS_PASSWORD']);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('LIVEKIT_') && !unprefixed.has(name)) env[name] = value;
+  }
+  env.LIVEKIT_CONFIG = configBody;
+  return env;
 }
 
 type Log = (line: string) => void;
@@ -165,25 +221,42 @@ async function waitReady(url: string, child: ChildProcess, exited: Promise<unkno
   throw new Error(`livekit-server not ready at ${url} after ${READY_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`);
 }
 
-async function launch(bin: string, apiKey: string, apiSecret: string, log: Log): Promise<LivekitServer> {
+interface LaunchConfig {
+  apiKey: string;
+  apiSecret: string;
+  webhookUrls: string[];
+}
+
+async function launch(bin: string, { apiKey, apiSecret, webhookUrls }: LaunchConfig, log: Log): Promise<LivekitServer> {
   const ports = await pickPorts();
   // JSON is valid YAML, and it spares us quoting keys/secrets by hand.
   const config = {
     port: ports.http,
+    // HTTP/signalling (and prometheus/pprof, both off here): pkg/service/server.go listens once per bind address.
     bind_addresses: ['127.0.0.1'],
     rtc: {
+      // Not bindable to loopback in 1.13.5: mediatransportutil pkg/rtcconfig/webrtc_config.go:183 listens with
+      // net.ListenTCP("tcp", &net.TCPAddr{Port: tcp_port}), no IP, so every interface. Kept because it is ICE's
+      // fallback when UDP is blocked; a peer still needs ICE credentials from (loopback-only) signalling to use it.
       tcp_port: ports.rtcTcp,
       // One UDP mux port instead of an ephemeral range: fewer ports to collide with parallel runs.
       udp_port: ports.udp,
+      // The UDP mux binds one socket per local address that passes these filters (mediatransportutil
+      // pkg/transport/createmux.go:58 over ip.go localInterfaces): only 127.0.0.1, not the LAN address or ::1.
+      ips: { includes: ['127.0.0.1/32'] },
       use_external_ip: false,
       node_ip: '127.0.0.1',
-      // pion skips loopback interfaces by default; on a host with only `lo` (sandboxed CI) there'd be no candidate.
+      // pion skips loopback interfaces by default; on a host with only `lo` (sandboxed CI) there'd be no candidate,
+      // and with the filter above there would be no UDP socket at all.
       enable_loopback_candidate: true,
     },
     keys: { [apiKey]: apiSecret },
+    ...(webhookUrls.length > 0 ? { webhook: { api_key: apiKey, urls: webhookUrls } } : {}),
     logging: { level: 'info' },
   };
-  const child = spawn(bin, ['--dev', '--config-body', JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // No `--dev` (placeholder keys, pprof on the HTTP port) and no arguments at all: the config, keys included,
+  // is read from LIVEKIT_CONFIG (the env source of --config-body, cmd/server/main.go).
+  const child = spawn(bin, [], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(JSON.stringify(config)) });
   const lines: string[] = [];
   const onLine = (line: string): void => {
     lines.push(line);
@@ -238,17 +311,24 @@ async function launch(bin: string, apiKey: string, apiSecret: string, log: Log):
     await stop();
     throw err;
   }
-  return { url: `ws://127.0.0.1:${ports.http}`, apiKey, apiSecret, pid: child.pid!, stop };
+  return { url: `ws://127.0.0.1:${ports.http}`, apiKey, apiSecret, pid: child.pid!, ports, stop };
 }
 
-export async function startLivekit(
-  options: { log?: Log; apiKey?: string; apiSecret?: string } = {},
-): Promise<LivekitServer> {
+export async function startLivekit(options: StartLivekitOptions = {}): Promise<LivekitServer> {
   const log = options.log ?? (() => {});
+  if ((options.apiKey === undefined) !== (options.apiSecret === undefined)) {
+    throw new Error('startLivekit: give both apiKey and apiSecret, or neither (then a random pair is made)');
+  }
+  const credentials = options.apiKey !== undefined && options.apiSecret !== undefined
+    ? { apiKey: options.apiKey, apiSecret: options.apiSecret }
+    : generateLivekitCredentials();
+  checkCredentials(credentials.apiKey, credentials.apiSecret);
+  const webhookUrls = options.webhookUrls ?? [];
+  checkWebhookUrls(webhookUrls);
   const bin = await ensureLivekitBinary(log);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(bin, options.apiKey ?? 'devkey', options.apiSecret ?? 'secret', log);
+      return await launch(bin, { ...credentials, webhookUrls }, log);
     } catch (err) {
       // Another process grabbed a port between our probe and livekit's bind: pick new ones.
       if (!(err instanceof PortClash) || attempt >= 3) throw err;
@@ -264,6 +344,8 @@ async function main(): Promise<void> {
     return;
   }
   const server = await startLivekit({ log });
+  // The pair is random for this run. Printing it is deliberate: whoever ran this in their own terminal needs it to
+  // mint tokens, and stdout is theirs (unlike argv, which every local user can read).
   console.log(`LIVEKIT_URL=${server.url} LIVEKIT_API_KEY=${server.apiKey} LIVEKIT_API_SECRET=${server.apiSecret}`);
   const shutdown = (): void => void server.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
