@@ -117,7 +117,7 @@ async function boot(): Promise<void> {
     assetsDir: assets,
     shell: 'electron',
     version: app.getVersion(),
-    startEmbeddedLivekit: () => startLivekit(),
+    startEmbeddedLivekit: (opts) => startLivekit(opts),
     spaceServerPort: Number(process.env.PODIUM_PORT ?? 7800),
     cipher: safeStorage.isEncryptionAvailable()
       ? {

@@ -1,16 +1,29 @@
 // The studio's main-process services, composed once: settings, secrets, the LiveKit connection (an embedded
 // livekit-server on loopback, or LiveKit Cloud / a cluster from settings), and the embedded space server.
 // Both shells (Electron main, web studio host) build this and bind its handlers to their transport.
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_PROCESSING, MAX_REMEMBERED_DEVICES, type AppInfo, type HostedSpace } from '../../common/ipc';
 import { PodiumError } from '../../common/result';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import type { LivekitCredentials } from '../../server/livekit/tokens';
+import { LIVEKIT_WEBHOOK_PATH } from '../../server/livekit/webhooks';
+import { generateLivekitCredentials } from '../../scripts/livekit';
 import type { IpcHandlers } from '../ipc/dispatch';
-import { createSecretStore, type Cipher } from './secrets';
+import { createSecretStore, type Cipher, type SecretStore } from './secrets';
 import { createSettingsService } from './settings';
 
 export const LIVEKIT_SECRET_NAME = 'livekit.apiSecret';
+/** The embedded LiveKit's own pair: made once per installation, kept with the other secrets. */
+export const EMBEDDED_KEY_NAME = 'livekit.embedded.apiKey';
+export const EMBEDDED_SECRET_NAME = 'livekit.embedded.apiSecret';
+
+export interface EmbeddedLivekitOptions {
+  apiKey: string;
+  apiSecret: string;
+  /** Where LiveKit posts its webhooks: the embedded space server. */
+  webhookUrls: string[];
+}
 
 export interface StudioOptions {
   dataDir: string;
@@ -19,7 +32,8 @@ export interface StudioOptions {
   shell: AppInfo['shell'];
   version: string;
   /** Starts the embedded LiveKit when settings ask for it (scripts/livekit.ts in production, tests pass a running one). */
-  startEmbeddedLivekit: () => Promise<LivekitCredentials & { stop(): Promise<void> }>;
+  startEmbeddedLivekit: (opts: EmbeddedLivekitOptions) => Promise<LivekitCredentials & { stop(): Promise<void> }>;
+  /** 0 or absent: a free port, chosen before LiveKit starts so its webhook URL can name it. */
   spaceServerPort?: number;
   spaceServerHost?: string;
   publicUrl?: string;
@@ -34,10 +48,42 @@ export interface StudioServices {
   close(): Promise<void>;
 }
 
+/** A port free on `host` right now; the space server binds it moments later. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** How LiveKit, on this machine, reaches a server listening on `host`: a wildcard means loopback. */
+function localAddressOf(host: string): string {
+  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return net.isIPv6(host) ? `[${host}]` : host;
+}
+
+function embeddedCredentials(secrets: SecretStore): { apiKey: string; apiSecret: string } {
+  const apiKey = secrets.get(EMBEDDED_KEY_NAME);
+  const apiSecret = secrets.get(EMBEDDED_SECRET_NAME);
+  if (apiKey && apiSecret) return { apiKey, apiSecret };
+  // First start (or the stored pair cannot be read here any more): the embedded LiveKit is ours, so a new pair is fine.
+  const fresh = generateLivekitCredentials();
+  secrets.set(EMBEDDED_KEY_NAME, fresh.apiKey);
+  secrets.set(EMBEDDED_SECRET_NAME, fresh.apiSecret);
+  return fresh;
+}
+
 export async function startStudioServices(options: StudioOptions): Promise<StudioServices> {
   const log = options.log ?? (() => {});
   const settings = createSettingsService(options.dataDir, log);
   const secrets = createSecretStore(options.dataDir, log, options.cipher);
+  const spaceServerHost = options.spaceServerHost ?? '127.0.0.1';
+  let spaceServerPort = options.spaceServerPort ?? 0;
 
   let stopLivekit: (() => Promise<void>) | null = null;
   let livekit: LivekitCredentials;
@@ -47,7 +93,10 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     if (!apiSecret) throw new PodiumError('invalid_state', 'LiveKit is set to a custom server but its API secret is missing; set it again in settings.');
     livekit = { url: chosen.url, apiKey: chosen.apiKey, apiSecret };
   } else {
-    const embedded = await options.startEmbeddedLivekit();
+    // LiveKit starts first and must be told where the space server will be, so settle its port now.
+    if (spaceServerPort === 0) spaceServerPort = await freePort(spaceServerHost);
+    const webhookUrl = `http://${localAddressOf(spaceServerHost)}:${spaceServerPort}${LIVEKIT_WEBHOOK_PATH}`;
+    const embedded = await options.startEmbeddedLivekit({ ...embeddedCredentials(secrets), webhookUrls: [webhookUrl] });
     livekit = { url: embedded.url, apiKey: embedded.apiKey, apiSecret: embedded.apiSecret };
     stopLivekit = () => embedded.stop();
   }
@@ -58,8 +107,8 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
       dbFile: path.join(options.dataDir, 'podium.sqlite'),
       livekit,
       assetsDir: options.assetsDir,
-      port: options.spaceServerPort ?? 0,
-      host: options.spaceServerHost,
+      port: spaceServerPort,
+      host: spaceServerHost,
       publicUrl: options.publicUrl,
       log,
     });

@@ -24,7 +24,9 @@ export async function startTestStudio(livekit: LivekitServer, dataDir?: string):
     dataDir: dir,
     assetsDir: ASSETS_DIR,
     version: 'test',
-    // The test owns the LiveKit server; the studio must not stop it.
+    // The test owns the LiveKit server (shared by every studio of the test); the studio must not stop it. It was
+    // started before the studio, so the studio's own key pair and webhook URL (its opts) are not used: that
+    // LiveKit sends no webhooks to this studio's space server.
     startEmbeddedLivekit: async () => ({ url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret, stop: async () => {} }),
   });
   return Object.assign(studio, { dataDir: dir });

@@ -9,7 +9,14 @@ import { DEFAULT_PROCESSING, type AppInfo, type HostedSpace, type ProcessingSett
 import type { Result } from '../../../../common/result';
 import { dispatch } from '../../../../main/ipc/dispatch';
 import type { LivekitCredentials } from '../../../../server/livekit/tokens';
-import { startStudioServices, type StudioServices } from '../../../../main/services/studio';
+import { LIVEKIT_WEBHOOK_PATH } from '../../../../server/livekit/webhooks';
+import {
+  EMBEDDED_KEY_NAME,
+  EMBEDDED_SECRET_NAME,
+  startStudioServices,
+  type EmbeddedLivekitOptions,
+  type StudioServices,
+} from '../../../../main/services/studio';
 import { connect, type TestClient } from '../../../support/ws-client';
 
 const EMBEDDED = { url: 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret-secret-secret-secret-secret' };
@@ -18,7 +25,7 @@ let dir: string;
 let studio: StudioServices | null;
 let clients: TestClient[];
 let stop: Mock<() => Promise<void>>;
-let startEmbeddedLivekit: Mock<() => Promise<LivekitCredentials & { stop(): Promise<void> }>>;
+let startEmbeddedLivekit: Mock<(opts: EmbeddedLivekitOptions) => Promise<LivekitCredentials & { stop(): Promise<void> }>>;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-unit-studio-'));
@@ -104,6 +111,74 @@ describe('LiveKit choice', () => {
     studio = null;
     fs.rmSync(path.join(dir, 'data', 'secrets.json'));
     await expect(boot()).rejects.toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/secret/) });
+  });
+});
+
+describe('the embedded LiveKit\'s own credentials', () => {
+  it('are generated once per installation, kept in the 0600 secrets file, and reused at the next start', async () => {
+    await boot();
+    expect(startEmbeddedLivekit).toHaveBeenCalledTimes(1);
+    const first = startEmbeddedLivekit.mock.calls[0]![0];
+    expect(first.apiKey).toMatch(/^API[0-9A-Za-z]{8,}$/);
+    expect(first.apiSecret.length).toBeGreaterThanOrEqual(32);
+    expect([first.apiKey, first.apiSecret]).not.toContain('devkey');
+    const file = path.join(dir, 'data', 'secrets.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({
+      [EMBEDDED_KEY_NAME]: first.apiKey,
+      [EMBEDDED_SECRET_NAME]: first.apiSecret,
+    });
+
+    await boot();
+    expect(startEmbeddedLivekit).toHaveBeenCalledTimes(2);
+    const second = startEmbeddedLivekit.mock.calls[1]![0];
+    expect({ apiKey: second.apiKey, apiSecret: second.apiSecret }).toEqual({ apiKey: first.apiKey, apiSecret: first.apiSecret });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('another installation (data folder) gets another pair', async () => {
+    await boot();
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-unit-studio-other-'));
+    try {
+      const second = await startStudioServices({
+        dataDir: other,
+        assetsDir: path.join(dir, 'renderer'),
+        shell: 'web',
+        version: '1',
+        startEmbeddedLivekit,
+      });
+      await second.close();
+      const [a, b] = startEmbeddedLivekit.mock.calls.map(([opts]) => opts);
+      expect(a!.apiKey).not.toBe(b!.apiKey);
+      expect(a!.apiSecret).not.toBe(b!.apiSecret);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('tells LiveKit to post its webhooks to the space server, whose port is chosen before LiveKit starts', async () => {
+    await boot();
+    const { webhookUrls } = startEmbeddedLivekit.mock.calls[0]![0];
+    expect(webhookUrls).toEqual([`${studio!.spaceServer.url}${LIVEKIT_WEBHOOK_PATH}`]);
+    expect(webhookUrls[0]).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*\//);
+  });
+
+  it('a space server on every interface is reached over loopback; a fixed port is used as given', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    studio = await startStudioServices({
+      dataDir: path.join(dir, 'data'),
+      assetsDir: path.join(dir, 'renderer'),
+      shell: 'web',
+      version: '1',
+      startEmbeddedLivekit,
+      spaceServerHost: '0.0.0.0',
+      spaceServerPort: port,
+    });
+    expect(startEmbeddedLivekit.mock.calls[0]![0].webhookUrls).toEqual([`http://127.0.0.1:${port}${LIVEKIT_WEBHOOK_PATH}`]);
+    expect(studio.spaceServer.url).toBe(`http://0.0.0.0:${port}`);
   });
 });
 
