@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     dataDir: defaultDataDir(),
     assetsDir: rendererDir(root),
     version: (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version,
-    startEmbeddedLivekit: () => startLivekit({ log: (line) => process.env.PODIUM_DEBUG && log(line) }),
+    startEmbeddedLivekit: (opts) => startLivekit({ ...opts, log: (line) => process.env.PODIUM_DEBUG && log(line) }),
     spaceServerPort: Number(process.env.PODIUM_PORT ?? 7800),
     spaceServerHost: process.env.PODIUM_HOST ?? '127.0.0.1',
     publicUrl: process.env.PODIUM_PUBLIC_URL,
