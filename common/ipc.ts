@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { IpcChannel } from './ipc-channels';
 import type { Result } from './result';
-import { createSpaceSchema, publicSpaceSchema, spaceIdSchema } from './space';
+import { createSpaceSchema, displayNameSchema, publicSpaceSchema, spaceIdSchema } from './space';
 
 export { IPC_CHANNELS, type IpcChannel } from './ipc-channels';
 
@@ -84,7 +84,7 @@ export const ipcContract = {
     response: settingsSchema,
   },
   'settings:setHostName': {
-    request: z.object({ hostName: z.string().trim().min(1, 'enter a name').max(60) }).strict(),
+    request: z.object({ hostName: displayNameSchema }).strict(),
     response: settingsSchema,
   },
   'settings:setLivekit': {

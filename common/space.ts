@@ -1,5 +1,6 @@
 // Domain types shared by the studio, the listener page and the space server, with their zod schemas.
 import { z } from 'zod';
+import { normalizeDisplayName } from './names';
 
 export const SPACE_ID_PATTERN = /^[a-z0-9]{10}$/;
 export const spaceIdSchema = z.string().regex(SPACE_ID_PATTERN, 'a space id is 10 lowercase letters or digits');
@@ -24,7 +25,16 @@ export const spaceDescriptionSchema = z
   .trim()
   .max(DESCRIPTION_MAX, `a description is at most ${DESCRIPTION_MAX} characters`);
 
-export const displayNameSchema = z.string().trim().min(1).max(60);
+/** A name others see: normalised, and refused with a reason when it could deceive (see names.ts). */
+export const displayNameSchema = z
+  .string()
+  .max(400, 'a name is at most 60 characters')
+  .transform((raw, ctx) => {
+    const checked = normalizeDisplayName(raw);
+    if (checked.ok) return checked.name;
+    ctx.addIssue({ code: 'custom', message: checked.message });
+    return z.NEVER;
+  });
 
 /** What anyone with the share link may know about a space. */
 export const publicSpaceSchema = z.object({
