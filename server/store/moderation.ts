@@ -5,6 +5,28 @@ import type { AuditEntry, BlockEntry } from '../../common/protocol';
 import type { Db } from './db';
 import { hashKey } from './spaces';
 
+export type BlockAuthor = 'host' | 'cohost';
+
+export interface Seat {
+  id: string;
+  spaceId: string;
+  /** Hash of the client key of the person who took it. */
+  holder: string;
+  name: string;
+  takenAt: number;
+  revokedAt: number | null;
+}
+
+interface SeatRow {
+  id: string;
+  space_id: string;
+  holder: string;
+  name: string;
+  taken_at: number;
+  revoked_at: number | null;
+}
+const toSeat = (r: SeatRow): Seat => ({ id: r.id, spaceId: r.space_id, holder: r.holder, name: r.name, takenAt: r.taken_at, revokedAt: r.revoked_at });
+
 interface PinRow {
   id: string;
   url: string;
@@ -23,12 +45,26 @@ export interface ModerationStore {
   /** Makes a new co-host invite key (the previous one stops working) and returns it. */
   rotateCohostKey(spaceId: string): string;
   verifyCohostKey(spaceId: string, key: string): boolean;
+  /**
+   * Takes a co-host seat for `holder` (the hash of their client key) and returns its fresh credential. A holder who
+   * already has a live seat in this space gets that seat back with a new credential (the old one stops working).
+   */
+  takeSeat(spaceId: string, holder: string, name: string, now: number): { seat: Seat; credential: string };
+  /** The seat a credential belongs to, revoked or not; null if it is no seat's credential in this space. */
+  seatByCredential(spaceId: string, credential: string): Seat | null;
+  activeSeats(spaceId: string): Seat[];
+  revokeSeat(spaceId: string, seatId: string, now: number): boolean;
   pins(spaceId: string): Pin[];
   addPin(spaceId: string, pin: ParsedPin, by: string, now: number): Pin;
   removePin(spaceId: string, pinId: string): boolean;
-  ban(spaceId: string, subject: string, name: string, now: number): void;
+  /** Bans a person (their client key's hash) and the SFU identity they had from this space. */
+  ban(spaceId: string, ban: { subject: string; identity: string; name: string }, now: number): void;
   isBanned(spaceId: string, subject: string): boolean;
-  block(owner: string, subject: string, name: string, now: number): void;
+  /** Whether an SFU identity in this space's room belongs to someone removed from it. */
+  isBannedIdentity(spaceId: string, identity: string): boolean;
+  /** A block made by the host stays the host's even when a co-host blocks the same person again. */
+  block(owner: string, subject: string, name: string, now: number, by: BlockAuthor): void;
+  blockAuthor(owner: string, subject: string): BlockAuthor | null;
   unblock(owner: string, subject: string): boolean;
   isBlocked(owner: string, subject: string): boolean;
   blocks(owner: string): BlockEntry[];
@@ -59,12 +95,26 @@ export function createModerationStore(db: Db): ModerationStore {
        VALUES (@id, @spaceId, @url, @kind, @handle, @postId, @site, @by, @now, @position)`,
     ),
     removePin: db.prepare('DELETE FROM pins WHERE space_id = ? AND id = ?'),
-    ban: db.prepare('INSERT OR IGNORE INTO bans (space_id, subject, name, at) VALUES (?, ?, ?, ?)'),
+    seatByHash: db.prepare<[string, string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND credential_hash = ?'),
+    seatOfHolder: db.prepare<[string, string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND holder = ? AND revoked_at IS NULL'),
+    activeSeats: db.prepare<[string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND revoked_at IS NULL ORDER BY taken_at'),
+    addSeat: db.prepare('INSERT INTO cohost_seats (id, space_id, credential_hash, holder, name, taken_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    reissueSeat: db.prepare('UPDATE cohost_seats SET credential_hash = ?, name = ? WHERE id = ?'),
+    revokeSeat: db.prepare('UPDATE cohost_seats SET revoked_at = ? WHERE space_id = ? AND id = ? AND revoked_at IS NULL'),
+    ban: db.prepare('INSERT OR IGNORE INTO bans (space_id, subject, identity, name, at) VALUES (?, ?, ?, ?, ?)'),
     isBanned: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM bans WHERE space_id = ? AND subject = ?'),
-    block: db.prepare('INSERT OR REPLACE INTO blocks (owner, subject, name, at) VALUES (?, ?, ?, ?)'),
+    isBannedIdentity: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM bans WHERE space_id = ? AND identity = ?'),
+    block: db.prepare(
+      `INSERT INTO blocks (owner, subject, name, at, added_by) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (owner, subject) DO UPDATE SET name = excluded.name, at = excluded.at,
+         added_by = CASE WHEN blocks.added_by = 'host' THEN 'host' ELSE excluded.added_by END`,
+    ),
+    blockAuthor: db.prepare<[string, string], { added_by: BlockAuthor }>('SELECT added_by FROM blocks WHERE owner = ? AND subject = ?'),
     unblock: db.prepare('DELETE FROM blocks WHERE owner = ? AND subject = ?'),
     isBlocked: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM blocks WHERE owner = ? AND subject = ?'),
-    blocks: db.prepare<[string], BlockEntry>('SELECT subject, name, at FROM blocks WHERE owner = ? ORDER BY at DESC'),
+    blocks: db.prepare<[string], { subject: string; name: string; at: number; added_by: BlockAuthor }>(
+      'SELECT subject, name, at, added_by FROM blocks WHERE owner = ? ORDER BY at DESC',
+    ),
     audit: db.prepare('INSERT INTO audit (space_id, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)'),
     auditLog: db.prepare<[string, number], AuditEntry>(
       'SELECT id, at, actor, action, target, detail FROM (SELECT * FROM audit WHERE space_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
@@ -99,6 +149,24 @@ export function createModerationStore(db: Db): ModerationStore {
       return key;
     },
     verifyCohostKey: (spaceId, key) => sameHash(q.cohostKey.get(spaceId)?.cohost_key_hash ?? null, key),
+    takeSeat: db.transaction((spaceId: string, holder: string, name: string, now: number) => {
+      const credential = crypto.randomBytes(24).toString('base64url');
+      const existing = q.seatOfHolder.get(spaceId, holder);
+      if (existing) {
+        q.reissueSeat.run(hashKey(credential), name, existing.id);
+        return { seat: { ...toSeat(existing), name }, credential };
+      }
+      const id = crypto.randomBytes(12).toString('hex');
+      q.addSeat.run(id, spaceId, hashKey(credential), holder, name, now);
+      return { seat: { id, spaceId, holder, name, takenAt: now, revokedAt: null }, credential };
+    }),
+    // The stored hash is looked up by value: a SHA-256 of a 192-bit random credential leaks nothing by timing.
+    seatByCredential(spaceId, credential) {
+      const row = q.seatByHash.get(spaceId, hashKey(credential));
+      return row ? toSeat(row) : null;
+    },
+    activeSeats: (spaceId) => q.activeSeats.all(spaceId).map(toSeat),
+    revokeSeat: (spaceId, seatId, now) => q.revokeSeat.run(now, spaceId, seatId).changes > 0,
     pins: (spaceId) => q.pins.all(spaceId).map(toPin),
     addPin(spaceId, pin, by, now) {
       const id = crypto.randomBytes(6).toString('hex');
@@ -107,12 +175,14 @@ export function createModerationStore(db: Db): ModerationStore {
       return { id, ...pin, pinnedBy: by, pinnedAt: now };
     },
     removePin: (spaceId, pinId) => q.removePin.run(spaceId, pinId).changes > 0,
-    ban: (spaceId, subject, name, now) => void q.ban.run(spaceId, subject, name, now),
+    ban: (spaceId, ban, now) => void q.ban.run(spaceId, ban.subject, ban.identity, ban.name, now),
     isBanned: (spaceId, subject) => (q.isBanned.get(spaceId, subject)?.n ?? 0) > 0,
-    block: (owner, subject, name, now) => void q.block.run(owner, subject, name, now),
+    isBannedIdentity: (spaceId, identity) => (q.isBannedIdentity.get(spaceId, identity)?.n ?? 0) > 0,
+    block: (owner, subject, name, now, by) => void q.block.run(owner, subject, name, now, by),
+    blockAuthor: (owner, subject) => q.blockAuthor.get(owner, subject)?.added_by ?? null,
     unblock: (owner, subject) => q.unblock.run(owner, subject).changes > 0,
     isBlocked: (owner, subject) => (q.isBlocked.get(owner, subject)?.n ?? 0) > 0,
-    blocks: (owner) => q.blocks.all(owner),
+    blocks: (owner) => q.blocks.all(owner).map((r) => ({ subject: r.subject, name: r.name, at: r.at, byHost: r.added_by === 'host' })),
     audit(spaceId, entry) {
       const info = q.audit.run(spaceId, entry.at, entry.actor, entry.action, entry.target, entry.detail);
       return { id: Number(info.lastInsertRowid), ...entry };

@@ -39,7 +39,8 @@ export function newSpaceId(): string {
 }
 
 export interface SpaceStore {
-  create(input: { title: string; description: string; hostName: string }, now: number): {
+  /** `owner` is whose block list the space's blocks go to ('studio' for the embedded server's one host). */
+  create(input: { title: string; description: string; hostName: string }, now: number, owner?: string): {
     space: PublicSpace;
     hostKey: string;
   };
@@ -53,8 +54,8 @@ export interface SpaceStore {
 
 export function createSpaceStore(db: Db): SpaceStore {
   const insert = db.prepare(
-    `INSERT INTO spaces (id, title, description, host_name, host_key_hash, status, created_at)
-     VALUES (@id, @title, @description, @hostName, @hash, 'scheduled', @now)`,
+    `INSERT INTO spaces (id, title, description, host_name, host_key_hash, status, created_at, owner)
+     VALUES (@id, @title, @description, @hostName, @hash, 'scheduled', @now, @owner)`,
   );
   const byId = db.prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE id = ?');
   const recent = db.prepare<[number], SpaceRow>('SELECT * FROM spaces ORDER BY created_at DESC, rowid DESC LIMIT ?');
@@ -65,10 +66,10 @@ export function createSpaceStore(db: Db): SpaceStore {
   const toEnded = db.prepare(`UPDATE spaces SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'`);
 
   return {
-    create(input, now) {
+    create(input, now, owner = 'studio') {
       const hostKey = crypto.randomBytes(24).toString('base64url');
       const id = newSpaceId();
-      insert.run({ id, ...input, hash: hashKey(hostKey), now });
+      insert.run({ id, ...input, hash: hashKey(hostKey), now, owner });
       return { space: toPublic(byId.get(id) as SpaceRow), hostKey };
     },
     get(id) {

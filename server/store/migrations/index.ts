@@ -1,6 +1,7 @@
 // Migrations as files, applied in order inside one transaction; SQLite's user_version records the schema.
 import { migration0010 } from './0010-spaces';
 import { migration0020 } from './0020-moderation';
+import { migration0030 } from './0030-seats';
 
 export interface Migration {
   /** Strictly increasing; becomes PRAGMA user_version once applied. */
@@ -9,4 +10,4 @@ export interface Migration {
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];

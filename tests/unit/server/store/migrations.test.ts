@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, schemaVersion, type Db } from '../../../../server/store/db';
 import { migration0010 } from '../../../../server/store/migrations/0010-spaces';
 import { migration0020 } from '../../../../server/store/migrations/0020-moderation';
+import { migration0030 } from '../../../../server/store/migrations/0030-seats';
 import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../server/store/migrations');
@@ -217,6 +218,39 @@ describe('0020-moderation', () => {
       db.prepare(`INSERT INTO pins (id, space_id, url, kind, site, pinned_by, pinned_at, position) VALUES ('p1', 'aaaaaaaaaa', 'https://a.b', 'link', 'a.b', 'h', 1, 1)`).run();
       db.prepare(`DELETE FROM spaces`).run();
       expect(db.prepare('SELECT COUNT(*) AS n FROM pins').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('0030-seats', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-mig30-'));
+    file = path.join(dir, 'podium.sqlite');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('upgrades a 0020 database: old bans get the SFU identity they keep out, old blocks count as the host\'s', () => {
+    const old = openDatabase(file, [migration0010, migration0020]);
+    old.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('aaaaaaaaaa', 't', 'h', 'x', 'live', 1)`).run();
+    const subject = 'ab'.repeat(32);
+    old.prepare(`INSERT INTO bans (space_id, subject, name, at) VALUES ('aaaaaaaaaa', ?, 'Max', 1)`).run(subject);
+    old.prepare(`INSERT INTO blocks (owner, subject, name, at) VALUES ('studio', ?, 'Max', 1)`).run(subject);
+    old.close();
+    const db = openDatabase(file, [migration0010, migration0020, migration0030]);
+    try {
+      expect(schemaVersion(db)).toBe(30);
+      expect(db.prepare('SELECT identity FROM bans').get()).toEqual({ identity: `p${'ab'.repeat(8)}` });
+      expect(db.prepare('SELECT added_by FROM blocks').get()).toEqual({ added_by: 'host' });
+      expect(() => db.prepare(`UPDATE blocks SET added_by = 'anyone'`).run()).toThrow(/CHECK constraint/i);
+      db.prepare(`INSERT INTO cohost_seats (id, space_id, credential_hash, holder, name, taken_at) VALUES ('s1', 'aaaaaaaaaa', 'h1', 'x', 'Ann', 1)`).run();
+      // A seat credential is one person's: the same hash cannot be stored twice.
+      expect(() => db.prepare(`INSERT INTO cohost_seats (id, space_id, credential_hash, holder, name, taken_at) VALUES ('s2', 'aaaaaaaaaa', 'h1', 'y', 'Bo', 1)`).run()).toThrow(/UNIQUE/i);
+      db.prepare(`DELETE FROM spaces`).run();
+      expect(db.prepare('SELECT COUNT(*) AS n FROM cohost_seats').get()).toEqual({ n: 0 });
     } finally {
       db.close();
     }
