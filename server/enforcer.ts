@@ -1,42 +1,91 @@
-// Keeps the SFU in line with the space server after a removal or demotion. LiveKit cannot revoke a token, and a
-// removed person's token stays valid for its short lifetime; so, while that window is open, this re-checks the room:
-// anyone expelled is disconnected again, and anyone publishing without a role that allows it loses the grant.
-import type { SfuAdmin } from './livekit/admin';
-import type { SpaceRoom } from './room';
+// Keeps the SFU in line with the space server for the whole life of every room. A LiveKit token cannot be revoked,
+// LiveKit itself refreshes tokens (every 5 minutes, with the grants of that moment), and it accepts them a little past
+// expiry; so assume every token it ever issued is in an attacker's hands. The SFU's own events (webhooks: participant
+// joined, track published) are checked against who is entitled *now*, and anything not entitled is removed or loses
+// its publishing at once. A slower sweep of every room on the SFU backs the webhooks up (a lost or late webhook, a
+// space server restart).
+import type { Role } from '../common/space';
+import type { SfuAdmin, SfuParticipant } from './livekit/admin';
+
+/** What the space server says a LiveKit identity in a room may do right now. */
+export interface Entitlement {
+  /** The room is a live space of this server (anything else has no business on the SFU). */
+  live: boolean;
+  /** Removed or blocked from this space. */
+  banned: boolean;
+  role: Role;
+}
+
+export type Verdict = { action: 'ok' } | { action: 'remove' | 'revoke'; reason: string };
+
+export const mayPublish = (role: Role): boolean => role !== 'listener';
+
+/** The rule, kept pure so it is tested on its own: who may stay in a room, and who may publish there. */
+export function judge(p: Pick<SfuParticipant, 'canPublish' | 'micTracks'>, e: Entitlement): Verdict {
+  if (!e.live) return { action: 'remove', reason: 'the space is not live' };
+  if (e.banned) return { action: 'remove', reason: 'removed from this space' };
+  if ((p.canPublish || p.micTracks.length > 0) && !mayPublish(e.role)) return { action: 'revoke', reason: `a ${e.role} may not publish` };
+  return { action: 'ok' };
+}
+
+export interface SfuEvent {
+  kind: 'participant_joined' | 'track_published';
+  room: string;
+  participant: SfuParticipant;
+}
+
+export interface Enforcer {
+  /** Checks one participant the SFU just told us about; resolves once any removal or revocation is done. */
+  onEvent(event: SfuEvent): Promise<void>;
+  /** Checks every participant of every room on the SFU. */
+  sweep(): Promise<void>;
+  stop(): void;
+}
 
 export function startEnforcer(opts: {
-  rooms: () => Iterable<SpaceRoom>;
   admin: SfuAdmin;
+  /** Null for a room that is not one of this server's spaces (a shared LiveKit project may hold other rooms). */
+  entitlement: (room: string, identity: string) => Entitlement | null;
   log: (line: string) => void;
-  now: () => number;
-  everyMs?: number;
-}): { stop(): void; sweep(): Promise<void> } {
-  let running = false;
+  /** How often every room is swept (ms); webhooks do the fast path. */
+  sweepEveryMs?: number;
+}): Enforcer {
+  async function enforce(room: string, p: SfuParticipant, via: string): Promise<void> {
+    const entitlement = opts.entitlement(room, p.identity);
+    if (!entitlement) return;
+    const verdict = judge(p, entitlement);
+    if (verdict.action === 'ok') return;
+    opts.log(`enforcer (${via}): ${p.identity} in ${room}: ${verdict.reason}; ${verdict.action === 'remove' ? 'removing' : 'revoking publishing'}`);
+    if (verdict.action === 'remove') await opts.admin.removeParticipant(room, p.identity);
+    else await opts.admin.setCanPublish(room, p.identity, false);
+  }
+
+  let sweeping = false;
   async function sweep(): Promise<void> {
-    if (running) return;
-    running = true;
+    if (sweeping) return;
+    sweeping = true;
     try {
-      for (const room of opts.rooms()) {
-        if (room.enforceUntil < opts.now()) continue;
-        const present = await opts.admin.listParticipants(room.spaceId);
-        for (const p of present) {
-          const member = room.members.get(p.identity);
-          if (!member || room.expelled.has(p.identity)) {
-            opts.log(`enforcer: ${p.identity} is not allowed in ${room.spaceId}; removing`);
-            await opts.admin.removeParticipant(room.spaceId, p.identity);
-          } else if (member.role === 'listener' && p.canPublish) {
-            opts.log(`enforcer: ${p.identity} may not publish in ${room.spaceId}; revoking`);
-            await opts.admin.setCanPublish(room.spaceId, p.identity, false);
-          }
-        }
+      for (const room of await opts.admin.listRooms()) {
+        for (const p of await opts.admin.listParticipants(room)) await enforce(room, p, 'sweep');
       }
     } catch (error) {
-      opts.log(`enforcer: ${String(error)}`);
+      opts.log(`enforcer sweep: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
-      running = false;
+      sweeping = false;
     }
   }
-  const timer = setInterval(() => void sweep(), opts.everyMs ?? 1500);
+  const timer = setInterval(() => void sweep(), opts.sweepEveryMs ?? 10_000);
   timer.unref();
-  return { stop: () => clearInterval(timer), sweep };
+  return {
+    async onEvent(event) {
+      try {
+        await enforce(event.room, event.participant, event.kind);
+      } catch (error) {
+        // The sweep will try again; a failure here must not take the webhook endpoint down.
+        opts.log(`enforcer (${event.kind}): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    sweep,
+    stop: () => clearInterval(timer),
+  };
 }

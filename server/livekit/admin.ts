@@ -1,6 +1,6 @@
 // The space server's hands on the SFU: LiveKit's admin API. With tokens.ts, the only importer of
 // livekit-server-sdk. Every moderation decision that must hold against a hand-made client is enforced here.
-import { RoomServiceClient, TrackSource, TrackType } from 'livekit-server-sdk';
+import { RoomServiceClient, TrackSource, TrackType, type ParticipantInfo } from 'livekit-server-sdk';
 import type { LivekitCredentials } from './tokens';
 
 export interface SfuParticipant {
@@ -19,6 +19,8 @@ export interface SfuAdmin {
   muteMicrophone(room: string, identity: string): Promise<void>;
   removeParticipant(room: string, identity: string): Promise<void>;
   listParticipants(room: string): Promise<SfuParticipant[]>;
+  /** Names of every room the SFU has open. */
+  listRooms(): Promise<string[]>;
 }
 
 export function httpUrlOf(signalUrl: string): string {
@@ -28,6 +30,17 @@ export function httpUrlOf(signalUrl: string): string {
 /** "Not found" means the participant or room is already gone — the goal of these calls is then met. */
 function ignoreNotFound(error: unknown): void {
   if (!/not.?found|does not exist/i.test(String(error))) throw error;
+}
+
+/** The SDK's participant info, as the enforcer needs it (also what a webhook carries). */
+export function toSfuParticipant(p: ParticipantInfo): SfuParticipant {
+  return {
+    identity: p.identity,
+    canPublish: p.permission?.canPublish ?? false,
+    micTracks: p.tracks
+      .filter((t) => t.type === TrackType.AUDIO && t.source === TrackSource.MICROPHONE)
+      .map((t) => ({ sid: t.sid, muted: t.muted })),
+  };
 }
 
 export function createSfuAdmin(creds: LivekitCredentials): SfuAdmin {
@@ -65,18 +78,14 @@ export function createSfuAdmin(creds: LivekitCredentials): SfuAdmin {
     },
     async listParticipants(room) {
       try {
-        const list = await client.listParticipants(room);
-        return list.map((p) => ({
-          identity: p.identity,
-          canPublish: p.permission?.canPublish ?? false,
-          micTracks: p.tracks
-            .filter((t) => t.type === TrackType.AUDIO && t.source === TrackSource.MICROPHONE)
-            .map((t) => ({ sid: t.sid, muted: t.muted })),
-        }));
+        return (await client.listParticipants(room)).map(toSfuParticipant);
       } catch (error) {
         ignoreNotFound(error);
         return [];
       }
+    },
+    async listRooms() {
+      return (await client.listRooms()).map((r) => r.name);
     },
   };
 }

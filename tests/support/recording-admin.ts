@@ -17,6 +17,7 @@ export function recordingAdmin(): RecordingAdmin {
     muteMicrophone: async (room, identity) => void calls.push(`mute ${room} ${identity}`),
     removeParticipant: async (room, identity) => void calls.push(`remove ${room} ${identity}`),
     listParticipants: async () => admin.present,
+    listRooms: async () => (admin.present.length ? ['room'] : []),
   };
   return admin;
 }

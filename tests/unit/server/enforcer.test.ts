@@ -1,0 +1,73 @@
+// The SFU enforcement rule and its runner: who may stay in a room and who may publish, judged against the space
+// server's state now — whatever token the participant holds.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Role } from '../../../common/space';
+import { judge, startEnforcer, type Enforcer, type Entitlement } from '../../../server/enforcer';
+import type { SfuParticipant } from '../../../server/livekit/admin';
+import { recordingAdmin } from '../../support/recording-admin';
+
+const listening = { canPublish: false, micTracks: [] };
+const publishing = { canPublish: true, micTracks: [{ sid: 'TR_1', muted: false }] };
+const live = (role: Role, banned = false): Entitlement => ({ live: true, banned, role });
+
+describe('judge', () => {
+  it('lets entitled people stay and publish', () => {
+    for (const role of ['host', 'cohost', 'speaker'] as const) expect(judge(publishing, live(role))).toEqual({ action: 'ok' });
+    expect(judge(listening, live('listener'))).toEqual({ action: 'ok' });
+  });
+
+  it('removes anyone banned, whatever their grants, and everyone once the space is not live', () => {
+    expect(judge(listening, live('listener', true)).action).toBe('remove');
+    expect(judge(publishing, live('speaker', true)).action).toBe('remove');
+    expect(judge(publishing, { live: false, banned: false, role: 'host' }).action).toBe('remove');
+  });
+
+  it('takes publishing away from a listener who holds a publishing grant or a track', () => {
+    expect(judge({ canPublish: true, micTracks: [] }, live('listener')).action).toBe('revoke');
+    expect(judge({ canPublish: false, micTracks: [{ sid: 'TR', muted: true }] }, live('listener')).action).toBe('revoke');
+  });
+});
+
+describe('the enforcer', () => {
+  let enforcer: Enforcer | null = null;
+  afterEach(() => enforcer?.stop());
+
+  it('acts on a webhook event at once, and leaves rooms that are not its spaces alone', async () => {
+    const admin = recordingAdmin();
+    const table: Record<string, Entitlement | null> = { banned: live('listener', true), demoted: live('listener'), fine: live('speaker') };
+    enforcer = startEnforcer({ admin, entitlement: (room, id) => (room === 'space' ? (table[id] ?? null) : null), log: () => {} });
+    const p = (identity: string): SfuParticipant => ({ identity, ...publishing });
+    await enforcer.onEvent({ kind: 'participant_joined', room: 'space', participant: p('banned') });
+    await enforcer.onEvent({ kind: 'track_published', room: 'space', participant: p('demoted') });
+    await enforcer.onEvent({ kind: 'track_published', room: 'space', participant: p('fine') });
+    await enforcer.onEvent({ kind: 'participant_joined', room: 'another-app', participant: p('banned') });
+    expect(admin.calls).toEqual(['remove space banned', 'publish space demoted false']);
+  });
+
+  it('sweeps every room the SFU has, for as long as the room lives', async () => {
+    const admin = recordingAdmin();
+    admin.present = [
+      { identity: 'banned', ...listening },
+      { identity: 'fine', ...publishing },
+    ];
+    enforcer = startEnforcer({
+      admin,
+      entitlement: (_room, id) => (id === 'banned' ? live('listener', true) : live('speaker')),
+      log: () => {},
+      sweepEveryMs: 60_000,
+    });
+    await enforcer.sweep();
+    expect(admin.calls).toEqual(['remove room banned']);
+  });
+
+  it('survives an SFU that throws, and logs it', async () => {
+    const admin = recordingAdmin();
+    admin.removeParticipant = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    const lines: string[] = [];
+    enforcer = startEnforcer({ admin, entitlement: () => live('listener', true), log: (l) => lines.push(l) });
+    await expect(enforcer.onEvent({ kind: 'participant_joined', room: 'r', participant: { identity: 'x', ...listening } })).resolves.toBeUndefined();
+    expect(lines.join('\n')).toMatch(/ECONNREFUSED/);
+  });
+});
