@@ -1,7 +1,9 @@
-// Before a space exists: create one (title, description), re-open a recent one, or join someone else's as co-host.
+// Before a space exists: create one (title, description), re-open a recent one, or join someone else's as co-host
+// (asking first when the invite is for a server this studio has not used before).
 import { useState, type ReactNode } from 'react';
 import { DESCRIPTION_MAX, TITLE_MAX } from '../../common/space';
-import { createSpace, joinAsCohost, openSpace, studio, type StudioState } from './controller';
+import { cancelTrust, confirmTrust, createSpace, joinAsCohost, openSpace, studio, type StudioState } from './controller';
+import { TrustDialog } from './Overlays';
 
 function JoinCohostCard({ state }: { state: StudioState }): ReactNode {
   const [link, setLink] = useState('');
@@ -105,6 +107,7 @@ export function Lobby({ state }: { state: StudioState }): ReactNode {
       </form>
 
       <JoinCohostCard state={state} />
+      {state.trustPrompt && <TrustDialog server={state.trustPrompt.server} onCancel={cancelTrust} onConfirm={confirmTrust} />}
 
       <div className="card stack">
         <h2>Recent spaces</h2>

@@ -1,4 +1,5 @@
-// The studio's overlays: the end-space confirmation, notices from the space server, and "joining as co-host…".
+// The studio's overlays: the end-space confirmation, the question before joining a server this studio has not
+// used, notices from the space server, and "joining as co-host…".
 import { useEffect, type ReactNode } from 'react';
 import { dismissNotice, type Notice } from '../state/space-view';
 import { updateView } from './controller';
@@ -20,6 +21,53 @@ export function EndDialog(props: { listenerCount: number; onCancel: () => void; 
           </button>
           <button className="btn btn-danger" data-testid="confirm-end" onClick={props.onConfirm}>
             End space
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Asked before a co-host invite joins a server this studio has not used before: an invite link is all it takes to
+ * send this studio somewhere, so the person sees where and decides. Enter joins, Esc cancels (as ConfirmAction).
+ */
+export function TrustDialog(props: { server: string; onCancel: () => void; onConfirm: () => void }): ReactNode {
+  const { onCancel } = props;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      // A held Enter (the one that submitted the link) must not answer a question the person has not read yet.
+      if (e.key === 'Enter' && e.repeat) e.preventDefault();
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopPropagation();
+      onCancel();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [onCancel]);
+  return (
+    <div className="modal-backdrop" onClick={onCancel}>
+      <div
+        className="card modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="trust-title"
+        aria-describedby="trust-body"
+        data-testid="trust-dialog"
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h3 id="trust-title">Join a space on a new server?</h3>
+        <p id="trust-body" className="muted">
+          This invite is for a space on <strong className="trust-server" data-testid="trust-server">{props.server}</strong>, a server this studio has
+          not used before. Join only if you trust the person who sent it. Your host key is never sent there.
+        </p>
+        <div className="row modal-actions">
+          <button className="btn" data-testid="cancel-trust" onClick={onCancel}>
+            Cancel <kbd>Esc</kbd>
+          </button>
+          <button className="btn btn-primary" data-testid="confirm-trust" autoFocus onClick={props.onConfirm}>
+            Join <kbd>↵</kbd>
           </button>
         </div>
       </div>

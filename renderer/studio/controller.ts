@@ -8,8 +8,9 @@ import type { Result } from '../../common/result';
 import { listAudioInputs, openMicrophone } from '../audio/pipeline';
 import { createProcessingController } from '../audio/processing';
 import { getPodium } from '../bridge/index';
+import { hasUsedServer } from '../state/client-keys';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
-import { parseCohostInvite } from './invite-link';
+import { needsTrustPrompt, parseCohostInvite, serverLabel, type CohostInvite } from './invite-link';
 import { applyGrant, disconnectMedia, initMedia, resumeAudio, usePipeline } from './media';
 import { studio, type SpaceTarget } from './studio-store';
 
@@ -109,8 +110,14 @@ function onView(target: SpaceTarget, view: SessionView, prev: SessionView | null
   if (view.removed && !prev?.removed) void disconnectMedia();
   if (view.error && view.error !== prev?.error) {
     studio.set({ busy: null });
-    // A refused invite never gets a space: back to the lobby with the reason.
-    if (target.mode === 'cohost' && !view.space && view.error.code === 'forbidden') failJoin(view.error.message);
+    if (view.seatRevoked) {
+      // The host removed this co-host and a reconnect presented the revoked seat: back to the lobby, told why.
+      void disconnectMedia();
+      failJoin(view.error.message, false);
+    } else if (target.mode === 'cohost' && !view.space && view.error.code === 'forbidden') {
+      // A refused invite never gets a space: back to the lobby with the reason.
+      failJoin(view.error.message);
+    }
   }
   if (view.notFound && !prev?.notFound) {
     if (target.mode === 'cohost') failJoin('There is no space at this link any more. Ask the host for a new invite.');
@@ -119,9 +126,9 @@ function onView(target: SpaceTarget, view: SessionView, prev: SessionView | null
   if (view.space && !prev?.space && studio.get().busy === 'join') studio.set({ busy: null });
 }
 
-function failJoin(message: string): void {
+function failJoin(message: string, prefix = true): void {
   detach();
-  studio.set({ target: null, view: null, busy: null, joinError: `Could not join as co-host: ${message}` });
+  studio.set({ target: null, view: null, busy: null, joinError: prefix ? `Could not join as co-host: ${message}` : message });
 }
 
 function detach(): void {
@@ -138,6 +145,7 @@ function attach(target: SpaceTarget): void {
     url: target.protocolUrl,
     spaceId: target.spaceId,
     credential: target.credential,
+    credentialKind: target.mode === 'host' ? 'host' : 'invite',
     name: studio.get().settings?.hostName,
   });
   session = s;
@@ -169,14 +177,39 @@ export async function openSpace(spaceId: string): Promise<void> {
   if (hosted) attach(hostTarget(hosted));
 }
 
-/** Joins someone else's space with the co-host invite link they sent. Returns an error to show, or null. */
+/** Servers this studio has joined a space on before: it holds a client key for them. */
+const usedServers = { has: (origin: string) => hasUsedServer(localStorage, origin, location.origin) };
+
+/**
+ * Joins someone else's space with the co-host invite link they sent — at once on a server this studio knows (its
+ * own, or one joined before), otherwise after the person confirms (trustPrompt). Returns an error to show, or null.
+ */
 export function joinAsCohost(link: string): string | null {
   const parsed = parseCohostInvite(link);
   if (!parsed.ok) return parsed.message;
   const { invite } = parsed;
+  if (needsTrustPrompt(invite.origin, studio.get().info?.spaceServerUrl, usedServers)) {
+    studio.set({ trustPrompt: { invite, server: serverLabel(invite.origin) }, joinError: null });
+    return null;
+  }
+  joinInvite(invite);
+  return null;
+}
+
+/** The person trusts the invite's server: join (which also remembers the server, by giving it a client key). */
+export function confirmTrust(): void {
+  const prompt = studio.get().trustPrompt;
+  studio.set({ trustPrompt: null });
+  if (prompt && !studio.get().target) joinInvite(prompt.invite);
+}
+
+export function cancelTrust(): void {
+  studio.set({ trustPrompt: null });
+}
+
+function joinInvite(invite: CohostInvite): void {
   studio.set({ busy: 'join' });
   attach({ mode: 'cohost', spaceId: invite.spaceId, shareUrl: invite.shareUrl, protocolUrl: invite.protocolUrl, credential: invite.key, space: null });
-  return null;
 }
 
 export function sendToSpace(message: ClientMessage): void {

@@ -1,7 +1,9 @@
 // Co-host invite links: http(s)://host[:port][/prefix]/s/<spaceId>#cohost=<key>. The space protocol lives next to
-// the listener page, at <base>/ws, so the link alone says where to connect and with which key.
+// the listener page, at <base>/ws, so the link alone says where to connect and with which key. Anyone can send such
+// a link, so one for a server this studio has not used before is shown to the person before it is joined.
 import { PROTOCOL_PATH } from '../../common/protocol';
 import { SPACE_ID_PATTERN } from '../../common/space';
+import { serverOrigin } from '../state/client-keys';
 
 export interface CohostInvite {
   spaceId: string;
@@ -9,6 +11,8 @@ export interface CohostInvite {
   /** The listener link (the invite without its key). */
   shareUrl: string;
   protocolUrl: string;
+  /** The space server's http(s) origin: what trust and client keys are remembered by. */
+  origin: string;
 }
 
 const KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -38,6 +42,27 @@ export function parseCohostInvite(raw: string): { ok: true; invite: CohostInvite
       key,
       shareUrl: `${base}/s/${match[2]}`,
       protocolUrl: `${base.replace(/^http/, 'ws')}${PROTOCOL_PATH}`,
+      origin: url.origin,
     },
   };
+}
+
+/**
+ * Whether to ask before joining: yes, unless the invite's server is this studio's own space server or one it has
+ * joined before. `ownServerUrl` is app info's spaceServerUrl (null before main answered: then nothing is own).
+ */
+export function needsTrustPrompt(inviteOrigin: string, ownServerUrl: string | null | undefined, seenOrigins: { has(origin: string): boolean }): boolean {
+  const origin = serverOrigin(inviteOrigin);
+  if (origin === null) return true;
+  if (ownServerUrl && serverOrigin(ownServerUrl) === origin) return false;
+  return !seenOrigins.has(origin);
+}
+
+/** The server as the person should read it: host and port ("203.0.113.7:7800"; the port only when not the default). */
+export function serverLabel(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
 }

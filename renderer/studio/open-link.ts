@@ -1,6 +1,7 @@
 // What the desktop studio does with a clicked podium:// link (main has already turned it into a space's web link):
-// a co-host invite joins as co-host; a link to one of this studio's own spaces opens it; any other space is a
-// listener's link, which belongs in a browser.
+// a co-host invite joins as co-host — never silently on a server this studio has not used (joinAsCohost asks
+// first); a link to one of this studio's own spaces opens it; any other space is a listener's link, which belongs
+// in a browser.
 import { joinAsCohost, openSpace, studio } from './controller';
 
 declare global {

@@ -6,6 +6,7 @@ import type { AudioInput } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuSnapshot } from '../sfu/adapter';
 import type { SessionView } from '../state/space-session';
 import { createStore } from '../state/store';
+import type { CohostInvite } from './invite-link';
 
 export type StudioMode = 'host' | 'cohost';
 
@@ -37,6 +38,8 @@ export interface StudioState {
   error: string | null;
   /** Why the last "Join as co-host" did not work (shown in the lobby). */
   joinError: string | null;
+  /** A co-host invite for a server this studio has not used before, waiting for the person to say Join or Cancel. */
+  trustPrompt: { invite: CohostInvite; server: string } | null;
 }
 
 export const studio = createStore<StudioState>({
@@ -53,6 +56,7 @@ export const studio = createStore<StudioState>({
   busy: null,
   error: null,
   joinError: null,
+  trustPrompt: null,
 });
 
 export function currentSpace(s: StudioState): PublicSpace | null {

@@ -89,6 +89,12 @@ describe('hosting a space', () => {
     await setName(cohost, 'Cole');
     await cohost.getByTestId('join-cohost-url').fill(inviteUrl);
     await cohost.getByTestId('join-cohost').click();
+    // The host's server is not the co-host studio's own and was never used from it: the studio asks first.
+    const hostServer = new URL(inviteUrl).host;
+    await expect.poll(() => cohost.getByTestId('trust-server').textContent()).toBe(hostServer);
+    await cohost.getByTestId('trust-dialog').screenshot({ path: path.join(SCREENSHOT_DIR, 'cohost-trust-dialog.png') });
+    await cohost.getByTestId('confirm-trust').click();
+    await cohost.getByTestId('trust-dialog').waitFor({ state: 'detached' });
     await expect.poll(() => cohost.getByTestId('space-title-display').textContent(), { timeout: 10_000 }).toBe('Open mic night');
 
     // Two listeners.
@@ -200,6 +206,16 @@ describe('hosting a space', () => {
       await studio.goto(cohostStudio.host.url);
       await studio.getByTestId('mic-status').waitFor();
       await studio.evaluate((url) => (window as unknown as { openLink: (u: string) => void }).openLink(url), invite.url);
+      // A clicked link does not join an unknown server by itself: Esc says no, and nothing was joined…
+      await studio.getByTestId('trust-dialog').waitFor();
+      expect(await studio.getByTestId('trust-server').textContent()).toBe(new URL(invite.url).host);
+      await studio.keyboard.press('Escape');
+      await studio.getByTestId('trust-dialog').waitFor({ state: 'detached' });
+      expect(await studio.getByTestId('joining').count()).toBe(0);
+      // …the same link again, and Enter says yes.
+      await studio.evaluate((url) => (window as unknown as { openLink: (u: string) => void }).openLink(url), invite.url);
+      await studio.getByTestId('trust-dialog').waitFor();
+      await studio.keyboard.press('Enter');
       await expect.poll(() => studio.getByTestId('space-title-display').textContent(), { timeout: 10_000 }).toBe('Linked in');
       await studio.getByTestId('cohost-badge').waitFor();
     } finally {
