@@ -23,7 +23,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
       type: z.literal('join'),
       ref,
       spaceId: spaceIdSchema,
-      /** The host's key, or a co-host invite key; absent for listeners. */
+      /**
+       * What gives this connection a role beyond listener: the host's key, a co-host invite key (which takes a seat),
+       * or the co-host seat credential the server handed out when the seat was taken. Absent for listeners. The
+       * client key never gives a role: it only says which listener this is.
+       */
       credential: z.string().min(16).max(128).optional(),
       key: clientKeySchema.optional(),
       name: displayNameSchema.optional(),
@@ -89,7 +93,13 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export const blockEntrySchema = z.object({ subject: z.string(), name: z.string(), at: z.number().int() });
+export const blockEntrySchema = z.object({
+  subject: z.string(),
+  name: z.string(),
+  at: z.number().int(),
+  /** Made by the host (only the host may lift it) rather than by a co-host. */
+  byHost: z.boolean().optional(),
+});
 export type BlockEntry = z.infer<typeof blockEntrySchema>;
 
 export const youSchema = z.object({
@@ -109,6 +119,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     role: roleSchema,
     space: publicSpaceSchema,
     listenerCount: z.number().int().nonnegative(),
+    /**
+     * Set when this join took (or re-took) a co-host seat with an invite: this person's own seat credential. The
+     * client presents it, not the invite, from now on; removing the co-host revokes it.
+     */
+    seatCredential: z.string().optional(),
   }),
   z.object({
     type: z.literal('space'),

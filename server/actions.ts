@@ -7,7 +7,6 @@ import { PodiumError } from '../common/result';
 import type { PublicSpace } from '../common/space';
 import { isModerator, type Member, type Session, type SpaceRoom } from './room';
 import type { SessionHubDeps } from './sessions';
-import { TOKEN_TTL_SECONDS } from './livekit/tokens';
 
 export interface ActionContext {
   deps: SessionHubDeps;
@@ -26,9 +25,17 @@ function requireModerator(actor: Member): void {
   if (!isModerator(actor.role)) throw new PodiumError('forbidden', 'only the host and co-hosts can do that');
 }
 
-/** A removed identity may still hold a valid LiveKit token: keep checking the SFU until it expires. */
-function enforceForAWhile(ctx: ActionContext): void {
-  ctx.room.enforceUntil = Math.max(ctx.room.enforceUntil, ctx.now() + (TOKEN_TTL_SECONDS + 30) * 1000);
+/**
+ * Runs an SFU call that an action depends on, before the action changes anything here: if the SFU does not answer,
+ * the action has not happened anywhere and the moderator is told so.
+ */
+async function onSfu(ctx: ActionContext, what: string, call: () => Promise<void>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    ctx.deps.log(`SFU call failed (${what}): ${error instanceof Error ? error.message : String(error)}`);
+    throw new PodiumError('unavailable', `The audio server did not answer, so ${what} did not happen. Nothing changed; try again in a moment.`);
+  }
 }
 
 async function moderate(ctx: ActionContext, action: ModAction, targetId: string): Promise<void> {
@@ -55,14 +62,15 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
     throw new PodiumError('invalid_state', `${MOD_ACTIONS[action].label} does not apply to ${target.name} right now`);
   }
   const room_ = space.id;
+  // Each case calls the SFU first and changes memory and SQLite only once that worked: all or nothing.
   switch (action) {
     case 'approve': {
       const limit = deps.moderation.settings(room_).speakerLimit;
       if (room.countRole('speaker') >= limit) throw new PodiumError('invalid_state', `the stage is full (${limit} speakers); move someone to listeners first`);
+      await onSfu(ctx, `bringing ${target.name} up to speak`, () => deps.admin.setCanPublish(room_, target.id, true));
       target.role = 'speaker';
       target.handRaisedAt = null;
       target.mutedBy = null;
-      await deps.admin.setCanPublish(room_, target.id, true);
       room.toMember(target, { type: 'notice', text: `${actor.name} brought you up to speak. You start muted — unmute when you're ready.` });
       break;
     }
@@ -75,34 +83,32 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
       room.toMember(target, { type: 'notice', text: `${actor.name} invited you to speak — raise your hand to join the stage.` });
       break;
     case 'mute':
+      await onSfu(ctx, `muting ${target.name}`, () => deps.admin.muteMicrophone(room_, target.id));
       target.mutedBy = actor.name;
-      await deps.admin.muteMicrophone(room_, target.id);
       room.toMember(target, { type: 'notice', text: `${actor.name} muted you. You can unmute yourself.` });
       break;
     case 'demote':
+      await onSfu(ctx, `moving ${target.name} to the listeners`, () => deps.admin.setCanPublish(room_, target.id, false));
       target.role = 'listener';
       target.mutedBy = null;
-      await deps.admin.setCanPublish(room_, target.id, false);
-      enforceForAWhile(ctx);
       room.toMember(target, { type: 'notice', text: `${actor.name} moved you back to the listeners.` });
       break;
     case 'remove':
     case 'block': {
-      deps.moderation.ban(room_, target.subject, target.name, ctx.now());
+      await onSfu(ctx, `removing ${target.name}`, () => deps.admin.removeParticipant(room_, target.id));
+      // From here on the SFU's webhooks and sweeps keep this identity out for the rest of the room's life.
+      deps.moderation.ban(room_, { subject: target.subject, identity: target.id, name: target.name }, ctx.now());
       if (action === 'block') {
         const owner = deps.moderation.owner(room_);
-        deps.moderation.block(owner, target.subject, target.name, ctx.now());
+        deps.moderation.block(owner, target.subject, target.name, ctx.now(), actor.role === 'host' ? 'host' : 'cohost');
         room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
       }
       room.members.delete(target.id);
-      room.expelled.add(target.id);
-      enforceForAWhile(ctx);
       room.toMember(target, { type: 'removed', message: `${actor.name} removed you from this space.` });
       for (const s of target.sessions) s.ws.close(4403, 'removed');
       target.sessions.clear();
       room.left(target.id);
       room.schedule('space');
-      await deps.admin.removeParticipant(room_, target.id);
       break;
     }
     default: {
@@ -148,20 +154,34 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       return;
     case 'react':
       if (!actor.reactions.take(ctx.now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
-      room.react(message.emoji);
+      if (!room.react(message.emoji, ctx.now())) {
+        throw new PodiumError('rate_limited', 'so many people are reacting that yours did not go out — try again in a moment');
+      }
       return;
     case 'mod':
       return moderate(ctx, message.action, message.target);
     case 'muteAll': {
       requireModerator(actor);
       const speakers = [...room.members.values()].filter((m) => m.role === 'speaker');
-      for (const m of speakers) {
+      // Each speaker is muted on the SFU, then marked: the result is reported per person, never all-or-error.
+      const outcomes = await Promise.allSettled(speakers.map((m) => deps.admin.muteMicrophone(space.id, m.id)));
+      const failed: string[] = [];
+      outcomes.forEach((outcome, i) => {
+        const m = speakers[i]!;
+        if (outcome.status === 'rejected') {
+          failed.push(m.name);
+          deps.log(`SFU call failed (mute ${m.id}): ${String(outcome.reason)}`);
+          return;
+        }
         m.mutedBy = actor.name;
         room.toMember(m, { type: 'notice', text: `${actor.name} muted all speakers. You can unmute yourself.` });
         room.touched(m);
+      });
+      const muted = speakers.length - failed.length;
+      ctx.audit(actor.name, 'muted all speakers', null, failed.length ? `${muted} of ${speakers.length} speakers; not muted: ${failed.join(', ')}` : `${speakers.length} speakers`);
+      if (failed.length) {
+        throw new PodiumError('unavailable', `Muted ${muted} of ${speakers.length} speakers. The audio server did not answer for: ${failed.join(', ')} — try again.`);
       }
-      await Promise.all(speakers.map((m) => deps.admin.muteMicrophone(space.id, m.id)));
-      ctx.audit(actor.name, 'muted all speakers', null, `${speakers.length} speakers`);
       return;
     }
     case 'pin': {
@@ -206,11 +226,15 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       if (actor.role !== 'host') throw new PodiumError('forbidden', 'only the host can change co-hosts');
       const target = room.members.get(message.target);
       if (!target || target.role !== 'cohost') return; // not a co-host (any more)
+      await onSfu(ctx, `removing ${target.name} as co-host`, () => deps.admin.setCanPublish(space.id, target.id, false));
+      // Their seat credential stops working: the invite link, or their old key, cannot bring them back as co-host.
+      if (target.seatId) deps.moderation.revokeSeat(space.id, target.seatId, ctx.now());
+      // The invite they came in with would seat them again: it is replaced too (the host makes a new one for others).
+      deps.moderation.rotateCohostKey(space.id);
       target.role = 'listener';
-      await deps.admin.setCanPublish(space.id, target.id, false);
-      enforceForAWhile(ctx);
-      room.toMember(target, { type: 'notice', text: `${actor.name} made you a listener again.` });
-      ctx.audit(actor.name, 'removed co-host', target.name, null);
+      target.seatId = undefined;
+      room.toMember(target, { type: 'notice', text: `${actor.name} removed you as co-host; you are a listener now.` });
+      ctx.audit(actor.name, 'removed co-host', target.name, 'their seat and the invite link no longer work');
       room.touched(target);
       room.schedule('stage');
       return;
@@ -219,7 +243,9 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       requireModerator(actor);
       const owner = deps.moderation.owner(space.id);
       const entry = deps.moderation.blocks(owner).find((b) => b.subject === message.subject);
-      if (!entry || !deps.moderation.unblock(owner, message.subject)) return;
+      if (!entry) return; // unblocked already
+      if (entry.byHost && actor.role !== 'host') throw new PodiumError('forbidden', `only the host can lift the host's block of ${entry.name}`);
+      if (!deps.moderation.unblock(owner, message.subject)) return;
       ctx.audit(actor.name, 'unblocked', entry.name, null);
       room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
       return;

@@ -8,9 +8,15 @@ import { createRateLimiter, type RateLimiter } from './rate-limit';
 
 export interface Session {
   ws: WebSocket;
+  /** The peer's IP address: limits that must hold across connections count by it. */
+  address: string;
   spaceId: string | null;
   memberId: string | null;
   limiter: RateLimiter;
+  /** Reactions from this connection (keys are free, so a per-person limit alone is not enough). */
+  reactions: RateLimiter;
+  /** Closes a connection that never joins. */
+  joinTimer: ReturnType<typeof setTimeout>;
 }
 
 export interface Member {
@@ -24,6 +30,8 @@ export interface Member {
   mutedBy: string | null;
   sessions: Set<Session>;
   reactions: RateLimiter;
+  /** The co-host seat this member holds (co-hosts only): "Remove co-host" revokes it. */
+  seatId?: string;
 }
 
 export const isModerator = (role: Role | undefined): boolean => role === 'host' || role === 'cohost';
@@ -40,10 +48,6 @@ export type Flushable = 'space' | 'stage' | 'roster' | 'reactions';
 
 export class SpaceRoom {
   readonly members = new Map<string, Member>();
-  /** Identities removed from the SFU that must stay out (checked by the enforcer). */
-  readonly expelled = new Set<string>();
-  /** Until when the enforcer re-checks the SFU against this room (a revoked token may still be valid until then). */
-  enforceUntil = 0;
   private pending = new Set<Flushable>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private rosterUpserts = new Set<string>();
@@ -53,6 +57,8 @@ export class SpaceRoom {
   constructor(
     readonly spaceId: string,
     private readonly flushers: Record<'space' | 'stage', (room: SpaceRoom) => void>,
+    /** The whole room's reaction rate: however many people tap, the room gets a bounded stream. */
+    private readonly reactionCap: RateLimiter,
   ) {}
 
   member(subject: string, id: string, name: string, now: number): Member {
@@ -159,9 +165,12 @@ export class SpaceRoom {
     this.schedule('roster');
   }
 
-  react(emoji: Reaction): void {
+  /** Counts a reaction into the next batch; false when the room as a whole is over its reaction rate. */
+  react(emoji: Reaction, now: number): boolean {
+    if (!this.reactionCap.take(now)) return false;
     this.reactionCounts.set(emoji, (this.reactionCounts.get(emoji) ?? 0) + 1);
     this.schedule('reactions');
+    return true;
   }
 
   schedule(what: Flushable): void {

@@ -1,25 +1,36 @@
-// The space protocol's server side: one Session per WebSocket, grouped into members (a person, identified by the
-// hash of their browser's key) of a SpaceRoom. Joining decides the role (host key, co-host invite, or listener),
-// refuses removed and blocked people, and sends each client the state its role may see.
+// The space protocol's server side: one Session per WebSocket, grouped into members (a person, across their
+// connections) of a SpaceRoom. Joining decides the role from the credential presented on this connection alone —
+// the host key, a co-host invite (which takes a seat and hands out that seat's own credential) or a seat credential —
+// refuses removed and blocked people, and sends each client the state its role may see. It also answers the SFU's
+// events: who may be in a room, and who may publish there, is decided here (see enforcer.ts).
 import crypto from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { nameKey } from '../common/names';
 import { parseClientMessage, type ClientMessage, type ServerMessage } from '../common/protocol';
 import { PodiumError, type ErrorCode } from '../common/result';
 import type { PublicSpace, Role } from '../common/space';
 import { handleAction, type ActionContext } from './actions';
-import { startEnforcer } from './enforcer';
+import { startEnforcer, type Entitlement, type SfuEvent } from './enforcer';
+import { hostIdentity, listenerIdentity, seatIdentity } from './identity';
 import type { SfuAdmin } from './livekit/admin';
 import { mintToken, type LivekitCredentials } from './livekit/tokens';
-import { createRateLimiter } from './rate-limit';
+import { createKeyedRateLimiter, createRateLimiter } from './rate-limit';
 import { isModerator, send, SpaceRoom, type Member, type Session } from './room';
-import type { ModerationStore } from './store/moderation';
+import type { ModerationStore, Seat } from './store/moderation';
 import { hashKey, type SpaceStore } from './store/spaces';
 
 export interface SessionHub {
-  attach(ws: WebSocket): void;
+  /** `address` is the peer's IP address, for limits that must hold across connections. */
+  attach(ws: WebSocket, address?: string): void;
   listenerCount(spaceId: string): number;
   /** Pushes a space's new state (e.g. after a change made outside the protocol) to everyone in it. */
   broadcastSpace(spaceId: string): void;
+  /** An event from the SFU (a LiveKit webhook): enforces who may be there, and publish, right now. */
+  sfuEvent(event: SfuEvent): Promise<void>;
+  /** Checks every room on the SFU now (also runs on a timer). */
+  sweep(): Promise<void>;
+  /** What the hub holds in memory: rooms, and members across them (connected or kept for their state). */
+  stats(): { rooms: number; members: number };
   closeAll(): void;
 }
 
@@ -32,17 +43,25 @@ export interface SessionHubDeps {
   /** The base URL of share links (co-host invites are built on it). */
   shareUrl: (spaceId: string) => string;
   now?: () => number;
-  /** How often the enforcer re-checks rooms with recent removals (ms). */
-  enforceEveryMs?: number;
+  /** How often every room on the SFU is swept (ms); webhooks are the fast path. */
+  sweepEveryMs?: number;
+  /** A connection that has not joined a space by then is closed (ms). */
+  joinDeadlineMs?: number;
 }
+
+/** Reactions: per connection and per person (one a second, bursts of five), per address, and for the whole room. */
+const REACTIONS = { perPerson: [1, 5], perAddress: [5, 15], perRoom: [40, 80] } as const;
 
 function fail(session: Session, code: ErrorCode, message: string, ref?: string): void {
   send(session, { type: 'error', code, message, ...(ref ? { ref } : {}) });
 }
 
+type Claim = { role: 'host' } | { role: 'cohost'; seat: Seat; issued: string | null } | { role: 'listener' };
+
 export function createSessionHub(deps: SessionHubDeps): SessionHub {
   const now = deps.now ?? Date.now;
   const rooms = new Map<string, SpaceRoom>();
+  const reactionsByAddress = createKeyedRateLimiter(...REACTIONS.perAddress);
 
   const flushers = {
     space(room: SpaceRoom) {
@@ -64,7 +83,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   }
   function roomFor(spaceId: string): SpaceRoom {
     let room = rooms.get(spaceId);
-    if (!room) rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers)));
+    if (!room) rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers, createRateLimiter(...REACTIONS.perRoom))));
     return room;
   }
 
@@ -74,48 +93,105 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     room.toMember(m, { type: 'media', media: { url: deps.livekit.url, token, identity: m.id, canPublish: m.role !== 'listener' } });
   }
 
-  const enforcer = startEnforcer({ rooms: () => rooms.values(), admin: deps.admin, log: deps.log, now, everyMs: deps.enforceEveryMs });
+  /** Who an SFU identity is to this server right now: the rule every webhook and sweep is judged by. */
+  function entitlement(spaceId: string, identity: string): Entitlement | null {
+    const space = deps.store.get(spaceId);
+    if (!space) return null;
+    const live = space.status === 'live';
+    const member = rooms.get(spaceId)?.members.get(identity);
+    let role: Role = member?.role ?? 'listener';
+    if (!member) {
+      if (identity === hostIdentity(spaceId)) role = 'host';
+      else if (deps.moderation.activeSeats(spaceId).some((s) => seatIdentity(s.id) === identity)) role = 'cohost';
+    }
+    return { live, banned: deps.moderation.isBannedIdentity(spaceId, identity), role };
+  }
+
+  const enforcer = startEnforcer({ admin: deps.admin, entitlement, log: deps.log, sweepEveryMs: deps.sweepEveryMs });
+
+  /** The role this connection's credential proves. Throws a PodiumError the client is told about. */
+  function claimFor(space: PublicSpace, credential: string | undefined, subject: string, name: string): Claim {
+    if (credential === undefined) return { role: 'listener' };
+    if (deps.store.verifyHostKey(space.id, credential)) return { role: 'host' };
+    const seat = deps.moderation.seatByCredential(space.id, credential);
+    if (seat) {
+      if (seat.revokedAt !== null) throw new PodiumError('forbidden', 'The host removed you as co-host of this space. Ask them for a new invite if that was a mistake.');
+      return { role: 'cohost', seat, issued: null };
+    }
+    if (!deps.moderation.verifyCohostKey(space.id, credential)) {
+      throw new PodiumError('forbidden', 'that key is not valid for this space (a co-host invite may have been replaced)');
+    }
+    const seats = deps.moderation.activeSeats(space.id);
+    if (!seats.some((s) => s.holder === subject) && seats.length >= deps.moderation.settings(space.id).cohostLimit) {
+      throw new PodiumError('forbidden', 'all co-host seats of this space are taken');
+    }
+    const taken = deps.moderation.takeSeat(space.id, subject, name, now());
+    return { role: 'cohost', seat: taken.seat, issued: taken.credential };
+  }
+
+  /** The name this person asked for, unless it is the host's; then a neutral one and a notice saying why. */
+  function nameFor(space: PublicSpace, role: Role, asked: string | undefined, id: string): { name: string; notice: string | null } {
+    const fallback = `${role === 'cohost' ? 'Co-host' : 'Listener'} ${id.slice(1, 5)}`;
+    if (!asked) return { name: fallback, notice: null };
+    if (role !== 'host' && nameKey(asked) === nameKey(space.hostName)) {
+      return { name: fallback, notice: `"${asked}" is the host's name, so others see you as ${fallback}. Pick another name.` };
+    }
+    return { name: asked, notice: null };
+  }
 
   async function join(session: Session, message: Extract<ClientMessage, { type: 'join' }>): Promise<void> {
     const ref = message.ref;
     if (session.spaceId) return fail(session, 'invalid_state', 'this connection has already joined a space', ref);
     const space = deps.store.get(message.spaceId);
     if (!space) return fail(session, 'not_found', 'there is no space at this link — check the link with your host', ref);
-    // Without a key a client is someone new each time; with one, the same person across reloads and spaces.
+    // Without a key a client is someone new each time; with one, the same listener across reloads and spaces. The key
+    // says only *which listener* this is; roles come from the credential below.
     const subject = hashKey(message.key ?? crypto.randomBytes(24).toString('base64url'));
     const owner = deps.moderation.owner(space.id);
-    let claimed: Role | null = null;
-    if (message.credential !== undefined) {
-      if (deps.store.verifyHostKey(space.id, message.credential)) claimed = 'host';
-      else if (deps.moderation.verifyCohostKey(space.id, message.credential)) claimed = 'cohost';
-      else return fail(session, 'forbidden', 'that key is not valid for this space (a co-host invite may have been replaced)', ref);
-    }
-    if (claimed !== 'host' && (deps.moderation.isBanned(space.id, subject) || deps.moderation.isBlocked(owner, subject))) {
+    const isHost = message.credential !== undefined && deps.store.verifyHostKey(space.id, message.credential);
+    if (!isHost && (deps.moderation.isBanned(space.id, subject) || deps.moderation.isBlocked(owner, subject))) {
       send(session, { type: 'removed', message: "You can't join this space: a host removed you." });
       session.ws.close(4403, 'removed');
       return;
     }
+    let claim: Claim;
+    try {
+      claim = claimFor(space, message.credential, subject, message.name ?? 'Co-host');
+    } catch (error) {
+      if (!(error instanceof PodiumError)) throw error;
+      return fail(session, error.code, error.message, ref);
+    }
     const room = roomFor(space.id);
-    const id = `p${subject.slice(0, 16)}`;
-    const m = room.member(subject, id, message.name ?? `Listener ${subject.slice(0, 4)}`, now());
-    if (message.name) m.name = message.name;
-    if (claimed === 'host') {
+    const id = claim.role === 'host' ? hostIdentity(space.id) : claim.role === 'cohost' ? seatIdentity(claim.seat.id) : listenerIdentity(subject);
+    const named = nameFor(space, claim.role, message.name, id);
+    const m = room.member(subject, id, named.name, now());
+    if (message.name || !m.name) m.name = named.name;
+    if (claim.role === 'host') {
       m.role = 'host';
       m.name = space.hostName;
-    } else if (claimed === 'cohost' && m.role !== 'cohost') {
-      if (room.countRole('cohost') >= deps.moderation.settings(space.id).cohostLimit) {
-        return fail(session, 'forbidden', 'all co-host seats of this space are taken', ref);
+    } else if (claim.role === 'cohost') {
+      m.seatId = claim.seat.id;
+      if (m.role !== 'cohost') {
+        m.role = 'cohost';
+        m.handRaisedAt = null;
+        if (claim.issued) audit(room, m.name, 'joined as co-host', null, null);
       }
-      m.role = 'cohost';
-      m.handRaisedAt = null;
-      audit(room, m.name, 'joined as co-host', null, null);
     }
     session.spaceId = space.id;
     session.memberId = m.id;
     m.sessions.add(session);
-    send(session, { type: 'joined', ...(ref ? { ref } : {}), participantId: m.id, role: m.role, space, listenerCount: room.listenerCount() });
+    send(session, {
+      type: 'joined',
+      ...(ref ? { ref } : {}),
+      participantId: m.id,
+      role: m.role,
+      space,
+      listenerCount: room.listenerCount(),
+      ...(claim.role === 'cohost' && claim.issued ? { seatCredential: claim.issued } : {}),
+    });
     send(session, { type: 'you', you: room.you(m) });
     send(session, stageMessage(room));
+    if (named.notice) send(session, { type: 'notice', text: named.notice });
     if (isModerator(m.role)) sendModeratorState(room, session);
     room.touched(m);
     room.schedule('space');
@@ -163,6 +239,12 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       if (message.type === 'start' || message.type === 'end') return await startOrEnd(room, m, message.type);
       const space = deps.store.get(room.spaceId);
       if (!space || space.status === 'ended') throw new PodiumError('invalid_state', 'this space has ended');
+      if (message.type === 'react' && !(session.reactions.take(now()) && reactionsByAddress.take(session.address, now()))) {
+        throw new PodiumError('rate_limited', 'easy there — one reaction a second');
+      }
+      if (message.type === 'rename' && m.role !== 'host' && nameKey(message.name) === nameKey(space.hostName)) {
+        throw new PodiumError('bad_request', "that is the host's name; pick another");
+      }
       const ctx: ActionContext = { deps, room, actor: m, session, space, audit: (...a) => audit(room, ...a), grantMedia: (x) => grantMedia(room, x, space), now };
       await handleAction(ctx, message);
     } catch (error) {
@@ -172,24 +254,39 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   }
 
   function leave(session: Session): void {
+    clearTimeout(session.joinTimer);
     const room = session.spaceId ? rooms.get(session.spaceId) : undefined;
     const m = room && session.memberId ? room.members.get(session.memberId) : undefined;
     if (!room || !m) return;
     m.sessions.delete(session);
     if (m.sessions.size === 0) {
       room.left(m.id);
+      // A listener who left holds nothing worth keeping (a host's invite or mute is kept): forget them, or a room
+      // with many comings and goings grows without bound.
+      if (m.role === 'listener' && !m.invited && m.mutedBy === null) room.members.delete(m.id);
       room.schedule('space');
       room.schedule('stage');
     }
-    if (![...room.members.values()].some((x) => x.sessions.size > 0) && room.enforceUntil < now()) {
+    if (![...room.members.values()].some((x) => x.sessions.size > 0)) {
       room.dispose();
       rooms.delete(room.spaceId);
     }
   }
 
   return {
-    attach(ws) {
-      const session: Session = { ws, spaceId: null, memberId: null, limiter: createRateLimiter(20, 40) };
+    attach(ws, address = '') {
+      const session: Session = {
+        ws,
+        address,
+        spaceId: null,
+        memberId: null,
+        limiter: createRateLimiter(20, 40),
+        reactions: createRateLimiter(...REACTIONS.perPerson),
+        joinTimer: setTimeout(() => {
+          if (!session.spaceId) ws.close(4408, 'join a space within a few seconds of connecting');
+        }, deps.joinDeadlineMs ?? 15_000),
+      };
+      session.joinTimer.unref?.();
       ws.on('message', (raw, isBinary) => {
         if (!session.limiter.take()) return fail(session, 'rate_limited', 'too many messages; slow down');
         if (isBinary) return fail(session, 'bad_request', 'messages are JSON text, not binary');
@@ -208,6 +305,9 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       const room = rooms.get(spaceId);
       if (room) flushers.space(room);
     },
+    sfuEvent: (event) => enforcer.onEvent(event),
+    sweep: () => enforcer.sweep(),
+    stats: () => ({ rooms: rooms.size, members: [...rooms.values()].reduce((n, r) => n + r.members.size, 0) }),
     closeAll() {
       enforcer.stop();
       for (const room of rooms.values()) {

@@ -30,8 +30,9 @@ export function isType<T extends ServerMessage['type']>(type: T): (m: ServerMess
   return (m): m is ServerMessageOf<T> => m.type === type;
 }
 
-export async function connect(url: string, timeoutMs = 3000): Promise<TestClient> {
-  const ws = new WebSocket(url);
+/** `localAddress` connects from another loopback address (127.0.0.2, …): a different client machine to the server. */
+export async function connect(url: string, timeoutMs = 3000, options: { localAddress?: string } = {}): Promise<TestClient> {
+  const ws = new WebSocket(url, options.localAddress ? { localAddress: options.localAddress } : {});
   const received: ServerMessage[] = [];
   const consumed = new Set<number>();
   const violations: string[] = [];
