@@ -44,7 +44,8 @@ export function toSfuParticipant(p: ParticipantInfo): SfuParticipant {
 }
 
 export function createSfuAdmin(creds: LivekitCredentials): SfuAdmin {
-  const client = new RoomServiceClient(httpUrlOf(creds.url), creds.apiKey, creds.apiSecret);
+  // A moderator waits on these calls: an SFU that hangs must turn into a clear error, not a button that never returns.
+  const client = new RoomServiceClient(httpUrlOf(creds.url), creds.apiKey, creds.apiSecret, { requestTimeout: 5 });
   async function micTracks(room: string, identity: string) {
     const p = await client.getParticipant(room, identity);
     return p.tracks.filter((t) => t.type === TrackType.AUDIO && t.source === TrackSource.MICROPHONE);

@@ -1,0 +1,53 @@
+// A real livekit-server and a real space server wired as in production: LiveKit posts its webhooks to the space
+// server, so SFU enforcement runs on LiveKit's own events. The space server's port is chosen first, because
+// LiveKit needs the webhook URL when it starts.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startLivekit, type LivekitServer } from '../../scripts/livekit';
+import { startSpaceServer, type SpaceServer, type SpaceServerConfig } from '../../server/index';
+import { LIVEKIT_WEBHOOK_PATH } from '../../server/livekit/webhooks';
+
+export interface Stack {
+  lk: LivekitServer;
+  server: SpaceServer;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startStack(extra: Partial<SpaceServerConfig> = {}): Promise<Stack> {
+  const port = await freePort();
+  const lk = await startLivekit({ webhookUrls: [`http://127.0.0.1:${port}${LIVEKIT_WEBHOOK_PATH}`] });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-stack-'));
+  fs.mkdirSync(path.join(dir, 'assets', 'listener'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'assets', 'listener', 'index.html'), '<!doctype html>');
+  let server: SpaceServer;
+  try {
+    server = await startSpaceServer({ dbFile: path.join(dir, 'db.sqlite'), assetsDir: path.join(dir, 'assets'), livekit: lk, port, ...extra });
+  } catch (error) {
+    await lk.stop();
+    throw error;
+  }
+  return {
+    lk,
+    server,
+    dir,
+    async close() {
+      await server.close();
+      await lk.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
