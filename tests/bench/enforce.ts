@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const earGrant = (await ear.c.next(isType('media'), 10_000)).media;
     const earRoom = new Room();
     rooms.push(earRoom);
-    await earRoom.connect(earGrant.url, earGrant.token, { autoSubscribe: true });
+    await earRoom.connect(earGrant.url, earGrant.token, { autoSubscribe: true, dynacast: false });
     const seen = new Map<string, { in?: number; out?: number }>();
     earRoom.on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => seen.set(p.identity, { ...seen.get(p.identity), in: performance.now() }));
     earRoom.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => seen.set(p.identity, { ...seen.get(p.identity), out: performance.now() }));
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       const room = new Room();
       rooms.push(room);
       const gone = new Promise<number>((resolve) => room.on(RoomEvent.Disconnected, () => resolve(performance.now())));
-      const ok = await room.connect(grant.url, kept, { autoSubscribe: false }).then(() => true, () => false);
+      const ok = await room.connect(grant.url, kept, { autoSubscribe: false, dynacast: false }).then(() => true, () => false);
       const connectedAt = performance.now();
       if (!ok) continue;
       admitted++;

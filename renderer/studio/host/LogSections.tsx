@@ -63,11 +63,21 @@ export function BlockedSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
               <Face name={b.name} size={28} />
               <div className="prow-main">
                 <div className="prow-name"><span className="ellipsis">{b.name}</span></div>
-                <div className="faint">Blocked {new Date(b.at).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}</div>
+                <div className="faint">
+                  Blocked {b.byHost === false ? 'by a co-host ' : ''}
+                  {new Date(b.at).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}
+                </div>
               </div>
-              <button className="btn btn-sm btn-quiet" data-testid="unblock" onClick={() => sendToSpace({ type: 'unblock', subject: b.subject })}>
-                Unblock
-              </button>
+              {/* The server refuses it too: only the host lifts a block the host made. */}
+              {b.byHost && view.role !== 'host' ? (
+                <span className="faint" data-testid="unblock-host-only" title="Only the host can lift a block the host made">
+                  Host's block
+                </span>
+              ) : (
+                <button className="btn btn-sm btn-quiet" data-testid="unblock" onClick={() => sendToSpace({ type: 'unblock', subject: b.subject })}>
+                  Unblock
+                </button>
+              )}
             </li>
           ))}
         </ul>
