@@ -2,11 +2,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/**
+ * Makes `dir` (and any missing parents) 0700 whatever the umask: the data folder holds settings and secrets, which
+ * other local users have no business reading. A folder that already exists is left as its owner set it.
+ */
+export function makePrivateDir(dir: string): void {
+  const created = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (created === undefined) return;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    fs.chmodSync(d, 0o700);
+    if (d === path.resolve(created) || path.dirname(d) === d) break;
+  }
+}
+
 export function writeJsonAtomic(file: string, value: unknown, mode = 0o600): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w', mode);
   try {
+    // The open mode passes through the umask and is ignored for a left-over temp file; set it outright.
+    fs.fchmodSync(fd, mode);
     fs.writeSync(fd, JSON.stringify(value, null, 2) + '\n');
     fs.fsyncSync(fd);
   } finally {

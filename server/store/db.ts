@@ -1,4 +1,5 @@
 // The only module that opens SQLite: WAL journal, foreign keys on, and every pending migration applied at once.
+// The database holds bans, names and host-key hashes, so it is private to its user: folder 0700, files 0600.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,8 +7,42 @@ import { MIGRATIONS, type Migration } from './migrations/index';
 
 export type Db = Database.Database;
 
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
+/**
+ * Makes the folder (0700 if this call creates it; a folder that already exists, such as /tmp, is left alone) and
+ * the database file itself, 0600 whatever the umask. SQLite gives the -wal and -shm files it creates later the
+ * main file's mode, so they are private too.
+ */
+function preparePrivateFile(file: string): void {
+  const dir = path.dirname(file);
+  const created = fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  // mkdir's mode passes through the umask, and every folder it made (not only the last) gets it.
+  if (created !== undefined) {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+      fs.chmodSync(d, PRIVATE_DIR);
+      if (d === path.resolve(created) || path.dirname(d) === d) break;
+    }
+  }
+  fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE));
+  fs.chmodSync(file, PRIVATE_FILE);
+}
+
+/** An earlier Podium may have left its journal files world-readable; they are as private as the database. */
+function privatiseJournal(file: string): void {
+  for (const suffix of ['-wal', '-shm', '-journal']) {
+    try {
+      fs.chmodSync(file + suffix, PRIVATE_FILE);
+    } catch {
+      // Not there: nothing to fix.
+    }
+  }
+}
+
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const onDisk = file !== ':memory:' && file !== '';
+  if (onDisk) preparePrivateFile(file);
   const db = new Database(file);
   try {
     // Refuse a newer schema before touching the file's journal mode.
@@ -15,6 +50,7 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
+    if (onDisk) privatiseJournal(file);
   } catch (error) {
     db.close();
     throw error;
