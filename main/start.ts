@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { startLivekit } from '../scripts/livekit';
+import { installProcessGuard } from '../server/process-guard';
 import { defaultDataDir, findRepoRoot, rendererDir } from './paths';
 import { runWebStudio } from './web/run';
 
@@ -75,6 +76,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
+
+// Whatever escapes a handler of the web studio or the embedded space server is logged, and both keep serving.
+installProcessGuard((line) => console.error(`  ! ${line}`));
 
 main().catch((error: unknown) => {
   console.error(`\n  Podium could not start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -7,7 +7,10 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startLivekit } from '../scripts/livekit';
 import { startSpaceServer } from './index';
+import { installProcessGuard } from './process-guard';
 
+// Guessing is throttled too (server/auth-throttle.ts), but a short token should not have to rely on that.
+const MIN_ADMIN_TOKEN_LENGTH = 32;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HELP = `Usage: npm run server -- [options]
 
@@ -16,7 +19,8 @@ const HELP = `Usage: npm run server -- [options]
   --db <file>           SQLite file (PODIUM_DB, default .data/podium.sqlite)
   --public-url <url>    base of share links, e.g. https://spaces.example.org (PODIUM_PUBLIC_URL)
   --livekit-url <url>   LiveKit signalling URL (LIVEKIT_URL); with LIVEKIT_API_KEY and LIVEKIT_API_SECRET
-  PODIUM_ADMIN_TOKEN    bearer token for POST /api/spaces (a studio creating spaces here); printed if unset
+  PODIUM_ADMIN_TOKEN    bearer token for POST /api/spaces (a studio creating spaces here), at least
+                        ${MIN_ADMIN_TOKEN_LENGTH} characters; generated and printed if unset
   -h, --help            this text
 `;
 
@@ -35,6 +39,13 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  const givenToken = process.env.PODIUM_ADMIN_TOKEN;
+  if (givenToken !== undefined && givenToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new Error(
+      `PODIUM_ADMIN_TOKEN is ${givenToken.length} characters; it must be at least ${MIN_ADMIN_TOKEN_LENGTH}, so it ` +
+        'cannot be guessed. Unset it to have one generated, or make one with `openssl rand -base64 32`.',
+    );
+  }
   const port = Number(values.port ?? process.env.PODIUM_PORT ?? 7800);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
   const livekitUrl = values['livekit-url'] ?? process.env.LIVEKIT_URL;
@@ -51,7 +62,7 @@ async function main(): Promise<void> {
     stopLivekit = () => local.stop();
     console.log(`  started a local livekit-server at ${local.url} (set LIVEKIT_URL to use another)`);
   }
-  const adminToken = process.env.PODIUM_ADMIN_TOKEN ?? crypto.randomBytes(24).toString('base64url');
+  const adminToken = givenToken ?? crypto.randomBytes(24).toString('base64url');
   const server = await startSpaceServer({
     dbFile: path.resolve(values.db ?? process.env.PODIUM_DB ?? path.join(root, '.data', 'podium.sqlite')),
     livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
@@ -72,6 +83,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+// Installed before anything starts: whatever escapes a handler is logged, and the spaces on this server stay live.
+installProcessGuard((line) => console.error(`  ! ${line}`));
 
 main().catch((error: unknown) => {
   console.error(`\n  The space server could not start: ${error instanceof Error ? error.message : String(error)}\n`);

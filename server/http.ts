@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { SPACE_ID_PATTERN } from '../common/space';
+import { requestPath } from './request-target';
 import type { SpaceStore } from './store/spaces';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -79,7 +81,10 @@ export function serveStatic(root: string, urlPath: string, res: http.ServerRespo
     'Content-Length': stat.size,
     'Cache-Control': urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
-  fs.createReadStream(file).pipe(res);
+  // A file that vanishes or fails mid-read ends this response only; an unhandled stream error would end the process.
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
   return true;
 }
 
@@ -111,33 +116,46 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, extra
   res.end(text);
 }
 
+/** What POST /api/spaces answers; `headers` carries e.g. Retry-After. */
+export interface CreateSpaceReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
 export function createHttpHandler(opts: {
   store: SpaceStore;
   assetsDir: string;
   livekitUrl: string;
   listenerCount: (spaceId: string) => number;
   /** Handles POST /api/spaces for a studio using this server from afar; absent when the server is embedded. */
-  createSpace?: (body: unknown, authorization: string | undefined) => { status: number; body: unknown };
+  createSpace?: (body: unknown, authorization: string | undefined, remoteAddress: string) => CreateSpaceReply;
 }): http.RequestListener {
   const headers = securityHeaders(opts.livekitUrl);
   const listenerHtml = path.join(opts.assetsDir, 'listener', 'index.html');
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    if (req.method === 'POST' && url.pathname === '/api/spaces' && opts.createSpace) {
+    const pathname = requestPath(req.url);
+    if (pathname === null) {
+      return sendJson(res, 400, { error: { code: 'bad_request', message: 'the request target must be a path' } }, headers);
+    }
+    if (req.method === 'POST' && pathname === '/api/spaces' && opts.createSpace) {
       const create = opts.createSpace;
-      return void readJsonBody(req, 8 * 1024).then(
-        (body) => {
-          const reply = create(body, req.headers.authorization);
-          sendJson(res, reply.status, reply.body, headers);
-        },
-        (error: Error) => sendJson(res, 400, { error: { code: 'bad_request', message: error.message } }, headers),
-      );
+      const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+      return void readJsonBody(req, 8 * 1024)
+        .then(
+          (body) => {
+            const reply = create(body, req.headers.authorization, remoteAddress);
+            sendJson(res, reply.status, reply.body, { ...headers, ...reply.headers });
+          },
+          (error: Error) => sendJson(res, 400, { error: { code: 'bad_request', message: error.message } }, headers),
+        )
+        .catch(() => failResponse(res, headers));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, { error: { code: 'bad_request', message: 'only GET is served here' } }, headers);
     }
-    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true }, headers);
-    const page = /^\/s\/([^/]+)\/?$/.exec(url.pathname);
+    if (pathname === '/healthz') return sendJson(res, 200, { ok: true }, headers);
+    const page = /^\/s\/([^/]+)\/?$/.exec(pathname);
     if (page) {
       // The page itself shows "no such space"; the status code tells crawlers and link previews the same.
       const known = SPACE_ID_PATTERN.test(page[1]!) && opts.store.get(page[1]!) !== null;
@@ -148,13 +166,111 @@ export function createHttpHandler(opts: {
       res.writeHead(known ? 200 : 404, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
       return res.end(fs.readFileSync(listenerHtml));
     }
-    const api = /^\/api\/spaces\/([^/]+)$/.exec(url.pathname);
+    const api = /^\/api\/spaces\/([^/]+)$/.exec(pathname);
     if (api) {
       const space = SPACE_ID_PATTERN.test(api[1]!) ? opts.store.get(api[1]!) : null;
       if (!space) return sendJson(res, 404, { error: { code: 'not_found', message: 'no such space' } }, headers);
       return sendJson(res, 200, { space, listenerCount: opts.listenerCount(space.id) }, headers);
     }
-    if (isPublicAsset(url.pathname) && serveStatic(opts.assetsDir, url.pathname, res, headers)) return;
+    if (isPublicAsset(pathname) && serveStatic(opts.assetsDir, pathname, res, headers)) return;
     sendJson(res, 404, { error: { code: 'not_found', message: 'nothing here' } }, headers);
   };
+}
+
+/** Node's HTTP timeouts: how long a client may take to send its headers, its whole request, or idle between two. */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
+/** Generous for a browser on a slow link, short enough that a trickling client cannot hold a socket for long. */
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000 };
+
+/** Options for http.createServer that reap slow clients (a slow-loris sending one header byte a second). */
+export function httpServerOptions(timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS): http.ServerOptions {
+  return {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Node enforces the two timeouts above only when it sweeps its connections (every 30 s by default), so a
+    // 10 s limit could last 40 s; sweep often enough that the limit means what it says.
+    connectionsCheckingInterval: Math.max(100, Math.min(2_000, Math.floor(timeouts.headersMs / 4))),
+  };
+}
+
+/** A request target for a log line: bounded, and with control bytes escaped so a client cannot forge log lines. */
+function loggable(target: string | undefined): string {
+  return JSON.stringify((target ?? '').slice(0, 200));
+}
+
+function failResponse(res: http.ServerResponse, headers: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  try {
+    sendJson(res, 500, { error: { code: 'internal', message: 'the server failed to answer this request' } }, headers);
+  } catch {
+    res.destroy();
+  }
+}
+
+/** A logger that throws (a closed stdout pipe) must not turn a handled failure back into an unhandled one. */
+function safeLog(log: (line: string) => void, line: string): void {
+  try {
+    log(line);
+  } catch {
+    // Nothing else to tell.
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * Wraps a request listener so that nothing it throws (or rejects with) leaves it: the client gets a 500 (or a cut
+ * connection, once a reply has begun) and the log gets a line. See ARCHITECTURE.md, "Handlers never throw out".
+ */
+export function guardRequests(
+  listener: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>,
+  log: (line: string) => void,
+  headers: Record<string, string> = {},
+): http.RequestListener {
+  const fail = (req: http.IncomingMessage, res: http.ServerResponse, error: unknown) => {
+    failResponse(res, headers);
+    safeLog(log, `${req.method ?? '?'} ${loggable(req.url)} failed: ${describe(error)}`);
+  };
+  return (req, res) => {
+    try {
+      const pending = listener(req, res);
+      if (pending) pending.catch((error: unknown) => fail(req, res, error));
+    } catch (error) {
+      fail(req, res, error);
+    }
+  };
+}
+
+/** Wraps an upgrade listener the same way: a throw destroys that socket and is logged, nothing else. */
+export function guardUpgrades(
+  listener: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void,
+  log: (line: string) => void,
+): (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    try {
+      listener(req, socket, head);
+    } catch (error) {
+      socket.destroy();
+      safeLog(log, `upgrade ${loggable(req.url)} failed: ${describe(error)}`);
+    }
+  };
+}
+
+/** Answers an upgrade request with a bare HTTP status and closes the socket once that is written. */
+export function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404): void {
+  const reason = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }[status];
+  if (!socket.writable) return void socket.destroy();
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

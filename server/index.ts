@@ -8,10 +8,13 @@ import { PROTOCOL_PATH } from '../common/protocol';
 import { describeIssues } from '../common/protocol';
 import { PodiumError, toAppError } from '../common/result';
 import { createSpaceSchema, type CreateSpaceInput, type PublicSpace } from '../common/space';
-import { createHttpHandler } from './http';
+import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle';
+import { startHeartbeat } from './heartbeat';
+import { createHttpHandler, guardRequests, guardUpgrades, httpServerOptions, refuseUpgrade, type HttpTimeouts } from './http';
 import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
 import type { LivekitCredentials } from './livekit/tokens';
 import { createSessionHub } from './sessions';
+import { requestPath } from './request-target';
 import { openDatabase } from './store/db';
 import { createModerationStore } from './store/moderation';
 import { createSpaceStore } from './store/spaces';
@@ -34,6 +37,12 @@ export interface SpaceServerConfig {
   adminToken?: string;
   /** Replaceable for tests of the server alone. */
   admin?: SfuAdmin;
+  /** For tests: shorter HTTP timeouts than the defaults (DEFAULT_HTTP_TIMEOUTS in server/http.ts). */
+  httpTimeouts?: HttpTimeouts;
+  /** How often every WebSocket is pinged; one that misses a ping is dropped. Default 30 s; shorter in tests. */
+  heartbeatMs?: number;
+  /** For tests: the admin-token throttle's limits and clock (server/auth-throttle.ts). */
+  adminThrottle?: AuthThrottleOptions;
 }
 
 export interface HostKeyed {
@@ -72,15 +81,34 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     return store.create(parsed.data, Date.now());
   };
   const adminToken = config.adminToken;
+  const throttle = createAuthThrottle(config.adminThrottle);
   const server = http.createServer(
-    createHttpHandler({
+    httpServerOptions(config.httpTimeouts),
+    guardRequests(createHttpHandler({
       store,
       assetsDir: config.assetsDir,
       livekitUrl: config.livekit.url,
       listenerCount: hub.listenerCount,
       createSpace: adminToken
-        ? (body, authorization) => {
+        ? (body, authorization, remoteAddress) => {
+            // Refused before the token is even compared, so a guesser learns nothing from a throttled attempt.
+            const verdict = throttle.check(remoteAddress);
+            if (!verdict.allowed) {
+              const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+              const who = verdict.scope === 'address' ? 'from this address' : 'from everyone';
+              return {
+                status: 429,
+                headers: { 'Retry-After': String(seconds) },
+                body: {
+                  error: {
+                    code: 'rate_limited',
+                    message: `too many wrong admin tokens ${who}; try again in ${seconds} s`,
+                  },
+                },
+              };
+            }
             if (!authorization || !sameSecret(authorization, `Bearer ${adminToken}`)) {
+              throttle.fail(remoteAddress);
               return { status: 401, body: { error: { code: 'forbidden', message: 'a valid admin token is required' } } };
             }
             try {
@@ -91,14 +119,20 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
             }
           }
         : undefined,
-    }),
+    }), log),
   );
   // ws closes a connection whose frame exceeds maxPayload; below that, the protocol's own limit answers politely.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://local').pathname !== PROTOCOL_PATH) return socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws));
-  });
+  server.on(
+    'upgrade',
+    guardUpgrades((req, socket, head) => {
+      const pathname = requestPath(req.url);
+      if (pathname === null) return refuseUpgrade(socket, 400);
+      if (pathname !== PROTOCOL_PATH) return socket.destroy();
+      wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws));
+    }, log),
+  );
+  const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs ?? 30_000);
   const host = config.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -124,6 +158,7 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
       return store.list(limit);
     },
     async close() {
+      stopHeartbeat();
       hub.closeAll();
       // Connections that never joined a space are not the hub's; end them too or server.close() waits forever.
       for (const client of wss.clients) client.terminate();

@@ -7,7 +7,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WEB_BRIDGE_PATH } from '../../common/ipc';
-import { isPublicAsset, serveStatic } from '../../server/http';
+import {
+  guardRequests,
+  guardUpgrades,
+  httpServerOptions,
+  isPublicAsset,
+  refuseUpgrade,
+  serveStatic,
+  type HttpTimeouts,
+} from '../../server/http';
+import { requestPath } from '../../server/request-target';
 import { dispatch, type IpcHandlers } from '../ipc/dispatch';
 import { parseBridgeRequest, type BridgeReply } from '../../common/bridge';
 
@@ -36,6 +45,8 @@ export async function startWebStudioHost(opts: {
   assetsDir: string;
   port?: number;
   log?: (line: string) => void;
+  /** For tests: shorter HTTP timeouts than the defaults. */
+  httpTimeouts?: HttpTimeouts;
 }): Promise<WebStudioHost> {
   const log = opts.log ?? (() => {});
   const secret = crypto.randomBytes(24).toString('base64url');
@@ -46,28 +57,36 @@ export async function startWebStudioHost(opts: {
     'Cross-Origin-Opener-Policy': 'same-origin',
   };
   const studioHtml = path.join('studio', 'index.html');
-  const server = http.createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const pathname = requestPath(req.url);
+    if (pathname === null) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('The request target must be a path.');
+      return;
+    }
     if (pathname === '/' || pathname === '/index.html') {
       if (serveStatic(opts.assetsDir, '/' + studioHtml, res, headers)) return;
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
-      return res.end('The studio is not built. Run `npm run build` first.');
+      res.end('The studio is not built. Run `npm run build` first.');
+      return;
     }
     if (isPublicAsset(pathname) && serveStatic(opts.assetsDir, pathname, res, headers)) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('Not found');
-  });
+  };
+  const server = http.createServer(httpServerOptions(opts.httpTimeouts), guardRequests(handleRequest, log));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   let origin = '';
-  server.on('upgrade', (req, socket, head) => {
-    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
-    // Browsers always send Origin on WebSocket upgrades; a page from anywhere else is refused before any message.
-    if (pathname !== WEB_BRIDGE_PATH || req.headers.origin !== origin) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return socket.destroy();
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
-  });
+  server.on(
+    'upgrade',
+    guardUpgrades((req, socket, head) => {
+      const pathname = requestPath(req.url);
+      if (pathname === null) return refuseUpgrade(socket, 400);
+      // Browsers always send Origin on WebSocket upgrades; a page from anywhere else is refused before any message.
+      if (pathname !== WEB_BRIDGE_PATH || req.headers.origin !== origin) return refuseUpgrade(socket, 403);
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    }, log),
+  );
 
   function attach(ws: WebSocket): void {
     let authed = false;
