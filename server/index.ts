@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { PROTOCOL_PATH } from '../common/protocol';
+import { clientKeySchema, PROTOCOL_PATH } from '../common/protocol';
 import { describeIssues } from '../common/protocol';
 import { PodiumError, toAppError } from '../common/result';
 import { createSpaceSchema, type CreateSpaceInput, type PublicSpace } from '../common/space';
@@ -12,12 +12,13 @@ import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle';
 import { startHeartbeat } from './heartbeat';
 import { createHttpHandler, guardRequests, guardUpgrades, httpServerOptions, refuseUpgrade, type HttpTimeouts } from './http';
 import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
+import { createWebhookHandler, LIVEKIT_WEBHOOK_PATH } from './livekit/webhooks';
 import type { LivekitCredentials } from './livekit/tokens';
 import { createSessionHub } from './sessions';
 import { requestPath } from './request-target';
 import { openDatabase } from './store/db';
 import { createModerationStore } from './store/moderation';
-import { createSpaceStore } from './store/spaces';
+import { createSpaceStore, hashKey } from './store/spaces';
 
 export interface SpaceServerConfig {
   dbFile: string;
@@ -37,6 +38,12 @@ export interface SpaceServerConfig {
   adminToken?: string;
   /** Replaceable for tests of the server alone. */
   admin?: SfuAdmin;
+  /** How often every room on the SFU is re-checked besides its webhooks (ms; default 10 s). */
+  sweepEveryMs?: number;
+  /** A WebSocket that has not joined a space by then is closed (ms; default 15 s). */
+  joinDeadlineMs?: number;
+  /** The protocol's clock; tests move it to show that nothing depends on a window of time. */
+  now?: () => number;
   /** For tests: shorter HTTP timeouts than the defaults (DEFAULT_HTTP_TIMEOUTS in server/http.ts). */
   httpTimeouts?: HttpTimeouts;
   /** How often every WebSocket is pinged; one that misses a ping is dropped. Default 30 s; shorter in tests. */
@@ -44,6 +51,11 @@ export interface SpaceServerConfig {
   /** For tests: the admin-token throttle's limits and clock (server/auth-throttle.ts). */
   adminThrottle?: AuthThrottleOptions;
 }
+
+const remoteSpaceSchema = createSpaceSchema.extend({
+  /** A secret the host's studio keeps for this server: whose block list the space's blocks go to. */
+  ownerKey: clientKeySchema,
+});
 
 export interface HostKeyed {
   space: PublicSpace;
@@ -58,6 +70,10 @@ export interface SpaceServer {
   /** Hands the studio a fresh host key for a space it made earlier (the old key stops working). */
   reopenSpace(spaceId: string): HostKeyed;
   listSpaces(limit?: number): PublicSpace[];
+  /** What the protocol holds in memory (rooms and their members), for leak tests and diagnostics. */
+  stats(): { rooms: number; members: number };
+  /** Checks every room on the SFU against who may be there now (it also runs on a timer). */
+  sweep(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,17 +90,40 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   const admin = config.admin ?? createSfuAdmin(config.livekit);
   const moderation = createModerationStore(db);
   let shareUrlOf = (id: string) => id;
-  const hub = createSessionHub({ store, moderation, livekit: config.livekit, admin, log, shareUrl: (id) => shareUrlOf(id) });
-  const createSpace = (input: unknown): HostKeyed => {
+  const hub = createSessionHub({
+    store,
+    moderation,
+    livekit: config.livekit,
+    admin,
+    log,
+    shareUrl: (id) => shareUrlOf(id),
+    sweepEveryMs: config.sweepEveryMs,
+    joinDeadlineMs: config.joinDeadlineMs,
+    now: config.now,
+  });
+  // The SFU's own events drive enforcement: LiveKit posts them here, signed with the API secret.
+  const webhook = createWebhookHandler({ livekit: config.livekit, onEvent: (event) => void hub.sfuEvent(event), log });
+  const withWebhook =
+    (next: http.RequestListener): http.RequestListener =>
+    (req, res) =>
+      req.url === LIVEKIT_WEBHOOK_PATH ? webhook(req, res) : next(req, res);
+  const createSpace = (input: unknown, owner = 'studio'): HostKeyed => {
     const parsed = createSpaceSchema.safeParse(input);
     if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
-    return store.create(parsed.data, Date.now());
+    return store.create(parsed.data, Date.now(), owner);
+  };
+  /** POST /api/spaces: each host's studio presents its own owner key, so blocks are that host's alone. */
+  const createRemoteSpace = (input: unknown): HostKeyed => {
+    const parsed = remoteSpaceSchema.safeParse(input);
+    if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
+    const { ownerKey, ...space } = parsed.data;
+    return createSpace(space, `o${hashKey(ownerKey)}`);
   };
   const adminToken = config.adminToken;
   const throttle = createAuthThrottle(config.adminThrottle);
   const server = http.createServer(
     httpServerOptions(config.httpTimeouts),
-    guardRequests(createHttpHandler({
+    guardRequests(withWebhook(createHttpHandler({
       store,
       assetsDir: config.assetsDir,
       livekitUrl: config.livekit.url,
@@ -112,14 +151,14 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
               return { status: 401, body: { error: { code: 'forbidden', message: 'a valid admin token is required' } } };
             }
             try {
-              const created = createSpace(body);
+              const created = createRemoteSpace(body);
               return { status: 201, body: { ...created, shareUrl: shareUrlOf(created.space.id) } };
             } catch (error) {
               return { status: 400, body: { error: toAppError(error) } };
             }
           }
         : undefined,
-    }), log),
+    })), log),
   );
   // ws closes a connection whose frame exceeds maxPayload; below that, the protocol's own limit answers politely.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -129,7 +168,7 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
       const pathname = requestPath(req.url);
       if (pathname === null) return refuseUpgrade(socket, 400);
       if (pathname !== PROTOCOL_PATH) return socket.destroy();
-      wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws));
+      wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, req.socket.remoteAddress ?? ''));
     }, log),
   );
   const stopHeartbeat = startHeartbeat(wss, config.heartbeatMs ?? 30_000);
@@ -157,6 +196,8 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     listSpaces(limit = 20) {
       return store.list(limit);
     },
+    stats: () => hub.stats(),
+    sweep: () => hub.sweep(),
     async close() {
       stopHeartbeat();
       hub.closeAll();
