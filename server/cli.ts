@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startLivekit } from '../scripts/livekit';
 import { startSpaceServer } from './index';
+import { localWebhook } from './local-webhook';
 import { installProcessGuard } from './process-guard';
 
 // Guessing is throttled too (server/auth-throttle.ts), but a short token should not have to rely on that.
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
         'cannot be guessed. Unset it to have one generated, or make one with `openssl rand -base64 32`.',
     );
   }
-  const port = Number(values.port ?? process.env.PODIUM_PORT ?? 7800);
+  let port = Number(values.port ?? process.env.PODIUM_PORT ?? 7800);
+  const host = values.host ?? process.env.PODIUM_HOST ?? '127.0.0.1';
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got ${values.port}`);
   const livekitUrl = values['livekit-url'] ?? process.env.LIVEKIT_URL;
   let livekit;
@@ -57,7 +59,10 @@ async function main(): Promise<void> {
     if (!apiKey || !apiSecret) throw new Error('LIVEKIT_URL is set, so LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be too.');
     livekit = { url: livekitUrl, apiKey, apiSecret };
   } else {
-    const local = await startLivekit();
+    // The local LiveKit tells this server who joins and publishes (SFU enforcement); it needs the URL up front.
+    const webhook = await localWebhook(host, port);
+    port = webhook.port;
+    const local = await startLivekit({ webhookUrls: [webhook.url] });
     livekit = local;
     stopLivekit = () => local.stop();
     console.log(`  started a local livekit-server at ${local.url} (set LIVEKIT_URL to use another)`);
@@ -67,7 +72,7 @@ async function main(): Promise<void> {
     dbFile: path.resolve(values.db ?? process.env.PODIUM_DB ?? path.join(root, '.data', 'podium.sqlite')),
     livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
     assetsDir: path.join(root, 'out', 'renderer'),
-    host: values.host ?? process.env.PODIUM_HOST ?? '127.0.0.1',
+    host,
     port,
     publicUrl: values['public-url'] ?? process.env.PODIUM_PUBLIC_URL,
     adminToken,

@@ -1,13 +1,12 @@
 // The studio's main-process services, composed once: settings, secrets, the LiveKit connection (an embedded
 // livekit-server on loopback, or LiveKit Cloud / a cluster from settings), and the embedded space server.
 // Both shells (Electron main, web studio host) build this and bind its handlers to their transport.
-import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_PROCESSING, MAX_REMEMBERED_DEVICES, type AppInfo, type HostedSpace } from '../../common/ipc';
 import { PodiumError } from '../../common/result';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import type { LivekitCredentials } from '../../server/livekit/tokens';
-import { LIVEKIT_WEBHOOK_PATH } from '../../server/livekit/webhooks';
+import { localWebhook } from '../../server/local-webhook';
 import { generateLivekitCredentials } from '../../scripts/livekit';
 import type { IpcHandlers } from '../ipc/dispatch';
 import { createSecretStore, type Cipher, type SecretStore } from './secrets';
@@ -48,25 +47,6 @@ export interface StudioServices {
   close(): Promise<void>;
 }
 
-/** A port free on `host` right now; the space server binds it moments later. */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** How LiveKit, on this machine, reaches a server listening on `host`: a wildcard means loopback. */
-function localAddressOf(host: string): string {
-  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return net.isIPv6(host) ? `[${host}]` : host;
-}
-
 function embeddedCredentials(secrets: SecretStore): { apiKey: string; apiSecret: string } {
   const apiKey = secrets.get(EMBEDDED_KEY_NAME);
   const apiSecret = secrets.get(EMBEDDED_SECRET_NAME);
@@ -94,9 +74,9 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     livekit = { url: chosen.url, apiKey: chosen.apiKey, apiSecret };
   } else {
     // LiveKit starts first and must be told where the space server will be, so settle its port now.
-    if (spaceServerPort === 0) spaceServerPort = await freePort(spaceServerHost);
-    const webhookUrl = `http://${localAddressOf(spaceServerHost)}:${spaceServerPort}${LIVEKIT_WEBHOOK_PATH}`;
-    const embedded = await options.startEmbeddedLivekit({ ...embeddedCredentials(secrets), webhookUrls: [webhookUrl] });
+    const webhook = await localWebhook(spaceServerHost, spaceServerPort);
+    spaceServerPort = webhook.port;
+    const embedded = await options.startEmbeddedLivekit({ ...embeddedCredentials(secrets), webhookUrls: [webhook.url] });
     livekit = { url: embedded.url, apiKey: embedded.apiKey, apiSecret: embedded.apiSecret };
     stopLivekit = () => embedded.stop();
   }

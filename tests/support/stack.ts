@@ -2,12 +2,11 @@
 // server, so SFU enforcement runs on LiveKit's own events. The space server's port is chosen first, because
 // LiveKit needs the webhook URL when it starts.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { startSpaceServer, type SpaceServer, type SpaceServerConfig } from '../../server/index';
-import { LIVEKIT_WEBHOOK_PATH } from '../../server/livekit/webhooks';
+import { localWebhook } from '../../server/local-webhook';
 
 export interface Stack {
   lk: LivekitServer;
@@ -16,20 +15,9 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startStack(extra: Partial<SpaceServerConfig> = {}): Promise<Stack> {
-  const port = await freePort();
-  const lk = await startLivekit({ webhookUrls: [`http://127.0.0.1:${port}${LIVEKIT_WEBHOOK_PATH}`] });
+  const { port, url } = await localWebhook('127.0.0.1', 0);
+  const lk = await startLivekit({ webhookUrls: [url] });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-stack-'));
   fs.mkdirSync(path.join(dir, 'assets', 'listener'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'assets', 'listener', 'index.html'), '<!doctype html>');
