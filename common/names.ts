@@ -9,13 +9,17 @@ const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
 // Characters that show nothing on their own: format characters (zero-width space/joiners, BOM, word joiner), spaces,
 // combining marks, and the Hangul fillers that render as blank.
-const INVISIBLE = /[\p{Cf}\p{Z}\p{M}\s\u3164\u115F\u1160\uFFA0\u2800]/gu;
+const INVISIBLE = /[\p{Cf}\p{Z}\p{M}\p{Default_Ignorable_Code_Point}\s\u3164\u115F\u1160\uFFA0\u2800]/gu;
+// Code points with no meaning yet (unassigned), private-use ones and lone surrogates: a renderer may show nothing,
+// or anything, for them.
+const UNDEFINED = /[\p{Cn}\p{Co}\p{Cs}]/u;
 
 export type NameCheck = { ok: true; name: string } | { ok: false; message: string };
 
 export function normalizeDisplayName(raw: string): NameCheck {
   if (CONTROL.test(raw)) return { ok: false, message: 'a name cannot contain control characters or line breaks' };
   if (BIDI.test(raw)) return { ok: false, message: 'a name cannot contain direction-override characters' };
+  if (UNDEFINED.test(raw)) return { ok: false, message: 'a name cannot contain unassigned or private-use characters' };
   const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
   if (name === '') return { ok: false, message: 'enter a name' };
   if (name.replace(INVISIBLE, '') === '') return { ok: false, message: 'a name needs at least one visible letter, digit or emoji' };

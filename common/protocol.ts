@@ -66,7 +66,13 @@ export const mediaGrantSchema = z.object({
 export type MediaGrant = z.infer<typeof mediaGrantSchema>;
 
 /** Someone on stage (host, co-hosts, speakers), as everyone sees them. */
-export const stageMemberSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema });
+export const stageMemberSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  /** Not connected to the space server right now (they may still be on the SFU). */
+  away: z.boolean().optional(),
+});
 export type StageMember = z.infer<typeof stageMemberSchema>;
 
 /** A participant as moderators see them. */

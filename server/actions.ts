@@ -5,7 +5,7 @@ import { MAX_PINS, MOD_ACTIONS, mayPerform, parsePinUrl, type ModAction } from '
 import type { ClientMessage } from '../common/protocol';
 import { PodiumError } from '../common/result';
 import type { PublicSpace } from '../common/space';
-import { isModerator, type Member, type Session, type SpaceRoom } from './room';
+import { isModerator, send, type Member, type Session, type SpaceRoom } from './room';
 import type { SessionHubDeps } from './sessions';
 
 export interface ActionContext {
@@ -43,8 +43,10 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
   requireModerator(actor);
   const target = room.members.get(targetId);
   if (!target) {
-    // Already removed (perhaps by another co-host a moment ago): the goal is met.
-    if (action === 'remove' || action === 'block') return;
+    // Someone who just left (or was removed a moment ago by another moderator) can still be removed and blocked:
+    // the room remembers who recently left, and a Block must never report success without blocking.
+    const departed = room.recentlyLeft.get(targetId);
+    if ((action === 'remove' || action === 'block') && departed) return expel(ctx, action, { id: targetId, ...departed, sessions: new Set() });
     throw new PodiumError('not_found', 'that person is no longer in the space');
   }
   if (target.id === actor.id) throw new PodiumError('invalid_state', 'you cannot do that to yourself');
@@ -67,10 +69,18 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
     case 'approve': {
       const limit = deps.moderation.settings(room_).speakerLimit;
       if (room.countRole('speaker') >= limit) throw new PodiumError('invalid_state', `the stage is full (${limit} speakers); move someone to listeners first`);
-      await onSfu(ctx, `bringing ${target.name} up to speak`, () => deps.admin.setCanPublish(room_, target.id, true));
+      // The seat is taken before the SFU call (so a burst of approvals cannot overfill the stage, and the enforcer
+      // sees a speaker the moment LiveKit grants), and given back if the SFU does not answer.
+      const before = { role: target.role, handRaisedAt: target.handRaisedAt, mutedBy: target.mutedBy };
       target.role = 'speaker';
       target.handRaisedAt = null;
       target.mutedBy = null;
+      try {
+        await onSfu(ctx, `bringing ${target.name} up to speak`, () => deps.admin.setCanPublish(room_, target.id, true));
+      } catch (error) {
+        Object.assign(target, before);
+        throw error;
+      }
       room.toMember(target, { type: 'notice', text: `${actor.name} brought you up to speak. You start muted — unmute when you're ready.` });
       break;
     }
@@ -94,31 +104,54 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
       room.toMember(target, { type: 'notice', text: `${actor.name} moved you back to the listeners.` });
       break;
     case 'remove':
-    case 'block': {
-      await onSfu(ctx, `removing ${target.name}`, () => deps.admin.removeParticipant(room_, target.id));
-      // From here on the SFU's webhooks and sweeps keep this identity out for the rest of the room's life.
-      deps.moderation.ban(room_, { subject: target.subject, identity: target.id, name: target.name }, ctx.now());
-      if (action === 'block') {
-        const owner = deps.moderation.owner(room_);
-        deps.moderation.block(owner, target.subject, target.name, ctx.now(), actor.role === 'host' ? 'host' : 'cohost');
-        room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
-      }
-      room.members.delete(target.id);
-      room.toMember(target, { type: 'removed', message: `${actor.name} removed you from this space.` });
-      for (const s of target.sessions) s.ws.close(4403, 'removed');
-      target.sessions.clear();
-      room.left(target.id);
-      room.schedule('space');
-      break;
-    }
+    case 'block':
+      return expel(ctx, action, target);
     default: {
       const unreachable: never = action;
       throw new Error(`unknown action ${String(unreachable)}`);
     }
   }
   ctx.audit(actor.name, MOD_ACTIONS[action].done, target.name, null);
-  if (action !== 'remove' && action !== 'block') room.touched(target);
+  room.touched(target);
   room.schedule('stage');
+}
+
+/**
+ * Remove (and Block): the ban is written first, so a rejoin racing the SFU call is already refused; if the SFU does
+ * not answer, the ban (and a block this made) is taken back and nothing has changed.
+ */
+async function expel(ctx: ActionContext, action: 'remove' | 'block', target: Pick<Member, 'id' | 'subject' | 'name' | 'sessions'>): Promise<void> {
+  const { room, actor, deps, space } = ctx;
+  const owner = deps.moderation.owner(space.id);
+  const wasBanned = deps.moderation.isBanned(space.id, target.subject);
+  const blockedBefore = deps.moderation.blockAuthor(owner, target.subject);
+  deps.moderation.ban(space.id, { subject: target.subject, identity: target.id, name: target.name }, ctx.now());
+  if (action === 'block') deps.moderation.block(owner, target.subject, target.name, ctx.now(), actor.role === 'host' ? 'host' : 'cohost');
+  try {
+    await onSfu(ctx, `removing ${target.name}`, () => deps.admin.removeParticipant(space.id, target.id));
+  } catch (error) {
+    if (!wasBanned) deps.moderation.unban(space.id, target.subject);
+    if (action === 'block') {
+      if (blockedBefore === null) deps.moderation.unblock(owner, target.subject);
+      else deps.moderation.block(owner, target.subject, target.name, ctx.now(), blockedBefore);
+    }
+    throw error;
+  }
+  if (action === 'block') room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
+  // Whoever holds this id now — the member acted on, or one who rejoined during the SFU call — is closed.
+  const sessions = new Set([...target.sessions, ...(room.members.get(target.id)?.sessions ?? [])]);
+  room.members.delete(target.id);
+  for (const s of sessions) {
+    send(s, { type: 'removed', message: `${actor.name} removed you from this space.` });
+    s.ws.close(4403, 'removed');
+  }
+  // Kept as recently left: a host's Block right after a co-host's Remove still finds them (and makes it the host's).
+  room.recentlyLeft.delete(target.id);
+  room.recentlyLeft.set(target.id, { subject: target.subject, name: target.name });
+  room.left(target.id);
+  room.schedule('space');
+  room.schedule('stage');
+  ctx.audit(actor.name, MOD_ACTIONS[action].done, target.name, null);
 }
 
 export async function handleAction(ctx: ActionContext, message: ActionMessage): Promise<void> {
@@ -209,6 +242,10 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       requireModerator(actor);
       if (message.settings.cohostLimit !== undefined && actor.role !== 'host') {
         throw new PodiumError('forbidden', 'only the host can change the number of co-hosts');
+      }
+      const seated = deps.moderation.activeSeats(space.id).length;
+      if (message.settings.cohostLimit !== undefined && message.settings.cohostLimit < seated) {
+        throw new PodiumError('invalid_state', `${seated} co-hosts hold seats; remove one before lowering the limit to ${message.settings.cohostLimit}`);
       }
       deps.moderation.updateSettings(space.id, message.settings);
       ctx.audit(actor.name, 'changed settings', null, JSON.stringify(message.settings));

@@ -14,6 +14,8 @@ export interface Entitlement {
   /** Removed or blocked from this space. */
   banned: boolean;
   role: Role;
+  /** Away from the space server longer than the grace (or unknown to it): may listen, not publish. */
+  away: boolean;
 }
 
 export type Verdict = { action: 'ok' } | { action: 'remove' | 'revoke'; reason: string };
@@ -24,7 +26,9 @@ export const mayPublish = (role: Role): boolean => role !== 'listener';
 export function judge(p: Pick<SfuParticipant, 'canPublish' | 'micTracks'>, e: Entitlement): Verdict {
   if (!e.live) return { action: 'remove', reason: 'the space is not live' };
   if (e.banned) return { action: 'remove', reason: 'removed from this space' };
-  if ((p.canPublish || p.micTracks.length > 0) && !mayPublish(e.role)) return { action: 'revoke', reason: `a ${e.role} may not publish` };
+  const publishing = p.canPublish || p.micTracks.length > 0;
+  if (publishing && !mayPublish(e.role)) return { action: 'revoke', reason: `a ${e.role} may not publish` };
+  if (publishing && e.away) return { action: 'revoke', reason: `a ${e.role} away from the space server may not publish` };
   return { action: 'ok' };
 }
 

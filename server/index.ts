@@ -15,6 +15,7 @@ import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
 import { createWebhookHandler, LIVEKIT_WEBHOOK_PATH } from './livekit/webhooks';
 import type { LivekitCredentials } from './livekit/tokens';
 import { createSessionHub } from './sessions';
+import { localAddressOf } from './local-webhook';
 import { requestPath } from './request-target';
 import { openDatabase } from './store/db';
 import { createModerationStore } from './store/moderation';
@@ -178,7 +179,8 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     server.listen(config.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
+  // A wildcard or IPv6 listen address is not a host name: links name loopback (PODIUM_PUBLIC_URL names the world).
+  const url = (config.publicUrl ?? `http://${localAddressOf(host)}:${port}`).replace(/\/$/, '');
   log(`space server listening on ${url}`);
   shareUrlOf = (spaceId) => `${url}/s/${spaceId}`;
 

@@ -32,7 +32,15 @@ export interface Member {
   reactions: RateLimiter;
   /** The co-host seat this member holds (co-hosts only): "Remove co-host" revokes it. */
   seatId?: string;
+  /** Since when this member has had no connection to the space server (null while connected). */
+  awaySince: number | null;
 }
+
+/** Who moderators and the stage still list without a connection: anyone on stage (they may still be on the SFU). */
+const listed = (m: Member): boolean => m.sessions.size > 0 || m.role !== 'listener';
+
+/** How many departed people a room remembers, so a Block clicked as someone leaves still finds them. */
+const RECENTLY_LEFT = 256;
 
 export const isModerator = (role: Role | undefined): boolean => role === 'host' || role === 'cohost';
 export const onStage = (role: Role): boolean => role !== 'listener';
@@ -48,6 +56,8 @@ export type Flushable = 'space' | 'stage' | 'roster' | 'reactions';
 
 export class SpaceRoom {
   readonly members = new Map<string, Member>();
+  /** People who just left and were forgotten (listeners with nothing worth keeping), newest last; bounded. */
+  readonly recentlyLeft = new Map<string, { subject: string; name: string }>();
   private pending = new Set<Flushable>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private rosterUpserts = new Set<string>();
@@ -75,6 +85,7 @@ export class SpaceRoom {
         mutedBy: null,
         sessions: new Set(),
         reactions: createRateLimiter(1, 5),
+        awaySince: null,
       };
       this.members.set(id, m);
     }
@@ -116,10 +127,12 @@ export class SpaceRoom {
 
   stageMembers(): StageMember[] {
     const order: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, listener: 3 };
+    // Someone on stage stays listed while away from the space server: they may still be heard through the SFU, and
+    // the host must be able to act on them.
     return [...this.members.values()]
-      .filter((m) => onStage(m.role) && m.sessions.size > 0)
+      .filter((m) => onStage(m.role))
       .sort((a, b) => order[a.role] - order[b.role] || a.joinedAt - b.joinedAt)
-      .map((m) => ({ id: m.id, name: m.name, role: m.role }));
+      .map((m) => ({ id: m.id, name: m.name, role: m.role, ...(m.sessions.size === 0 ? { away: true } : {}) }));
   }
 
   handCount(): number {
@@ -146,7 +159,7 @@ export class SpaceRoom {
   }
 
   roster(): Participant[] {
-    return [...this.members.values()].filter((m) => m.sessions.size > 0).map((m) => this.participant(m));
+    return [...this.members.values()].filter(listed).map((m) => this.participant(m));
   }
 
   /** A member changed: moderators get it in the next roster delta; their own clients get `you` at once. */
@@ -157,6 +170,15 @@ export class SpaceRoom {
     this.schedule('roster');
     // A role change moves someone in or out of the listener count; coalesced, so cheap when nothing changed.
     this.schedule('space');
+  }
+
+  /** A member is forgotten: moderators drop their row; a Block can still find them for a while. */
+  forget(m: Member): void {
+    this.members.delete(m.id);
+    this.recentlyLeft.delete(m.id);
+    this.recentlyLeft.set(m.id, { subject: m.subject, name: m.name });
+    if (this.recentlyLeft.size > RECENTLY_LEFT) this.recentlyLeft.delete(this.recentlyLeft.keys().next().value!);
+    this.left(m.id);
   }
 
   left(id: string): void {
@@ -187,7 +209,7 @@ export class SpaceRoom {
     if (pending.has('roster') && (this.rosterUpserts.size || this.rosterRemoves.size)) {
       const upsert = [...this.rosterUpserts].flatMap((id) => {
         const m = this.members.get(id);
-        return m && m.sessions.size > 0 ? [this.participant(m)] : [];
+        return m && listed(m) ? [this.participant(m)] : [];
       });
       this.toModerators({ type: 'rosterDelta', upsert, remove: [...this.rosterRemoves], now: Date.now() });
       this.rosterUpserts.clear();

@@ -47,10 +47,32 @@ export interface SessionHubDeps {
   sweepEveryMs?: number;
   /** A connection that has not joined a space by then is closed (ms). */
   joinDeadlineMs?: number;
+  /**
+   * How long someone on stage may be away from the space server (ms): after that a co-host's or speaker's publishing
+   * is revoked on the SFU and a speaker goes back to the listeners. Reconnecting within it (a reload, a network
+   * blip, a server restart) changes nothing.
+   */
+  awayGraceMs?: number;
+  /** Connections one address may hold at once. */
+  maxConnectionsPerAddress?: number;
 }
 
 /** Reactions: per connection and per person (one a second, bursts of five), per address, and for the whole room. */
 const REACTIONS = { perPerson: [1, 5], perAddress: [5, 15], perRoom: [40, 80] } as const;
+
+/**
+ * The key per-address limits count by: IPv4-mapped IPv6 is IPv4, and an IPv6 address counts by its /64 (one
+ * subscriber's whole network), so a dual-stack client or one with a /64 does not get fresh buckets for free.
+ */
+export function addressKey(address: string): string {
+  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail = ''] = plain.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = plain.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
 
 function fail(session: Session, code: ErrorCode, message: string, ref?: string): void {
   send(session, { type: 'error', code, message, ...(ref ? { ref } : {}) });
@@ -62,6 +84,8 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   const now = deps.now ?? Date.now;
   const rooms = new Map<string, SpaceRoom>();
   const reactionsByAddress = createKeyedRateLimiter(...REACTIONS.perAddress);
+  const connectionsByAddress = new Map<string, number>();
+  const awayGraceMs = deps.awayGraceMs ?? 60_000;
 
   const flushers = {
     space(room: SpaceRoom) {
@@ -83,9 +107,47 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   }
   function roomFor(spaceId: string): SpaceRoom {
     let room = rooms.get(spaceId);
-    if (!room) rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers, createRateLimiter(...REACTIONS.perRoom))));
+    if (!room) {
+      rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers, createRateLimiter(...REACTIONS.perRoom))));
+      // Seated co-hosts are members whether or not they are connected: the host sees them and can remove them.
+      for (const seat of deps.moderation.activeSeats(spaceId)) {
+        const m = room.member(seat.holder, seatIdentity(seat.id), seat.name, seat.takenAt);
+        m.role = 'cohost';
+        m.seatId = seat.id;
+        m.awaySince = now();
+      }
+    }
     return room;
   }
+
+  /** A room is kept while anyone is connected, or while someone holds a place on stage in a live space. */
+  function disposeIfIdle(room: SpaceRoom): void {
+    const members = [...room.members.values()];
+    if (members.some((x) => x.sessions.size > 0)) return;
+    if (deps.store.get(room.spaceId)?.status === 'live' && members.some((x) => x.role !== 'listener')) return;
+    room.dispose();
+    rooms.delete(room.spaceId);
+  }
+
+  const isAway = (m: Member): boolean => m.sessions.size === 0 && m.awaySince !== null && now() - m.awaySince > awayGraceMs;
+
+  /** Speakers away longer than the grace go back to the listeners (and are forgotten if nothing else is kept). */
+  function tidy(): void {
+    for (const room of [...rooms.values()]) {
+      for (const m of [...room.members.values()]) {
+        if (m.role !== 'speaker' || !isAway(m)) continue;
+        m.role = 'listener';
+        m.mutedBy = null;
+        audit(room, 'Podium', 'moved to the listeners', m.name, 'away from the space for over a minute');
+        if (!m.invited) room.forget(m);
+        else room.touched(m);
+        room.schedule('stage');
+      }
+      disposeIfIdle(room);
+    }
+  }
+  const tidyTimer = setInterval(tidy, Math.min(5_000, awayGraceMs));
+  tidyTimer.unref();
 
   async function grantMedia(room: SpaceRoom, m: Member, space: PublicSpace): Promise<void> {
     if (space.status !== 'live') return;
@@ -104,7 +166,10 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       if (identity === hostIdentity(spaceId)) role = 'host';
       else if (deps.moderation.activeSeats(spaceId).some((s) => seatIdentity(s.id) === identity)) role = 'cohost';
     }
-    return { live, banned: deps.moderation.isBannedIdentity(spaceId, identity), role };
+    // Nobody keeps a stage's voice from outside the space: whoever is away from the space server (or unknown to it,
+    // as after a restart) for longer than the grace may listen but not publish. The host is never moderated.
+    const away = role !== 'host' && (member ? isAway(member) : true);
+    return { live, banned: deps.moderation.isBannedIdentity(spaceId, identity), role, away };
   }
 
   const enforcer = startEnforcer({ admin: deps.admin, entitlement, log: deps.log, sweepEveryMs: deps.sweepEveryMs });
@@ -122,7 +187,12 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       throw new PodiumError('forbidden', 'that key is not valid for this space (a co-host invite may have been replaced)');
     }
     const seats = deps.moderation.activeSeats(space.id);
-    if (!seats.some((s) => s.holder === subject) && seats.length >= deps.moderation.settings(space.id).cohostLimit) {
+    // The invite plus someone's client key must not hand over *their* seat: a seat is re-entered only with its own
+    // credential (the studio keeps it), and a lost one is replaced by the host removing the seat.
+    if (seats.some((s) => s.holder === subject)) {
+      throw new PodiumError('forbidden', 'you already hold a co-host seat in this space: open it from the studio you joined with, or ask the host to remove that seat and invite you again');
+    }
+    if (seats.length >= deps.moderation.settings(space.id).cohostLimit) {
       throw new PodiumError('forbidden', 'all co-host seats of this space are taken');
     }
     const taken = deps.moderation.takeSeat(space.id, subject, name, now());
@@ -180,6 +250,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     session.spaceId = space.id;
     session.memberId = m.id;
     m.sessions.add(session);
+    m.awaySince = null;
     send(session, {
       type: 'joined',
       ...(ref ? { ref } : {}),
@@ -239,8 +310,11 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       if (message.type === 'start' || message.type === 'end') return await startOrEnd(room, m, message.type);
       const space = deps.store.get(room.spaceId);
       if (!space || space.status === 'ended') throw new PodiumError('invalid_state', 'this space has ended');
-      if (message.type === 'react' && !(session.reactions.take(now()) && reactionsByAddress.take(session.address, now()))) {
-        throw new PodiumError('rate_limited', 'easy there — one reaction a second');
+      if (message.type === 'react') {
+        if (!session.reactions.take(now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
+        if (!reactionsByAddress.take(addressKey(session.address), now())) {
+          throw new PodiumError('rate_limited', 'lots of reactions are coming from your network right now — try again in a moment');
+        }
       }
       if (message.type === 'rename' && m.role !== 'host' && nameKey(message.name) === nameKey(space.hostName)) {
         throw new PodiumError('bad_request', "that is the host's name; pick another");
@@ -260,21 +334,32 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     if (!room || !m) return;
     m.sessions.delete(session);
     if (m.sessions.size === 0) {
-      room.left(m.id);
+      m.awaySince = now();
       // A listener who left holds nothing worth keeping (a host's invite or mute is kept): forget them, or a room
-      // with many comings and goings grows without bound.
-      if (m.role === 'listener' && !m.invited && m.mutedBy === null) room.members.delete(m.id);
+      // with many comings and goings grows without bound. Anyone on stage stays listed, marked away.
+      if (m.role === 'listener' && !m.invited && m.mutedBy === null) room.forget(m);
+      else if (m.role === 'listener') room.left(m.id);
+      else room.touched(m);
       room.schedule('space');
       room.schedule('stage');
     }
-    if (![...room.members.values()].some((x) => x.sessions.size > 0)) {
-      room.dispose();
-      rooms.delete(room.spaceId);
-    }
+    disposeIfIdle(room);
   }
 
   return {
     attach(ws, address = '') {
+      const key = addressKey(address);
+      const open = connectionsByAddress.get(key) ?? 0;
+      if (open >= (deps.maxConnectionsPerAddress ?? 500)) {
+        ws.close(1013, 'too many connections from your address');
+        return;
+      }
+      connectionsByAddress.set(key, open + 1);
+      ws.once('close', () => {
+        const left = (connectionsByAddress.get(key) ?? 1) - 1;
+        if (left > 0) connectionsByAddress.set(key, left);
+        else connectionsByAddress.delete(key);
+      });
       const session: Session = {
         ws,
         address,
@@ -310,6 +395,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     stats: () => ({ rooms: rooms.size, members: [...rooms.values()].reduce((n, r) => n + r.members.size, 0) }),
     closeAll() {
       enforcer.stop();
+      clearInterval(tidyTimer);
       for (const room of rooms.values()) {
         for (const s of room.sessions()) s.ws.close(1001, 'server shutting down');
         room.dispose();

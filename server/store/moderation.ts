@@ -45,10 +45,7 @@ export interface ModerationStore {
   /** Makes a new co-host invite key (the previous one stops working) and returns it. */
   rotateCohostKey(spaceId: string): string;
   verifyCohostKey(spaceId: string, key: string): boolean;
-  /**
-   * Takes a co-host seat for `holder` (the hash of their client key) and returns its fresh credential. A holder who
-   * already has a live seat in this space gets that seat back with a new credential (the old one stops working).
-   */
+  /** Takes a co-host seat for `holder` (the hash of their client key) and returns its credential. */
   takeSeat(spaceId: string, holder: string, name: string, now: number): { seat: Seat; credential: string };
   /** The seat a credential belongs to, revoked or not; null if it is no seat's credential in this space. */
   seatByCredential(spaceId: string, credential: string): Seat | null;
@@ -60,6 +57,8 @@ export interface ModerationStore {
   /** Bans a person (their client key's hash) and the SFU identity they had from this space. */
   ban(spaceId: string, ban: { subject: string; identity: string; name: string }, now: number): void;
   isBanned(spaceId: string, subject: string): boolean;
+  /** Takes a ban back: only when the removal it was part of could not happen on the SFU. */
+  unban(spaceId: string, subject: string): void;
   /** Whether an SFU identity in this space's room belongs to someone removed from it. */
   isBannedIdentity(spaceId: string, identity: string): boolean;
   /** A block made by the host stays the host's even when a co-host blocks the same person again. */
@@ -96,12 +95,11 @@ export function createModerationStore(db: Db): ModerationStore {
     ),
     removePin: db.prepare('DELETE FROM pins WHERE space_id = ? AND id = ?'),
     seatByHash: db.prepare<[string, string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND credential_hash = ?'),
-    seatOfHolder: db.prepare<[string, string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND holder = ? AND revoked_at IS NULL'),
     activeSeats: db.prepare<[string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND revoked_at IS NULL ORDER BY taken_at'),
     addSeat: db.prepare('INSERT INTO cohost_seats (id, space_id, credential_hash, holder, name, taken_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    reissueSeat: db.prepare('UPDATE cohost_seats SET credential_hash = ?, name = ? WHERE id = ?'),
     revokeSeat: db.prepare('UPDATE cohost_seats SET revoked_at = ? WHERE space_id = ? AND id = ? AND revoked_at IS NULL'),
     ban: db.prepare('INSERT OR IGNORE INTO bans (space_id, subject, identity, name, at) VALUES (?, ?, ?, ?, ?)'),
+    unban: db.prepare('DELETE FROM bans WHERE space_id = ? AND subject = ?'),
     isBanned: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM bans WHERE space_id = ? AND subject = ?'),
     isBannedIdentity: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM bans WHERE space_id = ? AND identity = ?'),
     block: db.prepare(
@@ -149,17 +147,12 @@ export function createModerationStore(db: Db): ModerationStore {
       return key;
     },
     verifyCohostKey: (spaceId, key) => sameHash(q.cohostKey.get(spaceId)?.cohost_key_hash ?? null, key),
-    takeSeat: db.transaction((spaceId: string, holder: string, name: string, now: number) => {
+    takeSeat(spaceId, holder, name, now) {
       const credential = crypto.randomBytes(24).toString('base64url');
-      const existing = q.seatOfHolder.get(spaceId, holder);
-      if (existing) {
-        q.reissueSeat.run(hashKey(credential), name, existing.id);
-        return { seat: { ...toSeat(existing), name }, credential };
-      }
       const id = crypto.randomBytes(12).toString('hex');
       q.addSeat.run(id, spaceId, hashKey(credential), holder, name, now);
       return { seat: { id, spaceId, holder, name, takenAt: now, revokedAt: null }, credential };
-    }),
+    },
     // The stored hash is looked up by value: a SHA-256 of a 192-bit random credential leaks nothing by timing.
     seatByCredential(spaceId, credential) {
       const row = q.seatByHash.get(spaceId, hashKey(credential));
@@ -176,6 +169,7 @@ export function createModerationStore(db: Db): ModerationStore {
     },
     removePin: (spaceId, pinId) => q.removePin.run(spaceId, pinId).changes > 0,
     ban: (spaceId, ban, now) => void q.ban.run(spaceId, ban.subject, ban.identity, ban.name, now),
+    unban: (spaceId, subject) => void q.unban.run(spaceId, subject),
     isBanned: (spaceId, subject) => (q.isBanned.get(spaceId, subject)?.n ?? 0) > 0,
     isBannedIdentity: (spaceId, identity) => (q.isBannedIdentity.get(spaceId, identity)?.n ?? 0) > 0,
     block: (owner, subject, name, now, by) => void q.block.run(owner, subject, name, now, by),

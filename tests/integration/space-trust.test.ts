@@ -57,6 +57,12 @@ async function join(opts: { credential?: string; name?: string; key?: string; sp
   });
   return { c, key, reply, id: reply.type === 'joined' ? reply.participantId : '' };
 }
+/** A join whose answer may be a refusal without a ref ('removed'): resolves with whichever comes first. */
+async function joinRaw(key: string): Promise<{ c: TestClient; reply: ServerMessage }> {
+  const c = await open();
+  c.send({ type: 'join', ref: `j${++refs}`, spaceId: space.space.id, key });
+  return { c, reply: await c.next((m) => m.type === 'joined' || m.type === 'removed' || m.type === 'error', 10_000) };
+}
 async function request(c: TestClient, message: Record<string, unknown>): Promise<ServerMessage> {
   return c.request({ ...message, ref: `r${++refs}` } as Record<string, unknown> & { ref: string });
 }
@@ -138,17 +144,40 @@ describe('co-host seats', () => {
     expect(roleOf(di.reply)).toBe('cohost');
   });
 
-  it('seats are limited: a full space refuses another seat, but a seated co-host may re-take theirs', async () => {
+  it('seats are limited, and the invite plus a co-host\'s client key does not take over their seat', async () => {
     const host = await join({ credential: space.hostKey });
     const invite = await inviteKey(host.c);
     const a = await join({ credential: invite });
     await join({ credential: invite });
     expect((await join({ credential: invite })).reply).toMatchObject({ type: 'error', code: 'forbidden', message: expect.stringMatching(/seats/) });
-    // Same person (same client key) re-opening the invite gets their seat back, with a new credential.
     await a.c.close();
-    const again = await join({ credential: invite, key: a.key });
-    expect(roleOf(again.reply)).toBe('cohost');
-    expect(again.id).toBe(a.id);
+    const mallory = await join({ credential: invite, key: a.key });
+    expect(mallory.reply).toMatchObject({ type: 'error', code: 'forbidden', message: expect.stringMatching(/already hold a co-host seat/) });
+    // The real co-host's own credential still works.
+    const back = await join({ credential: a.reply.type === 'joined' ? a.reply.seatCredential! : '', key: a.key });
+    expect(roleOf(back.reply)).toBe('cohost');
+    expect(back.id).toBe(a.id);
+  });
+
+  it('a co-host away from the space server stays listed and removable, even after everyone left for a moment', async () => {
+    let host = await join({ credential: space.hostKey });
+    const invite = await inviteKey(host.c);
+    const cy = await join({ credential: invite, name: 'Cy' });
+    const spare = await join({ credential: invite, name: 'Spare' });
+    await Promise.all([cy.c.close(), spare.c.close(), host.c.close()]);
+    host = await join({ credential: space.hostKey });
+    const roster = await host.c.next(isType('roster'));
+    expect(roster.participants.filter((p) => p.role === 'cohost').map((p) => [p.name, p.connected])).toEqual([
+      ['Cy', false],
+      ['Spare', false],
+    ]);
+    const stage = await host.c.next(isType('stage'));
+    expect(stage.members.filter((m) => m.away).map((m) => m.name)).toEqual(['Cy', 'Spare']);
+    host.c.send({ type: 'cohostRemove', target: spare.id });
+    await host.c.next((m) => m.type === 'audit' && m.entries.some((e) => e.action === 'removed co-host' && e.target === 'Spare'), 10_000);
+    expect((await join({ credential: spare.reply.type === 'joined' ? spare.reply.seatCredential! : '', key: spare.key })).reply).toMatchObject({ type: 'error', code: 'forbidden' });
+    // The co-host limit cannot be lowered under the seats still held.
+    expect(await request(host.c, { type: 'settings', settings: { cohostLimit: 0 } })).toMatchObject({ type: 'error', code: 'invalid_state', message: expect.stringMatching(/1 co-host/) });
   });
 });
 
@@ -169,6 +198,45 @@ describe('moderation happens everywhere or nowhere', () => {
     expect(roster.participants.find((p) => p.id === bob.id)).toMatchObject({ role: 'listener', handRaisedAt: expect.any(Number) });
     const log = await probe.c.next(isType('audit'));
     expect(log.entries.map((e) => e.action)).not.toContain('approved');
+  });
+
+  it('a burst of approvals cannot overfill the stage while the SFU answers slowly', async () => {
+    const host = await join({ credential: space.hostKey });
+    host.c.send({ type: 'settings', settings: { speakerLimit: 1 } });
+    const hands = await Promise.all(Array.from({ length: 6 }, (_, i) => join({ name: `Hand ${i}` })));
+    for (const h of hands) {
+      h.c.send({ type: 'hand', raised: true });
+      await h.c.next((m) => m.type === 'you' && m.you.handRaised, 10_000);
+    }
+    const grant = admin.setCanPublish;
+    admin.setCanPublish = async (...args) => {
+      await new Promise((r) => setTimeout(r, 50));
+      return grant(...args);
+    };
+    await Promise.all(hands.map((h) => request(host.c, { type: 'mod', action: 'approve', target: h.id }).catch(() => null)));
+    await new Promise((r) => setTimeout(r, 500));
+    const probe = await join({ credential: space.hostKey });
+    const roster = await probe.c.next(isType('roster'));
+    expect(roster.participants.filter((p) => p.role === 'speaker')).toHaveLength(1);
+  });
+
+  it('someone who rejoins while their removal waits on the SFU is closed too', async () => {
+    const host = await join({ credential: space.hostKey });
+    const max = await join({ name: 'Max' });
+    const remove = admin.removeParticipant;
+    let rejoin: Promise<Awaited<ReturnType<typeof joinRaw>>> | null = null;
+    admin.removeParticipant = async (...args) => {
+      await max.c.close();
+      rejoin = joinRaw(max.key);
+      await rejoin.catch(() => null);
+      return remove(...args);
+    };
+    host.c.send({ type: 'mod', action: 'remove', target: max.id });
+    await expect.poll(() => rejoin !== null, { timeout: 10_000 }).toBe(true);
+    const again = await rejoin!;
+    // Either refused outright (the ban came first) or closed once the removal finished: never left connected.
+    if (again.reply.type === 'joined') expect((await again.c.closed).code).toBe(4403);
+    else expect(again.reply.type).toBe('removed');
   });
 
   it('a removal the SFU refuses bans nobody', async () => {
@@ -251,6 +319,31 @@ describe('block lists belong to a host', () => {
     expect(await res.text()).toMatch(/ownerKey/);
   });
 
+  it('Block on someone who just left still blocks them, and says so', async () => {
+    const host = await join({ credential: space.hostKey });
+    const troll = await join({ name: 'Troll' });
+    await troll.c.close();
+    await new Promise((r) => setTimeout(r, 200));
+    host.c.send({ type: 'mod', action: 'block', target: troll.id });
+    const blocks = await host.c.next((m) => m.type === 'blocks' && m.blocks.length === 1, 10_000);
+    expect(blocks.type === 'blocks' && blocks.blocks[0]!.name).toBe('Troll');
+    expect((await joinRaw(troll.key)).reply.type).toBe('removed');
+    // Someone never seen is not silently "blocked".
+    expect(await request(host.c, { type: 'mod', action: 'block', target: 'p0123456789abcdef' })).toMatchObject({ type: 'error', code: 'not_found' });
+  });
+
+  it("a host's Block of someone a co-host blocked first makes it the host's", async () => {
+    const host = await join({ credential: space.hostKey });
+    const cohost = await join({ credential: await inviteKey(host.c), name: 'Cy' });
+    const max = await join({ name: 'Max' });
+    cohost.c.send({ type: 'mod', action: 'block', target: max.id });
+    await host.c.next((m) => m.type === 'blocks' && m.blocks.length === 1, 10_000);
+    host.c.send({ type: 'mod', action: 'block', target: max.id });
+    const list = await host.c.next((m) => m.type === 'blocks' && m.blocks[0]?.byHost === true, 10_000);
+    const subject = list.type === 'blocks' ? list.blocks[0]!.subject : '';
+    expect(await request(cohost.c, { type: 'unblock', subject })).toMatchObject({ type: 'error', code: 'forbidden' });
+  });
+
   it("co-hosts may block for the host, but only the host lifts the host's own blocks", async () => {
     const host = await join({ credential: space.hostKey });
     const cohost = await join({ credential: await inviteKey(host.c), name: 'Cy' });
@@ -310,6 +403,14 @@ describe('bounded by design', () => {
     expect(refused.some((r) => r.type === 'error' && /so many people/.test(r.message))).toBe(true);
     expect(accepted).toBeGreaterThanOrEqual(80);
     expect(accepted).toBeLessThan(100);
+  });
+
+  it('counts an IPv4-mapped address as the IPv4 one, and an IPv6 client by its /64', async () => {
+    const { addressKey } = await import('../../server/sessions');
+    expect(addressKey('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe(addressKey('2001:0db8:0001:0002:ffff:1:2:3'));
+    expect(addressKey('2001:db8:1:2::1')).not.toBe(addressKey('2001:db8:1:3::1'));
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
   });
 
   it('closes a connection that never joins', async () => {

@@ -75,6 +75,11 @@ export function ParticipantRow(props: {
             </span>
           )}
           {person.invited && person.role === 'listener' && <span className="badge">Invited</span>}
+          {person.connected === false && (
+            <span className="badge badge-off" data-testid="away-badge" title="Not connected to the space right now. Past a minute away they can no longer speak.">
+              Away
+            </span>
+          )}
         </div>
       </div>
       <div className="prow-actions">

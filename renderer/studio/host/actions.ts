@@ -11,13 +11,15 @@ export interface Person {
   role: Role;
   handRaisedAt: number | null;
   invited: boolean;
+  /** False while they have no connection to the space server (they may still be heard through the SFU). */
+  connected?: boolean;
 }
 
 export function personOf(id: string, roster: ReadonlyMap<string, Participant>, members: readonly StageMember[]): Person | null {
   const p = roster.get(id);
   if (p) return p;
   const m = members.find((x) => x.id === id);
-  return m ? { ...m, handRaisedAt: null, invited: false } : null;
+  return m ? { ...m, handRaisedAt: null, invited: false, connected: !m.away } : null;
 }
 
 export function targetOf(person: Person): ActionTarget {

@@ -43,7 +43,16 @@ describe('display names', () => {
     expect(refused(' \u00A0 ')).toBe('enter a name');
   });
 
-  it('refuses names over 60 characters, counting emoji as one each', () => {
+  it('refuses unassigned and private-use code points, which can render as nothing (or as anything)', () => {
+    for (const raw of ['Ann\u2065', 'Ann\uFFF0', 'Ann\u{E0080}', 'Ann\u{E01F0}', 'Ann\uE000', 'Ann\uD800']) {
+      expect(refused(raw), JSON.stringify(raw)).toMatch(/unassigned|visible|control/);
+    }
+    // Default-ignorable characters do not count as something visible, nor make a name different.
+    expect(refused('\u180E\u115F')).toMatch(/visible/);
+    expect(nameKey('A\u00ADnn')).toBe(nameKey('Ann'));
+  });
+
+    it('refuses names over 60 characters, counting emoji as one each', () => {
     expect(ok('😀'.repeat(60))).toHaveLength(120);
     expect(refused('a'.repeat(61))).toMatch(/60/);
   });

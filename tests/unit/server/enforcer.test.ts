@@ -8,7 +8,7 @@ import { recordingAdmin } from '../../support/recording-admin';
 
 const listening = { canPublish: false, micTracks: [] };
 const publishing = { canPublish: true, micTracks: [{ sid: 'TR_1', muted: false }] };
-const live = (role: Role, banned = false): Entitlement => ({ live: true, banned, role });
+const live = (role: Role, banned = false, away = false): Entitlement => ({ live: true, banned, role, away });
 
 describe('judge', () => {
   it('lets entitled people stay and publish', () => {
@@ -19,7 +19,13 @@ describe('judge', () => {
   it('removes anyone banned, whatever their grants, and everyone once the space is not live', () => {
     expect(judge(listening, live('listener', true)).action).toBe('remove');
     expect(judge(publishing, live('speaker', true)).action).toBe('remove');
-    expect(judge(publishing, { live: false, banned: false, role: 'host' }).action).toBe('remove');
+    expect(judge(publishing, { live: false, banned: false, role: 'host', away: false }).action).toBe('remove');
+  });
+
+  it('lets someone away from the space server listen, but not publish', () => {
+    expect(judge(publishing, live('cohost', false, true)).action).toBe('revoke');
+    expect(judge(publishing, live('speaker', false, true)).action).toBe('revoke');
+    expect(judge(listening, live('cohost', false, true))).toEqual({ action: 'ok' });
   });
 
   it('takes publishing away from a listener who holds a publishing grant or a track', () => {

@@ -178,7 +178,8 @@ describe('the embedded LiveKit\'s own credentials', () => {
       spaceServerPort: port,
     });
     expect(startEmbeddedLivekit.mock.calls[0]![0].webhookUrls).toEqual([`http://127.0.0.1:${port}${LIVEKIT_WEBHOOK_PATH}`]);
-    expect(studio.spaceServer.url).toBe(`http://0.0.0.0:${port}`);
+    // A wildcard is not a host name: links name loopback (PODIUM_PUBLIC_URL names the world).
+    expect(studio.spaceServer.url).toBe(`http://127.0.0.1:${port}`);
   });
 });
 
