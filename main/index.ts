@@ -8,6 +8,7 @@ import { IPC_CHANNELS } from '../common/ipc';
 import { fromAppLink, LINK_SCHEME } from '../common/links';
 import { err } from '../common/result';
 import { startLivekit } from '../scripts/livekit';
+import { installProcessGuard } from '../server/process-guard';
 import { dispatch } from './ipc/dispatch';
 import { findRepoRoot, rendererDir } from './paths';
 import { startStudioServices, type StudioServices } from './services/studio';
@@ -104,6 +105,8 @@ function createWindow(): void {
 }
 
 async function boot(): Promise<void> {
+  // The embedded space server runs in this process: whatever escapes its handlers is logged, and spaces stay live.
+  installProcessGuard((line) => console.error(line));
   await app.whenReady();
   const root = findRepoRoot(import.meta.dirname);
   const assets = rendererDir(root);
