@@ -4,6 +4,7 @@ import { useEffect, type ReactNode } from 'react';
 import { dismissNotice, type Notice } from '../state/space-view';
 import { updateView } from './controller';
 import type { StudioState } from './studio-store';
+import { useEscapeToCancel } from './host/hooks';
 
 function dismiss(id: number): void {
   updateView((v) => dismissNotice(v, id));
@@ -34,18 +35,8 @@ export function EndDialog(props: { listenerCount: number; onCancel: () => void; 
  */
 export function TrustDialog(props: { server: string; onCancel: () => void; onConfirm: () => void }): ReactNode {
   const { onCancel } = props;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      // A held Enter (the one that submitted the link) must not answer a question the person has not read yet.
-      if (e.key === 'Enter' && e.repeat) e.preventDefault();
-      if (e.key !== 'Escape') return;
-      e.preventDefault();
-      e.stopPropagation();
-      onCancel();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onCancel]);
+  // A held Enter (the one that submitted the link) must not answer a question the person has not read yet.
+  useEscapeToCancel(onCancel, true);
   return (
     <div className="modal-backdrop" onClick={onCancel}>
       <div

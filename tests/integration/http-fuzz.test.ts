@@ -14,23 +14,12 @@ import { startWebStudioHost, type WebStudioHost } from '../../main/web/host';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import { recordingAdmin } from '../support/recording-admin';
 import { connect, isType, type TestClient } from '../support/ws-client';
+import { prng } from '../support/prng';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret-secret-secret-secret-secret' };
 const ADMIN_TOKEN = 'fuzz-admin-token-0123456789abcdef0123456789';
 const SEED = Number(process.env.FUZZ_SEED ?? 20_250_801);
 const CASES = 400;
-
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed with FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes raw bytes on a fresh connection and collects whatever comes back until the server answers or hangs up. */
 function exchange(port: number, bytes: Buffer | string, waitMs = 400): Promise<string> {

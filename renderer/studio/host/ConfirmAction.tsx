@@ -1,22 +1,14 @@
 // "Are you sure?" for actions that cannot be undone from the listener's side. Enter confirms, Esc cancels.
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import type { ModAction } from '../../../common/moderation';
 import type { StudioMode } from '../studio-store';
 import { confirmCopy, type Person } from './actions';
+import { useEscapeToCancel } from './hooks';
 
 export function ConfirmAction(props: { action: ModAction; person: Person; mode: StudioMode; onConfirm: () => void; onCancel: () => void }): ReactNode {
   const { onCancel } = props;
   const copy = confirmCopy(props.action, props.person.name, props.mode);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      e.preventDefault();
-      e.stopPropagation();
-      onCancel();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onCancel]);
+  useEscapeToCancel(onCancel);
   return (
     <div className="modal-backdrop" onClick={onCancel}>
       <div className="card modal" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-body" onClick={(e) => e.stopPropagation()}>

@@ -1,4 +1,4 @@
-// Small hooks for the host panel: a ticking clock and arrow-key navigation within a list.
+// Small hooks for the host panel and studio dialogs: a ticking clock, arrow-key navigation within a list, Esc to cancel.
 import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
 
 /** The current time, re-read every `everyMs` while `active`. */
@@ -49,4 +49,22 @@ export function clockTime(at: number): string {
 /** Shortcuts stay out of the way while someone types. */
 export function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+/**
+ * Esc cancels a dialog, caught before anything else on the page sees it. With `ignoreHeldEnter`, a held Enter (the
+ * one that opened the dialog) cannot answer a question the person has not read yet.
+ */
+export function useEscapeToCancel(onCancel: () => void, ignoreHeldEnter = false): void {
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (ignoreHeldEnter && e.key === 'Enter' && e.repeat) e.preventDefault();
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopPropagation();
+      onCancel();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [onCancel, ignoreHeldEnter]);
 }
