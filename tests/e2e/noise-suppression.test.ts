@@ -8,12 +8,30 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLivekit, type LivekitServer } from '../../scripts/livekit';
-import { bestLoopCorrelation, envelope } from '../support/audio-analysis';
+import { envelope, trackedLoopCorrelation } from '../support/audio-analysis';
 import { launchChromium } from '../support/chromium';
 import { readWavMono16 } from '../support/fixtures';
-import { makeNoisySpeechWav, stretchLevels, type NoisyFixture } from '../support/noise';
+import { makeNoisySpeechWav, stretchLevels, type NoisyFixture, type StretchLevels } from '../support/noise';
 import { ENVELOPE_BLOCK, recordRemoteEnvelope } from '../support/page-audio';
 import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+
+/**
+ * stretchLevels over a recording lined up with the clean speech window by window (trackedLoopCorrelation) rather than
+ * at one lag for all of it: over a 17 s recording a jitter buffer may stretch or drop a little audio, after which one
+ * lag misfiles the blocks around every phrase. Levels are pooled as mean power over all windows' blocks.
+ */
+function trackedLevels(received: number[], clean: number[]): StretchLevels {
+  const aligned = trackedLoopCorrelation(received, clean);
+  const parts = aligned.windows.map((w) => stretchLevels(received.slice(w.from, w.to), clean, { r: aligned.r, lag: w.lag + w.from }));
+  const pool = (count: (p: StretchLevels) => number, db: (p: StretchLevels) => number) => {
+    const n = parts.reduce((sum, p) => sum + count(p), 0);
+    const power = parts.reduce((sum, p) => sum + (count(p) ? count(p) * 10 ** (db(p) / 10) : 0), 0);
+    return { n, db: n ? 10 * Math.log10(power / n) : -Infinity };
+  };
+  const noise = pool((p) => p.noiseBlocks, (p) => p.noiseDb);
+  const speech = pool((p) => p.speechBlocks, (p) => p.speechDb);
+  return { r: aligned.r, lag: aligned.lags[0]!, noiseDb: noise.db, speechDb: speech.db, noiseBlocks: noise.n, speechBlocks: speech.n };
+}
 
 describe('noise suppression before publish', () => {
   let livekit: LivekitServer;
@@ -88,13 +106,13 @@ describe('noise suppression before publish', () => {
     await host.waitForTimeout(250);
     await panel(host).screenshot({ path: path.join(SCREENSHOT_DIR, 'audio-panel.png') });
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-audio-live.png') });
-    const on = stretchLevels(await recordingOn, clean, bestLoopCorrelation(await recordingOn, clean));
+    const on = trackedLevels(await recordingOn, clean);
 
     await host.getByTestId('ns-toggle').uncheck();
     await host.locator('[data-testid=audio-panel][data-active-model=""]').waitFor();
     await host.waitForTimeout(500);
     const recordedOff = await recordRemoteEnvelope(listener, seconds);
-    const off = stretchLevels(recordedOff, clean, bestLoopCorrelation(recordedOff, clean));
+    const off = trackedLevels(recordedOff, clean);
     await panel(host).screenshot({ path: path.join(SCREENSHOT_DIR, 'audio-panel-off.png') });
 
     const reduction = off.noiseDb - on.noiseDb;
@@ -105,7 +123,9 @@ describe('noise suppression before publish', () => {
         `${speechChange >= 0 ? '+' : ''}${speechChange.toFixed(2)} dB (${off.speechBlocks}/${on.speechBlocks} blocks); ` +
         `envelope r on ${on.r.toFixed(3)}, off ${off.r.toFixed(3)}; stage noise floor readout ${floorDb} dB`,
     );
-    // The alignment that classifies the blocks must be real, with enough of each kind to measure.
+    // The alignment that classifies the blocks must be real, with enough of each kind to measure. With one lag for the
+    // whole recording r was 0.60–0.96 (0.602 once on an idle machine, 0.77–0.96 in 10 recordings under stress-ng
+    // --cpu 2); aligned window by window it was 0.93–0.98 on the same 10 loaded recordings, with the same levels.
     expect(on.r).toBeGreaterThan(0.6);
     expect(off.r).toBeGreaterThan(0.6);
     for (const s of [on, off]) {

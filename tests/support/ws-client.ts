@@ -30,8 +30,15 @@ export function isType<T extends ServerMessage['type']>(type: T): (m: ServerMess
   return (m): m is ServerMessageOf<T> => m.type === type;
 }
 
+/**
+ * How long connect, next, request and waitForCount wait unless told otherwise. Replies come in milliseconds on a quiet
+ * machine, but with both cores of a 2-core runner busy a server can take seconds: the default is generous, so only
+ * a reply that never comes fails (a test that expects silence passes its own, shorter, time).
+ */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 /** `localAddress` connects from another loopback address (127.0.0.2, …): a different client machine to the server. */
-export async function connect(url: string, timeoutMs = 3000, options: { localAddress?: string } = {}): Promise<TestClient> {
+export async function connect(url: string, timeoutMs = DEFAULT_TIMEOUT_MS, options: { localAddress?: string } = {}): Promise<TestClient> {
   const ws = new WebSocket(url, options.localAddress ? { localAddress: options.localAddress } : {});
   const received: ServerMessage[] = [];
   const consumed = new Set<number>();
@@ -110,7 +117,7 @@ export async function connect(url: string, timeoutMs = 3000, options: { localAdd
       const payload = typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message);
       ws.send(payload, { binary: options?.binary ?? false });
     },
-    next: ((predicate: (m: ServerMessage) => boolean = () => true, timeoutMs = 2000): Promise<ServerMessage> =>
+    next: ((predicate: (m: ServerMessage) => boolean = () => true, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ServerMessage> =>
       waitUntil(
         () => {
           const index = received.findIndex((m, i) => !consumed.has(i) && predicate(m));
@@ -121,11 +128,11 @@ export async function connect(url: string, timeoutMs = 3000, options: { localAdd
         timeoutMs,
         () => `a matching message; unconsumed so far: ${JSON.stringify(received.filter((_, i) => !consumed.has(i)))}`,
       )) as TestClient['next'],
-    request(message, timeoutMs = 2000) {
+    request(message, timeoutMs = DEFAULT_TIMEOUT_MS) {
       client.send(message);
       return client.next((m) => 'ref' in m && m.ref === message.ref, timeoutMs);
     },
-    waitForCount(predicate, count, timeoutMs = 2000) {
+    waitForCount(predicate, count, timeoutMs = DEFAULT_TIMEOUT_MS) {
       return waitUntil(
         () => {
           const matching = received.filter(predicate);
