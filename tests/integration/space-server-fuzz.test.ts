@@ -149,8 +149,8 @@ describe('fuzz', () => {
     expect(server.listSpaces().find((s) => s.id === space.space.id)?.status).toBe('scheduled');
     expect(listener.received.filter((m) => m.type === 'error')).toEqual([]);
     host.send({ type: 'start' });
-    await listener.next((m: ServerMessage) => m.type === 'space' && m.space.status === 'live', 2_000);
-    await listener.next(isType('media'), 2_000);
+    await listener.next((m: ServerMessage) => m.type === 'space' && m.space.status === 'live');
+    await listener.next(isType('media'));
     expect(await listener.request({ type: 'ping', ref: 'still-there' })).toEqual({ type: 'pong', ref: 'still-there' });
     expect(Date.now() - started).toBeLessThan(15_000);
   });
@@ -198,7 +198,9 @@ describe('rate limiting', () => {
     expect(pongs).toBeGreaterThanOrEqual(40);
     expect(pongs).toBeLessThan(100);
     expect(limited).toBeGreaterThan(100);
-    expect(await other.request({ type: 'ping', ref: 'me' }, 500)).toEqual({ type: 'pong', ref: 'me' });
+    // Unaffected: answered, not rate-limited. (Every flood reply has arrived by now, so how fast this one comes is
+    // only how busy the machine is, not the flood's doing: no time limit beyond the client's default.)
+    expect(await other.request({ type: 'ping', ref: 'me' })).toEqual({ type: 'pong', ref: 'me' });
   });
 
   it('lets a flooded client speak again once it slows down', async () => {
