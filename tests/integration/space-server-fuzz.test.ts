@@ -8,6 +8,7 @@ import type { ServerMessage } from '../../common/protocol';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import { connect, isType, type TestClient } from '../support/ws-client';
 import { recordingAdmin } from '../support/recording-admin';
+import { prng } from '../support/prng';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:1', apiKey: 'devkey', apiSecret: 'secret-secret-secret-secret-secret' };
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
@@ -48,18 +49,6 @@ async function joined(credential?: string): Promise<TestClient> {
   c.send({ type: 'join', spaceId: space.space.id, ...(credential ? { credential } : {}) });
   await c.next(isType('joined'));
   return c;
-}
-
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed with FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Frame = { data: string | Buffer; binary: boolean };
