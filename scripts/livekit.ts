@@ -22,7 +22,7 @@ export interface LivekitServer {
   apiSecret: string;
   pid: number;
   /** HTTP/signalling, the RTC TCP mux and the UDP media mux. */
-  ports: { http: number; rtcTcp: number; udp: number };
+  ports: { http: number; udp: number };
   stop(): Promise<void>;
 }
 
@@ -186,14 +186,10 @@ function bindUdp(): Promise<dgram.Socket> {
 }
 
 /** Ports the OS just handed out are very unlikely to be handed to a parallel test before livekit binds them. */
-async function pickPorts(): Promise<{ http: number; rtcTcp: number; udp: number }> {
-  const [a, b, u] = await Promise.all([listenTcp(), listenTcp(), bindUdp()]);
-  const ports = {
-    http: (a.address() as net.AddressInfo).port,
-    rtcTcp: (b.address() as net.AddressInfo).port,
-    udp: u.address().port,
-  };
-  await Promise.all([new Promise((r) => a.close(r)), new Promise((r) => b.close(r)), new Promise<void>((r) => u.close(r))]);
+async function pickPorts(): Promise<{ http: number; udp: number }> {
+  const [a, u] = await Promise.all([listenTcp(), bindUdp()]);
+  const ports = { http: (a.address() as net.AddressInfo).port, udp: u.address().port };
+  await Promise.all([new Promise((r) => a.close(r)), new Promise<void>((r) => u.close(r))]);
   return ports;
 }
 
@@ -235,10 +231,11 @@ async function launch(bin: string, { apiKey, apiSecret, webhookUrls }: LaunchCon
     // HTTP/signalling (and prometheus/pprof, both off here): pkg/service/server.go listens once per bind address.
     bind_addresses: ['127.0.0.1'],
     rtc: {
-      // Not bindable to loopback in 1.13.5: mediatransportutil pkg/rtcconfig/webrtc_config.go:183 listens with
-      // net.ListenTCP("tcp", &net.TCPAddr{Port: tcp_port}), no IP, so every interface. Kept because it is ICE's
-      // fallback when UDP is blocked; a peer still needs ICE credentials from (loopback-only) signalling to use it.
-      tcp_port: ports.rtcTcp,
+      // No RTC TCP port. In 1.13.5 it cannot be bound to an address (mediatransportutil
+      // pkg/rtcconfig/webrtc_config.go:183 calls net.ListenTCP("tcp", &net.TCPAddr{Port: tcp_port}) with no IP, so it
+      // would listen on every interface), and with node_ip 127.0.0.1 no other machine could use it anyway: media goes
+      // over the loopback UDP mux below. 0 turns it off.
+      tcp_port: 0,
       // One UDP mux port instead of an ephemeral range: fewer ports to collide with parallel runs.
       udp_port: ports.udp,
       // The UDP mux binds one socket per local address that passes these filters (mediatransportutil
