@@ -175,7 +175,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::ffff:127.0.0.1']);
 const WILDCARD = new Set(['0.0.0.0', '::']);
 
 describe('where the embedded LiveKit listens', () => {
-  it('HTTP/signalling and the UDP media mux on 127.0.0.1 only; the RTC TCP mux on every interface (livekit cannot bind it)', () => {
+  it('HTTP/signalling and the UDP media mux on 127.0.0.1 only, and no RTC TCP port (livekit cannot bind it to an address)', () => {
     const socks = socketsOf(lk.pid);
     const httpPort = Number(new URL(lk.url).port);
     const listening = socks.filter((s) => (s.proto.startsWith('tcp') ? s.state === TCP_LISTEN : true));
