@@ -4,14 +4,14 @@
 // token's lifetime suggests — then comes back with it and publishes a tone. The space server learns of the join from
 // LiveKit's webhook and acts: the attacker is removed (or loses publishing), and a listener subscribed to the room
 // must not receive one frame of the tone.
-import { Room, RoomEvent, TrackKind, dispose, AudioStream, type RemoteParticipant, type RemoteTrack } from '@livekit/rtc-node';
+import { Room, RoomEvent, TrackKind, AudioStream, type RemoteParticipant, type RemoteTrack } from '@livekit/rtc-node';
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaGrant, ServerMessage } from '../../common/protocol';
 import { createSfuAdmin, type SfuAdmin } from '../../server/livekit/admin';
 import { openSignal, refreshedToken } from '../support/livekit-signal';
 import { microphone, pumpSine, SAMPLE_RATE, sleep } from '../support/rtc-bot';
-import { startStack, type Stack } from '../support/stack';
+import { closeAll, startStack, type Stack } from '../support/stack';
 import { connect, isType, type TestClient } from '../support/ws-client';
 
 let stack: Stack;
@@ -26,12 +26,7 @@ beforeAll(async () => {
   sfu = createSfuAdmin(stack.lk);
 }, 180_000);
 
-afterAll(async () => {
-  for (const room of rooms) await room.disconnect().catch(() => {});
-  await dispose();
-  await Promise.all(clients.map((c) => c.close()));
-  await stack?.close();
-}, 30_000);
+afterAll(() => closeAll(rooms, clients, stack), 30_000);
 
 async function member(spaceId: string, opts: { credential?: string; name: string }) {
   const c = await connect(stack.server.protocolUrl);

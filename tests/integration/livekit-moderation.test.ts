@@ -2,13 +2,13 @@
 // raw protocol WebSockets plus @livekit/rtc-node rooms. What a host decides must hold on the SFU — approval lets a
 // listener's audio through, mute silences it, demotion unpublishes it, removal keeps them out even when they
 // come back with the token they still hold.
-import { Room, RoomEvent, TrackKind, dispose, type RemoteParticipant, type RemoteTrack, type RemoteTrackPublication } from '@livekit/rtc-node';
+import { Room, RoomEvent, TrackKind, type RemoteParticipant, type RemoteTrack, type RemoteTrackPublication } from '@livekit/rtc-node';
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaGrant, ServerMessage } from '../../common/protocol';
 import type { SpaceServer } from '../../server/index';
 import { hearTone, microphone, pumpSine, timeout } from '../support/rtc-bot';
-import { startStack, type Stack } from '../support/stack';
+import { closeAll, startStack, type Stack } from '../support/stack';
 import { connect, isType, type TestClient } from '../support/ws-client';
 
 /** How long to wait for what the SFU does (grants, mutes, unpublishing, disconnects): generous for a loaded machine. */
@@ -24,12 +24,7 @@ beforeAll(async () => {
   server = stack.server;
 }, 180_000);
 
-afterAll(async () => {
-  for (const room of rooms) await room.disconnect().catch(() => {});
-  await dispose();
-  await Promise.all(clients.map((c) => c.close()));
-  await stack?.close();
-}, 30_000);
+afterAll(() => closeAll(rooms, clients, stack), 30_000);
 
 async function member(spaceId: string, opts: { credential?: string; name: string }): Promise<{ c: TestClient; id: string; grant: () => Promise<MediaGrant> }> {
   const c = await connect(server.protocolUrl);

@@ -1,12 +1,14 @@
 // A real livekit-server and a real space server wired as in production: LiveKit posts its webhooks to the space
 // server, so SFU enforcement runs on LiveKit's own events. The space server's port is chosen first, because
 // LiveKit needs the webhook URL when it starts.
+import { dispose, type Room } from '@livekit/rtc-node';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { startSpaceServer, type SpaceServer, type SpaceServerConfig } from '../../server/index';
 import { localWebhook } from '../../server/local-webhook';
+import type { TestClient } from './ws-client';
 
 export interface Stack {
   lk: LivekitServer;
@@ -38,4 +40,12 @@ export async function startStack(extra: Partial<SpaceServerConfig> = {}): Promis
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Ends what a test on the stack opened: rtc-node rooms (and rtc-node itself), protocol clients, then the stack. */
+export async function closeAll(rooms: Room[], clients: TestClient[], stack: Stack | undefined): Promise<void> {
+  for (const room of rooms) await room.disconnect().catch(() => {});
+  await dispose();
+  await Promise.all(clients.map((c) => c.close()));
+  await stack?.close();
 }
