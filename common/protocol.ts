@@ -52,6 +52,12 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cohostInvite'), ref }).strict(),
   /** Host only: a co-host goes back to being a listener. */
   z.object({ type: z.literal('cohostRemove'), ref, target: participantIdSchema }).strict(),
+  /**
+   * Host and co-hosts, in a live space: this moderator's studio started (`on: true`) or stopped recording, so everyone
+   * is shown that the space is being recorded. The server counts a recorder only while they are connected: a studio
+   * that reconnects while still recording sends `on: true` again (it sees `you.recording` false).
+   */
+  z.object({ type: z.literal('recording'), ref, on: z.boolean() }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -74,6 +80,10 @@ export const stageMemberSchema = z.object({
   away: z.boolean().optional(),
 });
 export type StageMember = z.infer<typeof stageMemberSchema>;
+
+/** Whether the space is being recorded, and since when (server clock, ms): the earliest of its recorders' starts. */
+export const recordingStateSchema = z.object({ since: z.number().int() }).nullable();
+export type RecordingState = z.infer<typeof recordingStateSchema>;
 
 /** A participant as moderators see them. */
 export const participantSchema = z.object({
@@ -114,6 +124,11 @@ export const youSchema = z.object({
   invited: z.boolean(),
   /** Who muted this speaker last, until they unmute. */
   mutedBy: z.string().nullable(),
+  /**
+   * Moderators: whether the server counts this person as recording now. A studio that is recording and sees false
+   * (after a reconnect, or a server restart) sends `recording on` again.
+   */
+  recording: z.boolean().optional(),
 });
 export type You = z.infer<typeof youSchema>;
 
@@ -143,6 +158,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     handCount: z.number().int().nonnegative(),
     pins: z.array(pinSchema),
     settings: spaceSettingsSchema,
+    /** Set while any host or co-host is recording; a server from before recording existed sends none (null). */
+    recording: recordingStateSchema.default(null),
   }),
   /** This client's own standing. */
   z.object({ type: z.literal('you'), you: youSchema }),

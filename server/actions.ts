@@ -1,10 +1,12 @@
 // What members may do once in a space: raise a hand, react, and — for moderators — the host actions of
-// common/moderation.ts, pins, settings and co-hosts. Every check here is the authority; the studio's buttons only
-// mirror it. Actions that race (two co-hosts approving the same hand) end in the same state, without an error.
+// common/moderation.ts, pins, settings, co-hosts and saying they record (server/recording.ts). Every check here is
+// the authority; the studio's buttons only mirror it. Actions that race (two co-hosts approving the same hand) end in
+// the same state, without an error.
 import { MAX_PINS, MOD_ACTIONS, mayPerform, parsePinUrl, type ModAction } from '../common/moderation';
 import type { ClientMessage } from '../common/protocol';
 import { PodiumError } from '../common/result';
 import type { PublicSpace } from '../common/space';
+import { dropRecorder, setRecording } from './recording';
 import { isModerator, send, type Member, type Session, type SpaceRoom } from './room';
 import type { SessionHubDeps } from './sessions';
 
@@ -81,7 +83,8 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
         Object.assign(target, before);
         throw error;
       }
-      room.toMember(target, { type: 'notice', text: `${actor.name} brought you up to speak. You start muted — unmute when you're ready.` });
+      const recorded = room.recording() ? ' This space is being recorded.' : '';
+      room.toMember(target, { type: 'notice', text: `${actor.name} brought you up to speak. You start muted — unmute when you're ready.${recorded}` });
       break;
     }
     case 'deny':
@@ -272,10 +275,14 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       target.seatId = undefined;
       room.toMember(target, { type: 'notice', text: `${actor.name} removed you as co-host; you are a listener now.` });
       ctx.audit(actor.name, 'removed co-host', target.name, 'their seat and the invite link no longer work');
+      // Only moderators are shown as recording: a listener's word for it would be anyone's.
+      dropRecorder(room, target, 'demoted', ctx.audit);
       room.touched(target);
       room.schedule('stage');
       return;
     }
+    case 'recording':
+      return setRecording(ctx, message.on);
     case 'unblock': {
       requireModerator(actor);
       const owner = deps.moderation.owner(space.id);

@@ -1,4 +1,5 @@
-// A token bucket per connection, so one chatty or hostile client cannot make the server work for everyone else.
+// Token buckets per connection (and per key, such as an address), so one chatty or hostile client cannot make the
+// server work for everyone else; and the key per-address limits count by.
 export interface RateLimiter {
   take(now?: number): boolean;
 }
@@ -36,4 +37,18 @@ export function createKeyedRateLimiter(ratePerSecond: number, burst: number): { 
     },
     size: () => buckets.size,
   };
+}
+
+/**
+ * The key per-address limits count by: IPv4-mapped IPv6 is IPv4, and an IPv6 address counts by its /64 (one
+ * subscriber's whole network), so a dual-stack client or one with a /64 does not get fresh buckets for free.
+ */
+export function addressKey(address: string): string {
+  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail = ''] = plain.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = plain.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -2,7 +2,7 @@
 // and coalesced broadcasting so a room of thousands gets one update per moment, not one per join.
 import type { WebSocket } from 'ws';
 import type { Reaction } from '../common/moderation';
-import type { Participant, ServerMessage, StageMember, You } from '../common/protocol';
+import type { Participant, RecordingState, ServerMessage, StageMember, You } from '../common/protocol';
 import type { Role } from '../common/space';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 
@@ -34,6 +34,8 @@ export interface Member {
   seatId?: string;
   /** Since when this member has had no connection to the space server (null while connected). */
   awaySince: number | null;
+  /** How often this moderator may start or stop recording (made on first use; kept across their reconnects). */
+  recordingToggles?: RateLimiter;
 }
 
 /** Who moderators and the stage still list without a connection: anyone on stage (they may still be on the SFU). */
@@ -63,6 +65,8 @@ export class SpaceRoom {
   private rosterUpserts = new Set<string>();
   private rosterRemoves = new Set<string>();
   private reactionCounts = new Map<Reaction, number>();
+  /** Moderators recording now (participant id → since, server clock); only connected moderators are kept here. */
+  readonly recorders = new Map<string, number>();
 
   constructor(
     readonly spaceId: string,
@@ -141,8 +145,15 @@ export class SpaceRoom {
     return n;
   }
 
+  /** What everyone is shown: recorded since the earliest start among those recording now, or not at all. */
+  recording(): RecordingState {
+    if (this.recorders.size === 0) return null;
+    return { since: Math.min(...this.recorders.values()) };
+  }
+
   you(m: Member): You {
-    return { role: m.role, handRaised: m.handRaisedAt !== null, invited: m.invited, mutedBy: m.mutedBy };
+    const you: You = { role: m.role, handRaised: m.handRaisedAt !== null, invited: m.invited, mutedBy: m.mutedBy };
+    return isModerator(m.role) ? { ...you, recording: this.recorders.has(m.id) } : you;
   }
 
   participant(m: Member): Participant {

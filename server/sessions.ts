@@ -14,10 +14,14 @@ import { startEnforcer, type Entitlement, type SfuEvent } from './enforcer';
 import { hostIdentity, listenerIdentity, seatIdentity } from './identity';
 import type { SfuAdmin } from './livekit/admin';
 import { mintToken, type LivekitCredentials } from './livekit/tokens';
-import { createKeyedRateLimiter, createRateLimiter } from './rate-limit';
+import { addressKey, createKeyedRateLimiter, createRateLimiter } from './rate-limit';
+import { dropAllRecorders, dropRecorder } from './recording';
 import { isModerator, send, SpaceRoom, type Member, type Session } from './room';
 import type { ModerationStore, Seat } from './store/moderation';
 import { hashKey, type SpaceStore } from './store/spaces';
+
+/** Where per-address limits count; kept importable from here for the tests that check it. */
+export { addressKey };
 
 export interface SessionHub {
   /** `address` is the peer's IP address, for limits that must hold across connections. */
@@ -60,20 +64,6 @@ export interface SessionHubDeps {
 /** Reactions: per connection and per person (one a second, bursts of five), per address, and for the whole room. */
 const REACTIONS = { perPerson: [1, 5], perAddress: [5, 15], perRoom: [40, 80] } as const;
 
-/**
- * The key per-address limits count by: IPv4-mapped IPv6 is IPv4, and an IPv6 address counts by its /64 (one
- * subscriber's whole network), so a dual-stack client or one with a /64 does not get fresh buckets for free.
- */
-export function addressKey(address: string): string {
-  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  if (!plain.includes(':')) return plain;
-  const [head = '', tail = ''] = plain.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = plain.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
-
 function fail(session: Session, code: ErrorCode, message: string, ref?: string): void {
   send(session, { type: 'error', code, message, ...(ref ? { ref } : {}) });
 }
@@ -103,6 +93,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       handCount: room.handCount(),
       pins: deps.moderation.pins(room.spaceId),
       settings: deps.moderation.settings(room.spaceId),
+      recording: room.recording(),
     };
   }
   function roomFor(spaceId: string): SpaceRoom {
@@ -294,6 +285,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       await Promise.all([...room.members.values()].filter((x) => x.sessions.size > 0).map((x) => grantMedia(room, x, space)));
     } else {
       deps.store.setStatus(current.id, 'ended', now());
+      dropAllRecorders(room, 'ended', (...a) => audit(room, ...a));
       audit(room, m.name, 'ended the space', null, null);
       flushers.space(room);
       await deps.admin.closeRoom(current.id).catch((error: unknown) => deps.log(`could not close LiveKit room ${current.id}: ${String(error)}`));
@@ -335,6 +327,8 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     m.sessions.delete(session);
     if (m.sessions.size === 0) {
       m.awaySince = now();
+      // Nobody can vouch for a recording whose studio is gone: it stops showing until that studio is back and says so.
+      dropRecorder(room, m, 'left', (...a) => audit(room, ...a));
       // A listener who left holds nothing worth keeping (a host's invite or mute is kept): forget them, or a room
       // with many comings and goings grows without bound. Anyone on stage stays listed, marked away.
       if (m.role === 'listener' && !m.invited && m.mutedBy === null) room.forget(m);
