@@ -1,7 +1,7 @@
 // The client-side picture of a space, built only from space-protocol messages: a pure reducer, so the studio and
 // the listener page see the same thing and it can be tested without a browser.
 import type { Pin, Reaction, SpaceSettings } from '../../common/moderation';
-import type { AuditEntry, BlockEntry, MediaGrant, Participant, ServerMessage, StageMember, You } from '../../common/protocol';
+import type { AuditEntry, BlockEntry, MediaGrant, Participant, RecordingState, ServerMessage, StageMember, You } from '../../common/protocol';
 import type { PublicSpace, Role } from '../../common/space';
 
 export interface Notice {
@@ -25,6 +25,8 @@ export interface SpaceView {
   handCount: number;
   pins: Pin[];
   settings: SpaceSettings | null;
+  /** Whether the space is being recorded (by the host or a co-host), since when on the server's clock. */
+  recording: RecordingState;
   /** Moderators only: everyone connected, keyed by participant id. */
   roster: ReadonlyMap<string, Participant>;
   /** Server clock minus ours (ms), from roster messages: add it to Date.now() before comparing with server times. */
@@ -50,6 +52,7 @@ export const EMPTY_VIEW: SpaceView = {
   handCount: 0,
   pins: [],
   settings: null,
+  recording: null,
   roster: new Map(),
   clockOffset: 0,
   audit: [],
@@ -73,9 +76,10 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
     case 'joined':
       return { ...view, participantId: message.participantId, role: message.role, space: message.space, listenerCount: message.listenerCount, removed: null, notFound: false };
     case 'space':
-      return { ...view, space: message.space, listenerCount: message.listenerCount };
+      // An ended space is recorded no more, even if the stage message that says so never arrives.
+      return { ...view, space: message.space, listenerCount: message.listenerCount, ...(message.space.status === 'ended' ? { recording: null } : {}) };
     case 'stage':
-      return { ...view, members: message.members, handCount: message.handCount, pins: message.pins, settings: message.settings };
+      return { ...view, members: message.members, handCount: message.handCount, pins: message.pins, settings: message.settings, recording: message.recording };
     case 'you':
       return { ...view, you: message.you, role: message.you.role };
     case 'notice':
