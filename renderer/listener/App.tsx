@@ -25,7 +25,7 @@ function SpaceBody({ s, phase }: { s: ListenerState; phase: 'waiting' | 'live' |
   const space = s.view.space!;
   return (
     <>
-      <SpaceHeader space={space} phase={phase} listenerCount={s.view.listenerCount} />
+      <SpaceHeader space={space} phase={phase} listenerCount={s.view.listenerCount} recording={s.view.recording} />
       {phase !== 'ended' && (
         <Stage members={s.view.members} you={s.view.participantId} sfu={s.sfu} live={phase === 'live'} publishing={s.mic === 'open'} />
       )}

@@ -1,7 +1,9 @@
-// The top of the sheet: status, running time, audience size, title and description.
+// The top of the sheet: status, running time, whether it is recorded, audience size, title and description.
 import { useEffect, useState, type ReactNode } from 'react';
+import type { RecordingState } from '../../common/protocol';
 import type { PublicSpace } from '../../common/space';
 import { formatDuration, plural } from '../ui/components';
+import { RecordingBadge } from './Recording';
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
@@ -13,7 +15,17 @@ function useNow(active: boolean): number {
   return now;
 }
 
-export function SpaceHeader({ space, phase, listenerCount }: { space: PublicSpace; phase: 'waiting' | 'live' | 'ended'; listenerCount: number }): ReactNode {
+export function SpaceHeader({
+  space,
+  phase,
+  listenerCount,
+  recording,
+}: {
+  space: PublicSpace;
+  phase: 'waiting' | 'live' | 'ended';
+  listenerCount: number;
+  recording: RecordingState;
+}): ReactNode {
   const now = useNow(phase === 'live');
   return (
     <header className="sheet-head">
@@ -26,6 +38,7 @@ export function SpaceHeader({ space, phase, listenerCount }: { space: PublicSpac
             {formatDuration(now - space.startedAt)}
           </span>
         )}
+        <RecordingBadge recording={phase === 'live' ? recording : null} />
         <div className="spacer" />
         {phase !== 'ended' && (
           <span className="listener-count" data-testid="listener-count">

@@ -1,9 +1,10 @@
-// A listener the host brought up (or a co-host): a big mic toggle, a level meter while on air, and who muted them.
-// The microphone is not touched until the first Unmute.
+// A listener the host brought up (or a co-host): a big mic toggle, a level meter while on air, who muted them, and —
+// before they unmute — whether the space is being recorded. The microphone is not touched until the first Unmute.
 import { useEffect, type ReactNode } from 'react';
 import { LevelMeter } from '../ui/components';
 import { micLevel, toggleMic, type ListenerState } from './controller';
 import { MicIcon, MicOffIcon } from './icons';
+import { RecordingNote } from './Recording';
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -57,7 +58,7 @@ export function SpeakerPanel({ s }: { s: ListenerState }): ReactNode {
           data-muted={muted ? 'true' : 'false'}
           aria-pressed={!muted}
           aria-keyshortcuts="M"
-          aria-describedby="mic-status"
+          aria-describedby={s.view.recording ? 'rec-note mic-status' : 'mic-status'}
           disabled={!ready || opening}
           onClick={() => void toggleMic()}
         >
@@ -65,6 +66,7 @@ export function SpeakerPanel({ s }: { s: ListenerState }): ReactNode {
           <span className="mic-label">{muted ? 'Unmute' : 'Mute'}</span>
         </button>
         <div className="mic-side">
+          <RecordingNote id="rec-note" recording={s.view.recording} muted={muted} />
           <p id="mic-status" className="mic-status" role="status">
             {status}
           </p>
