@@ -1,9 +1,10 @@
 // The studio: microphone on the left, the space in the middle and, for a host or co-host of a space that is not
 // over, the host panel around it. Keyboard-first: Ctrl/⌘+Enter creates or goes live, M mutes, Ctrl/⌘+Shift+E ends
-// (after a confirmation); the host panel adds its own keys (see host/HostPanel.tsx).
+// (after a confirmation); the host panel adds its own keys (see host/HostPanel.tsx), the recording card Alt+R and Alt+K.
 import { useEffect, useState, type ReactNode } from 'react';
 import { Brand } from '../ui/components';
 import { useStore } from '../state/store';
+import { recording, recordingActions } from '../recording/controller';
 import { currentSpace, dismissError, endSpace, goLive, isModeratorRole, leaveSpace, resumeAudio, studio, toggleMute } from './controller';
 import { isTyping } from './host/hooks';
 import { HostPanel } from './host/HostPanel';
@@ -15,9 +16,11 @@ import { AudioPanel } from './AudioPanel';
 import { Lobby } from './Lobby';
 import { SpacePanel } from './SpacePanel';
 import { EndDialog, JoiningCard, Notices } from './Overlays';
+import { openLibrary, RecBadge, RecordingCard, RecordingsCard, RecoveredBanner } from './recording';
 
 export function App(): ReactNode {
   const s = useStore(studio);
+  const rec = useStore(recording);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
 
@@ -58,6 +61,9 @@ export function App(): ReactNode {
   const moderating = !!view && !!space && space.status !== 'ended' && isModeratorRole(view.role);
   const serverError = view?.error && view.error.code !== 'rate_limited' ? view.error.message : null;
   const error = s.error ?? serverError;
+  const canRecord = moderating && space?.status === 'live';
+  // The card stays while a recording is running or has something to say, even once the space has ended.
+  const showRecording = canRecord || rec.phase !== 'idle' || rec.finished !== null || rec.error !== null;
 
   const card = space && (
     <SpacePanel
@@ -79,6 +85,7 @@ export function App(): ReactNode {
             {s.info?.shell === 'electron' ? 'Desktop' : 'Web studio'}
           </span>
         </Brand>
+        <RecBadge view={rec} />
         <div className="spacer" />
         {moderating && <span className="faint topbar-keys">Select with a click or <kbd>↑</kbd><kbd>↓</kbd> · act with the key shown on each button</span>}
         {s.info && <span className="faint">v{s.info.version}</span>}
@@ -98,14 +105,17 @@ export function App(): ReactNode {
         </div>
       )}
       {view?.removed && <div className="banner topbanner" role="alert">{view.removed}</div>}
+      <RecoveredBanner view={rec} actions={recordingActions} onShowLibrary={openLibrary} />
 
       <main className={`studio-grid${moderating ? ' studio-grid-wide' : ''}`}>
         <aside className="stack">
+          {showRecording && <RecordingCard view={rec} actions={recordingActions} canRecord={canRecord} onShowLibrary={openLibrary} />}
           <MicrophoneCard state={s} />
           <AudioPanel state={s} />
           {moderating && view && <SettingsSection view={view} mode={mode} />}
           {moderating && view && mode === 'host' && <CohostSection view={view} />}
           {moderating && view && <BlockedSection view={view} />}
+          {s.target && <RecordingsCard finishedId={rec.finished?.id ?? null} />}
           <ProfileCard state={s} />
           <AudioServerCard state={s} />
         </aside>

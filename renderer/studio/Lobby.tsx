@@ -4,6 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { DESCRIPTION_MAX, TITLE_MAX } from '../../common/space';
 import { cancelTrust, confirmTrust, createSpace, joinAsCohost, openSpace, studio, type StudioState } from './controller';
 import { TrustDialog } from './Overlays';
+import { RecordingsCard } from './recording';
 
 function JoinCohostCard({ state }: { state: StudioState }): ReactNode {
   const [link, setLink] = useState('');
@@ -128,6 +129,7 @@ export function Lobby({ state }: { state: StudioState }): ReactNode {
           </ul>
         )}
       </div>
+      <RecordingsCard />
     </>
   );
 }
