@@ -1,0 +1,115 @@
+// The recorder's whole surface as plain methods: the recording itself (recorder.ts), the library, recovery at
+// start, deleting, revealing and normalising. It runs wherever it is put: inside a worker thread in the studio
+// (worker.ts), or directly in tests.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RecorderStatus, RecordingEntry } from '../../../common/recording';
+import { PodiumError } from '../../../common/result';
+import { openRecordingLibrary } from './library';
+import { normalizeWav } from './normalize';
+import { createRecorder, type Recorder, type RecorderOptions } from './recorder';
+import { recoverUnfinished } from './recovery';
+
+export const LIBRARY_FILE = 'recordings.sqlite';
+export const NORMALIZED_FILE = 'mix-normalized.wav';
+
+export interface RecordingServiceOptions {
+  /** Where recording folders go. */
+  directory: string;
+  /** Where the library's SQLite file lives (the studio's data folder). */
+  dataDir: string;
+  log?: (line: string) => void;
+  freeBytes?: RecorderOptions['freeBytes'];
+  now?: RecorderOptions['now'];
+}
+
+export type RecordingService = ReturnType<typeof createRecordingService>;
+
+/** A path inside `directory`, or an error: the library never deletes or serves anything outside it. */
+function inside(directory: string, folder: string): string {
+  const relative = path.relative(path.resolve(directory), path.resolve(folder));
+  if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new PodiumError('forbidden', 'That recording is not in the recordings folder.');
+  }
+  return path.resolve(folder);
+}
+
+export function createRecordingService(options: RecordingServiceOptions) {
+  const log = options.log ?? (() => {});
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const library = openRecordingLibrary(path.join(options.dataDir, LIBRARY_FILE), log);
+  const recorder: Recorder = createRecorder({ directory: options.directory, library, log, freeBytes: options.freeBytes, now: options.now });
+  try {
+    recorder.recovered = recoverUnfinished(options.directory, library, log);
+  } catch (error) {
+    log(`recording recovery failed: ${(error as Error).message}`);
+  }
+
+  const entry = (id: string): RecordingEntry => {
+    const found = library.get(id);
+    if (!found) throw new PodiumError('not_found', 'That recording is not in the library any more.');
+    return found;
+  };
+
+  return {
+    recorder,
+    start: recorder.start,
+    addTrack: recorder.addTrack,
+    mark: recorder.mark,
+    stage: (input: Parameters<Recorder['stage']>[0]) => {
+      recorder.stage(input);
+      return { ok: true as const };
+    },
+    stop: recorder.stop,
+    status: (): RecorderStatus => recorder.status(),
+    list: () => library.list(),
+    dismissRecovered: (): RecorderStatus => {
+      recorder.recovered = [];
+      return recorder.status();
+    },
+    delete({ id }: { id: string }) {
+      const found = entry(id);
+      if (recorder.activeId() === id) throw new PodiumError('invalid_state', 'Stop the recording before deleting it.');
+      const folder = inside(options.directory, found.folder);
+      fs.rmSync(folder, { recursive: true, force: true });
+      library.remove(id);
+      return { deleted: true as const };
+    },
+    folderOf({ id }: { id: string }): string {
+      return inside(options.directory, entry(id).folder);
+    },
+    /** The file to play: the mix or its normalised export. */
+    mediaFile({ id, file }: { id: string; file: 'mix' | 'normalized' }): string {
+      const found = entry(id);
+      const folder = inside(options.directory, found.folder);
+      const name = file === 'mix' ? found.tracks.find((t) => t.kind === 'mix')?.file : found.normalizedFile;
+      if (!name) throw new PodiumError('not_found', file === 'mix' ? 'This recording has no mix.' : 'Export it for podcasts first.');
+      const full = path.join(folder, path.basename(name));
+      if (!fs.existsSync(full)) throw new PodiumError('not_found', `${name} is missing from ${folder}.`);
+      return full;
+    },
+    async normalize({ id }: { id: string }) {
+      const found = entry(id);
+      if (recorder.activeId() === id) throw new PodiumError('invalid_state', 'Stop the recording before exporting it.');
+      const folder = inside(options.directory, found.folder);
+      const mix = found.tracks.find((t) => t.kind === 'mix');
+      if (!mix) throw new PodiumError('not_found', 'This recording has no mix to export.');
+      const result = await normalizeWav(path.join(folder, mix.file), path.join(folder, NORMALIZED_FILE));
+      const updated: RecordingEntry = { ...found, normalizedFile: NORMALIZED_FILE };
+      library.put(updated);
+      return {
+        entry: updated,
+        measured: { integrated: result.integrated, range: null, truePeak: result.truePeak },
+        gainDb: result.gainDb,
+        limited: result.limited,
+      };
+    },
+    tick: () => recorder.tick(),
+    ingest: (bytes: Uint8Array) => recorder.ingest(bytes),
+    dropped: (frames: number, atFrame: number) => recorder.dropped(frames, atFrame),
+    close() {
+      recorder.close();
+      library.close();
+    },
+  };
+}
