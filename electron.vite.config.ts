@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('main/index.ts') } },
+      // The recorder writes files in a worker thread of its own (main/services/recording/host.ts finds it here).
+      rollupOptions: { input: { index: resolve('main/index.ts'), 'recorder-worker': resolve('main/services/recording/worker.ts') } },
     },
   },
   preload: {
