@@ -11,5 +11,17 @@ export const IPC_CHANNELS = [
   'spaces:create',
   'spaces:list',
   'spaces:open',
+  'recording:start',
+  'recording:addTrack',
+  'recording:mark',
+  'recording:stage',
+  'recording:stop',
+  'recording:status',
+  'recordings:list',
+  'recordings:delete',
+  'recordings:reveal',
+  'recordings:mediaUrl',
+  'recordings:normalize',
+  'recordings:dismissRecovered',
 ] as const;
 export type IpcChannel = (typeof IPC_CHANNELS)[number];

@@ -4,6 +4,17 @@
 import { z } from 'zod';
 import type { IpcChannel } from './ipc-channels';
 import type { Result } from './result';
+import {
+  activeRecordingSchema,
+  addTrackSchema,
+  loudnessSchema,
+  markSchema,
+  recorderStatusSchema,
+  recordingEntrySchema,
+  recordingRefSchema,
+  stageSnapshotSchema,
+  startRecordingSchema,
+} from './recording';
 import { createSpaceSchema, displayNameSchema, publicSpaceSchema, spaceIdSchema } from './space';
 
 export { IPC_CHANNELS, type IpcChannel } from './ipc-channels';
@@ -112,6 +123,30 @@ export const ipcContract = {
   'spaces:create': { request: createSpaceSchema.strict(), response: hostedSpaceSchema },
   'spaces:list': { request: none, response: z.array(publicSpaceSchema) },
   'spaces:open': { request: z.object({ spaceId: spaceIdSchema }).strict(), response: hostedSpaceSchema },
+  // Local recording. Audio itself never goes through these calls: it travels as binary PCM frames
+  // (common/recording.ts) over a MessagePort in Electron and binary WebSocket frames in the web studio.
+  'recording:start': { request: startRecordingSchema, response: activeRecordingSchema },
+  'recording:addTrack': { request: addTrackSchema, response: activeRecordingSchema },
+  'recording:mark': { request: markSchema, response: activeRecordingSchema },
+  /** Who is on stage now, for session.json's "who spoke when". */
+  'recording:stage': { request: stageSnapshotSchema, response: z.object({ ok: z.literal(true) }) },
+  'recording:stop': { request: recordingRefSchema, response: recordingEntrySchema },
+  'recording:status': { request: none, response: recorderStatusSchema },
+  'recordings:list': { request: none, response: z.array(recordingEntrySchema) },
+  'recordings:delete': { request: recordingRefSchema, response: z.object({ deleted: z.literal(true) }) },
+  /** Opens the folder in the system's file manager where there is one; always answers its path. */
+  'recordings:reveal': { request: recordingRefSchema, response: z.object({ path: z.string(), opened: z.boolean() }) },
+  /** A URL the studio page can play the mix (or the normalised export) from. */
+  'recordings:mediaUrl': {
+    request: z.object({ id: recordingEntrySchema.shape.id, file: z.enum(['mix', 'normalized']) }).strict(),
+    response: z.object({ url: z.string() }),
+  },
+  /** Writes mix-normalized.wav: −16 LUFS integrated, true peak ≤ −1 dBTP. */
+  'recordings:normalize': {
+    request: recordingRefSchema,
+    response: z.object({ entry: recordingEntrySchema, measured: loudnessSchema, gainDb: z.number(), limited: z.boolean() }),
+  },
+  'recordings:dismissRecovered': { request: none, response: recorderStatusSchema },
 } as const satisfies Record<IpcChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type IpcContract = typeof ipcContract;

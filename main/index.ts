@@ -11,7 +11,7 @@ import { startLivekit } from '../scripts/livekit';
 import { installProcessGuard } from '../server/process-guard';
 import { dispatch } from './ipc/dispatch';
 import { findRepoRoot, rendererDir } from './paths';
-import { startStudioServices, type StudioServices } from './services/studio';
+import { MEDIA_PATH, startStudioServices, type StudioServices } from './services/studio';
 
 const APP_SCHEME = 'podium-app';
 const APP_ORIGIN = `${APP_SCHEME}://studio`;
@@ -59,6 +59,11 @@ function isAppSender(frame: Electron.WebFrameMain | null): boolean {
 function registerAppProtocol(assets: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
+    if (url.pathname.startsWith(MEDIA_PATH)) {
+      // A recording the studio asked to play (a token recordings:mediaUrl handed out); nothing else on disk.
+      const media = services?.mediaFile(url.pathname.slice(MEDIA_PATH.length)) ?? null;
+      return media ? net.fetch(pathToFileURL(media).toString()) : new Response('not found', { status: 404 });
+    }
     const rel = url.pathname === '/' ? '/studio/index.html' : url.pathname;
     const file = path.resolve(assets, '.' + path.posix.normalize(rel));
     if (!file.startsWith(path.resolve(assets) + path.sep)) return new Response('not found', { status: 404 });
@@ -129,6 +134,21 @@ async function boot(): Promise<void> {
         }
       : undefined,
     log: (line) => console.log(line),
+    reveal: async (folder) => {
+      shell.showItemInFolder(folder);
+      return true;
+    },
+  });
+  // Recording audio arrives on a MessagePort the preload sends once (see preload/index.ts).
+  ipcMain.on('podium:audio-port', (event) => {
+    const port = event.ports[0];
+    if (!port || !isAppSender(event.senderFrame)) return;
+    port.on('message', (message) => {
+      const data: unknown = message.data;
+      if (data instanceof ArrayBuffer) services?.ingestAudio(new Uint8Array(data));
+      else if (ArrayBuffer.isView(data)) services?.ingestAudio(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    port.start();
   });
   const handlers = services.handlers;
   for (const channel of IPC_CHANNELS) {

@@ -21,3 +21,22 @@ contextBridge.exposeInMainWorld(
     },
   }),
 );
+
+// Recording audio: binary PCM frames (common/recording.ts) over a MessagePort to main, never JSON over IPC. The port is
+// made on the first frame and handed to main once; main accepts it only from the app's own page.
+let audioPort: MessagePort | null = null;
+contextBridge.exposeInMainWorld(
+  'podiumAudio',
+  Object.freeze({
+    send(frame: ArrayBuffer): boolean {
+      if (!(frame instanceof ArrayBuffer)) return false;
+      if (!audioPort) {
+        const channel = new MessageChannel();
+        audioPort = channel.port1;
+        ipcRenderer.postMessage('podium:audio-port', null, [channel.port2]);
+      }
+      audioPort.postMessage(frame, [frame]);
+      return true;
+    },
+  }),
+);

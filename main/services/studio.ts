@@ -11,6 +11,9 @@ import { generateLivekitCredentials } from '../../scripts/livekit';
 import type { IpcHandlers } from '../ipc/dispatch';
 import { createSecretStore, type Cipher, type SecretStore } from './secrets';
 import { createSettingsService } from './settings';
+import { startRecordingHost, type RecordingHost } from './recording/host';
+import { createMediaTokens } from './recording/media-tokens';
+import { revealInFileManager } from './recording/reveal';
 
 export const LIVEKIT_SECRET_NAME = 'livekit.apiSecret';
 /** The embedded LiveKit's own pair: made once per installation, kept with the other secrets. */
@@ -38,14 +41,25 @@ export interface StudioOptions {
   publicUrl?: string;
   cipher?: Cipher;
   log?: (line: string) => void;
+  /** Where recordings go; default: <dataDir>/recordings. */
+  recordingsDir?: string;
+  /** Shows a folder in the system's file manager (Electron: shell.showItemInFolder); answers whether it could. */
+  reveal?: (folder: string) => Promise<boolean>;
 }
 
 export interface StudioServices {
   handlers: IpcHandlers;
   spaceServer: SpaceServer;
   livekit: LivekitCredentials;
+  /** Binary PCM frames from the renderer (a MessagePort in Electron, binary WebSocket frames in the web studio). */
+  ingestAudio(bytes: Uint8Array): void;
+  /** The file behind a /media/<token> URL that recordings:mediaUrl handed out, or null. */
+  mediaFile(token: string): string | null;
   close(): Promise<void>;
 }
+
+/** The URL path under which the studio page plays recordings (web host and Electron's app scheme both serve it). */
+export const MEDIA_PATH = '/media/';
 
 function embeddedCredentials(secrets: SecretStore): { apiKey: string; apiSecret: string } {
   const apiKey = secrets.get(EMBEDDED_KEY_NAME);
@@ -97,6 +111,20 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     throw error;
   }
 
+  let recorder: RecordingHost;
+  try {
+    recorder = await startRecordingHost({
+      directory: options.recordingsDir ?? path.join(options.dataDir, 'recordings'),
+      dataDir: options.dataDir,
+      log,
+    });
+  } catch (error) {
+    await spaceServer.close();
+    await stopLivekit?.();
+    throw error;
+  }
+  const media = createMediaTokens();
+
   const hosted = ({ space, hostKey }: HostKeyed): HostedSpace => ({
     space,
     shareUrl: spaceServer.shareUrl(space.id),
@@ -132,13 +160,33 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     'spaces:list': () => spaceServer.listSpaces(20),
     // Re-opening hands out a fresh host key; only the studio, which holds the main process, can ask for one.
     'spaces:open': (req) => hosted(spaceServer.reopenSpace(req.spaceId)),
+    'recording:start': (req) => recorder.call('start', req),
+    'recording:addTrack': (req) => recorder.call('addTrack', req),
+    'recording:mark': (req) => recorder.call('mark', req),
+    'recording:stage': (req) => recorder.call('stage', req),
+    'recording:stop': (req) => recorder.call('stop', req),
+    'recording:status': () => recorder.call('status'),
+    'recordings:list': () => recorder.call('list'),
+    'recordings:delete': (req) => recorder.call('delete', req),
+    'recordings:reveal': async (req) => {
+      const folder = await recorder.call('folderOf', req);
+      const reveal = options.reveal ?? revealInFileManager;
+      return { path: folder, opened: await reveal(folder).catch(() => false) };
+    },
+    'recordings:mediaUrl': async (req) => ({ url: MEDIA_PATH + media.issue(await recorder.call('mediaFile', req)) }),
+    'recordings:normalize': (req) => recorder.call('normalize', req),
+    'recordings:dismissRecovered': () => recorder.call('dismissRecovered'),
   };
 
   return {
     handlers,
     spaceServer,
     livekit,
+    ingestAudio: (bytes) => recorder.ingest(bytes),
+    mediaFile: (token) => media.resolve(token),
     async close() {
+      // The recording is finished first: its files are what a producer cannot get back.
+      await recorder.close();
       await spaceServer.close();
       if (stopLivekit) await stopLivekit();
     },

@@ -19,6 +19,10 @@ import {
 import { requestPath } from '../../server/request-target';
 import { dispatch, type IpcHandlers } from '../ipc/dispatch';
 import { parseBridgeRequest, type BridgeReply } from '../../common/bridge';
+import { serveMediaFile } from './media';
+
+/** The URL path of recordings played by the studio page (MEDIA_PATH in main/services/studio.ts). */
+const MEDIA_PREFIX = '/media/';
 
 export interface WebStudioHost {
   /** Open this in a browser; the fragment carries the secret. */
@@ -47,6 +51,10 @@ export async function startWebStudioHost(opts: {
   log?: (line: string) => void;
   /** For tests: shorter HTTP timeouts than the defaults. */
   httpTimeouts?: HttpTimeouts;
+  /** Binary frames on the bridge: recording audio (common/recording.ts), only from an authenticated page. */
+  audio?: (bytes: Uint8Array) => void;
+  /** The file behind a /media/<token> URL, if the recorder handed that token out. */
+  media?: (token: string) => string | null;
 }): Promise<WebStudioHost> {
   const log = opts.log ?? (() => {});
   const secret = crypto.randomBytes(24).toString('base64url');
@@ -70,11 +78,16 @@ export async function startWebStudioHost(opts: {
       res.end('The studio is not built. Run `npm run build` first.');
       return;
     }
+    if (pathname.startsWith(MEDIA_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const file = opts.media?.(pathname.slice(MEDIA_PREFIX.length)) ?? null;
+      if (file) return serveMediaFile(file, req, res, headers);
+    }
     if (isPublicAsset(pathname) && serveStatic(opts.assetsDir, pathname, res, headers)) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('Not found');
   };
   const server = http.createServer(httpServerOptions(opts.httpTimeouts), guardRequests(handleRequest, log));
+  // 256 KiB: a call, or one PCM frame (a second of audio is 192 KB).
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   let origin = '';
   server.on(
@@ -94,7 +107,14 @@ export async function startWebStudioHost(opts: {
     // A client that does not present the secret promptly is dropped.
     const timer = setTimeout(() => !authed && ws.close(4401, 'secret required'), 3000);
     ws.on('close', () => clearTimeout(timer));
-    ws.on('message', async (raw) => {
+    ws.on('message', async (raw, isBinary) => {
+      if (isBinary) {
+        // Audio for the recorder: never parsed as JSON, and only once the page has shown the secret.
+        if (!authed) return ws.close(4401, 'secret required');
+        const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+        opts.audio?.(bytes);
+        return;
+      }
       const parsed = parseBridgeRequest(raw as Buffer);
       if (!parsed.ok) return reply({ type: 'error', message: parsed.message });
       const message = parsed.value;

@@ -16,6 +16,8 @@ export async function runWebStudio(
   try {
     const host = await startWebStudioHost({
       handlers: services.handlers,
+      audio: (bytes) => services.ingestAudio(bytes),
+      media: (token) => services.mediaFile(token),
       assetsDir: options.assetsDir,
       port: options.studioPort,
       log: options.log,

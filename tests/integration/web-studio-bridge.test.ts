@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { execFileSync } from 'node:child_process';
+import { encodePcmFrame } from '../../common/recording';
 import { runWebStudio, type WebStudio } from '../../main/web/run';
 
 function open(url: string, origin: string): Promise<{ ws: WebSocket; next: () => Promise<unknown>; closed: Promise<number> }> {
@@ -108,5 +110,52 @@ describe('web studio bridge', () => {
     const d = await open(`${studio.host.origin.replace('http', 'ws')}/bridge`, studio.host.origin);
     d.ws.send(JSON.stringify({ type: 'hello', secret }));
     expect(await d.closed).toBe(4401);
+  });
+
+  it('carries recording audio as binary frames, only for the studio page, and plays the mix back with ranges', async () => {
+    const key = new URL(studio.host.url).hash.replace('#k=', '');
+    const url = `${studio.host.origin.replace('http', 'ws')}/bridge`;
+    // Binary before the key: dropped with the connection, nothing recorded.
+    const sneaky = await open(url, studio.host.origin);
+    sneaky.ws.send(Buffer.from(encodePcmFrame({ track: 0, serial: 1, startFrame: 0, samples: new Float32Array(480) })));
+    expect(await sneaky.closed).toBe(4401);
+
+    const page = await open(url, studio.host.origin);
+    page.ws.send(JSON.stringify({ type: 'hello', secret: key }));
+    expect(await page.next()).toEqual({ type: 'welcome' });
+    let id = 10;
+    const call = async (channel: string, request?: unknown) => {
+      page.ws.send(JSON.stringify({ type: 'call', id: ++id, channel, request }));
+      const reply = (await page.next()) as { result: { ok: boolean; value: Record<string, unknown>; error?: { message: string } } };
+      if (!reply.result.ok) throw new Error(reply.result.error?.message);
+      return reply.result.value;
+    };
+    const active = (await call('recording:start', { spaceId: 'abcde12345', title: 'Bridge test' })) as { id: string; serial: number };
+    await call('recording:addTrack', { id: active.id, track: { index: 0, kind: 'mix', participantId: '', name: 'Mix' } });
+    const second = Float32Array.from({ length: 48_000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 48_000));
+    for (let at = 0; at < second.length; at += 4800) {
+      page.ws.send(Buffer.from(encodePcmFrame({ track: 0, serial: active.serial, startFrame: at, samples: second.subarray(at, at + 4800) })));
+    }
+    // A junk binary frame is refused by the recorder and hurts nothing.
+    page.ws.send(Buffer.from('not audio at all, just bytes'));
+    await expect.poll(async () => ((await call('recording:status')) as { active: { writtenMs: number } }).active.writtenMs, { timeout: 10_000 }).toBe(1000);
+    const entry = (await call('recording:stop', { id: active.id })) as { id: string; folder: string };
+    const mix = path.join(entry.folder, 'mix.wav');
+    expect(execFileSync('sox', ['--i', '-s', mix]).toString().trim()).toBe('48000');
+
+    const { url: mediaPath } = (await call('recordings:mediaUrl', { id: entry.id, file: 'mix' })) as { url: string };
+    expect(mediaPath).toMatch(/^\/media\/[A-Za-z0-9_-]{24}$/);
+    const whole = await fetch(studio.host.origin + mediaPath);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('audio/wav');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(bytes.equals(fs.readFileSync(mix))).toBe(true);
+    const part = await fetch(studio.host.origin + mediaPath, { headers: { Range: 'bytes=100-199' } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
+    for (const bad of ['/media/AAAAAAAAAAAAAAAAAAAAAAAA', '/media/..%2f..%2fetc%2fpasswd', '/media/']) {
+      expect((await fetch(studio.host.origin + bad)).status, bad).toBe(404);
+    }
+    page.ws.close();
   });
 });

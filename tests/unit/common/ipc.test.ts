@@ -17,6 +17,18 @@ const VALID_REQUESTS: Record<IpcChannel, unknown> = {
   'spaces:create': { title: 'Morning show' },
   'spaces:list': undefined,
   'spaces:open': { spaceId: 'abcde12345' },
+  'recording:start': { spaceId: 'abcde12345', title: 'Morning show' },
+  'recording:addTrack': { id: 'r0123456789ab', track: { index: 1, kind: 'host', participantId: 'p0123456789abcdef', name: 'Ann' } },
+  'recording:mark': { id: 'r0123456789ab', marker: { frame: 48_000, kind: 'manual', label: 'Intro ends' } },
+  'recording:stage': { id: 'r0123456789ab', frame: 0, members: [{ participantId: 'p0123456789abcdef', name: 'Ann', role: 'host' }] },
+  'recording:stop': { id: 'r0123456789ab' },
+  'recording:status': undefined,
+  'recordings:list': undefined,
+  'recordings:delete': { id: 'r0123456789ab' },
+  'recordings:reveal': { id: 'r0123456789ab' },
+  'recordings:mediaUrl': { id: 'r0123456789ab', file: 'mix' },
+  'recordings:normalize': { id: 'r0123456789ab' },
+  'recordings:dismissRecovered': undefined,
 };
 
 const JUNK: unknown[] = [null, 42, 'settings', [], [1, 2], { junk: true }, true, JSON.parse('{"__proto__":{"hostName":"x"}}')];

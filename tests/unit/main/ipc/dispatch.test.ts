@@ -18,8 +18,24 @@ const space: PublicSpace = {
 };
 const hosted: HostedSpace = { space, shareUrl: 'http://x/s/abcde12345', protocolUrl: 'ws://x/ws', credential: 'k'.repeat(32) };
 
+const unused = () => {
+  throw new PodiumError('internal', 'not used by these tests');
+};
+
 function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
   return {
+    'recording:start': unused,
+    'recording:addTrack': unused,
+    'recording:mark': unused,
+    'recording:stage': unused,
+    'recording:stop': unused,
+    'recording:status': unused,
+    'recordings:list': unused,
+    'recordings:delete': unused,
+    'recordings:reveal': unused,
+    'recordings:mediaUrl': unused,
+    'recordings:normalize': unused,
+    'recordings:dismissRecovered': unused,
     'app:info': () => ({ version: '1.0.0', shell: 'web', spaceServerUrl: 'http://x', livekitUrl: 'ws://y' }),
     'settings:get': () => settings,
     'settings:setMicrophone': (req) => ({ ...settings, microphone: req }),
