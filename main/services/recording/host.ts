@@ -122,8 +122,11 @@ export async function startRecordingHost(options: Omit<RecordingServiceOptions, 
         }
         return;
       }
-      // A copy the worker can own: the caller's buffer may be a slice of a pooled one.
-      const data = bytes.slice().buffer;
+      // A copy the worker can own: the caller's bytes may be a view into a larger, pooled buffer (and a Node Buffer's
+      // slice() is a view, not a copy), which must not be transferred away.
+      const copy = new Uint8Array(bytes.byteLength);
+      copy.set(bytes);
+      const data = copy.buffer;
       queued += data.byteLength;
       worker.postMessage({ kind: 'pcm', data } satisfies ToRecorder, [data]);
     },
