@@ -16,11 +16,19 @@ function takeSecret(): string | null {
   return sessionStorage.getItem(SECRET_KEY);
 }
 
-export function createWebBridge(onLost: (reason: string) => void): PodiumApi {
+/** How a recording frame fared: sent, dropped because the link is backed up, or no link at all. */
+export type AudioSend = 'sent' | 'busy' | 'closed';
+export type AudioSink = (frame: ArrayBuffer) => AudioSend;
+
+/** Above this much unsent data the link is behind: frames are dropped (and counted) rather than queued. */
+const MAX_BUFFERED_AUDIO = 2 * 1024 * 1024;
+
+export function createWebBridge(onLost: (reason: string) => void): PodiumApi & { sendAudio: AudioSink } {
   const secret = takeSecret();
   const pending = new Map<number, (result: Result<unknown>) => void>();
   let nextId = 1;
   let ready: Promise<WebSocket> | null = null;
+  let open: WebSocket | null = null;
 
   function connect(): Promise<WebSocket> {
     if (!secret) return Promise.reject(new Error('This studio link has no key. Open the link printed by `npm start`.'));
@@ -29,7 +37,10 @@ export function createWebBridge(onLost: (reason: string) => void): PodiumApi {
       ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', secret }));
       ws.onmessage = (event) => {
         const reply = JSON.parse(String(event.data)) as BridgeReply;
-        if (reply.type === 'welcome') resolve(ws);
+        if (reply.type === 'welcome') {
+          open = ws;
+          resolve(ws);
+        }
         else if (reply.type === 'result') pending.get(reply.id)?.(reply.result);
         else if (reply.type === 'error') {
           // Before the welcome: the key was refused. After it: a call the host could not even read; fail them all.
@@ -39,6 +50,7 @@ export function createWebBridge(onLost: (reason: string) => void): PodiumApi {
       };
       ws.onclose = (event) => {
         ready = null;
+        if (open === ws) open = null;
         for (const [id, settle] of pending) {
           settle(err('unavailable', 'The studio service stopped. Is `npm start` still running?'));
           pending.delete(id);
@@ -67,5 +79,12 @@ export function createWebBridge(onLost: (reason: string) => void): PodiumApi {
     });
   }
 
-  return Object.fromEntries(IPC_CHANNELS.map((c) => [c, (request?: unknown) => call(c, request)])) as unknown as PodiumApi;
+  const api = Object.fromEntries(IPC_CHANNELS.map((c) => [c, (request?: unknown) => call(c, request)])) as unknown as PodiumApi;
+  const sendAudio: AudioSink = (frame) => {
+    if (!open || open.readyState !== WebSocket.OPEN) return 'closed';
+    if (open.bufferedAmount > MAX_BUFFERED_AUDIO) return 'busy';
+    open.send(frame);
+    return 'sent';
+  };
+  return Object.assign(api, { sendAudio });
 }

@@ -37,6 +37,8 @@ export interface SfuAdapter {
   startAudio(): Promise<void>;
   disconnect(): Promise<void>;
   snapshot(): SfuSnapshot;
+  /** Each remote participant's subscribed audio, by identity, as it plays here (the recorder's taps read these). */
+  remoteAudioTracks(): Map<string, MediaStreamTrack>;
   subscribe(listener: (snapshot: SfuSnapshot) => void): () => void;
 }
 

@@ -143,6 +143,15 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
       emit({ ...INITIAL_SFU_SNAPSHOT, connection: 'disconnected' });
     },
     snapshot: () => snap,
+    remoteAudioTracks() {
+      const tracks = new Map<string, MediaStreamTrack>();
+      for (const p of room?.remoteParticipants.values() ?? []) {
+        for (const pub of p.audioTrackPublications.values()) {
+          if (pub.isSubscribed && pub.track) tracks.set(p.identity, pub.track.mediaStreamTrack);
+        }
+      }
+      return tracks;
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

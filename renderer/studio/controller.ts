@@ -11,7 +11,8 @@ import { getPodium } from '../bridge/index';
 import { hasUsedServer } from '../state/client-keys';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { needsTrustPrompt, parseCohostInvite, serverLabel, type CohostInvite } from './invite-link';
-import { applyGrant, disconnectMedia, initMedia, resumeAudio, usePipeline } from './media';
+import { initRecording } from '../recording/controller';
+import { applyGrant, disconnectMedia, initMedia, micTrack, remoteAudio, resumeAudio, usePipeline } from './media';
 import { studio, type SpaceTarget } from './studio-store';
 
 export { studio, currentSpace, isModeratorRole, type SpaceTarget, type StudioMode, type StudioState } from './studio-store';
@@ -33,6 +34,11 @@ export const processing = createProcessingController({
   },
 });
 
+/** The contract, for components that call it directly (the recordings library). */
+export function podiumApi(): PodiumApi {
+  return podium;
+}
+
 function unwrap<T>(result: Result<T>): T | null {
   if (result.ok) return result.value;
   studio.set({ error: result.error.message });
@@ -42,6 +48,7 @@ function unwrap<T>(result: Result<T>): T | null {
 export async function initStudio(audioSink: HTMLElement): Promise<void> {
   podium = getPodium((reason) => studio.set({ bridgeLost: reason }));
   initMedia(audioSink);
+  initRecording({ podium: () => podium, studio, micTrack, remoteAudio, sendToSpace: (message) => sendToSpace(message) });
   const [info, settings, recent] = await Promise.all([podium['app:info'](), podium['settings:get'](), podium['spaces:list']()]);
   studio.set({ info: unwrap(info), settings: unwrap(settings), recent: unwrap(recent) ?? [], ready: info.ok });
   if (!info.ok) return;

@@ -24,6 +24,16 @@ export function hasPipeline(): boolean {
   return pipeline !== null;
 }
 
+/** The processed microphone track (what listeners hear from this studio), if a microphone is open. */
+export function micTrack(): MediaStreamTrack | null {
+  return pipeline?.track ?? null;
+}
+
+/** Remote participants' audio as it plays here, by identity. */
+export function remoteAudio(): Map<string, MediaStreamTrack> {
+  return sfu?.remoteAudioTracks() ?? new Map();
+}
+
 export function micLevel(): { rmsDb: number; peakDb: number } | null {
   return pipeline ? pipeline.level() : null;
 }

@@ -1,0 +1,80 @@
+// The capture module: taps each participant's audio as it plays in the studio, plus the mix of all of them, on one
+// AudioContext of its own, so every tap shares one sample clock whatever happens to the microphone pipeline (a new
+// device opens a new pipeline and context; the recording's clock carries on). The recorder reads it today; the
+// report queue's evidence clips will read the same taps.
+import tapUrl from './tap-processor.ts?worker&url';
+import { type Chunk } from './chunker';
+
+export const CAPTURE_RATE = 48_000;
+const TAP_PROCESSOR_NAME = 'podium-capture-tap';
+export const MIX_KEY = '\u0000mix';
+
+export interface AudioCapture {
+  readonly context: AudioContext;
+  /** The context's current frame: where a marker or a stage change happens on the capture clock. */
+  currentFrame(): number;
+  /** Starts (or swaps) the tap called `key` on a track; the mix hears it too. */
+  tapTrack(key: string, track: MediaStreamTrack): void;
+  untap(key: string): void;
+  keys(): string[];
+  close(): Promise<void>;
+}
+
+export async function createCapture(onChunk: (key: string, chunk: Chunk) => void): Promise<AudioCapture> {
+  const context = new AudioContext({ sampleRate: CAPTURE_RATE, latencyHint: 'playback' });
+  await context.audioWorklet.addModule(tapUrl);
+  // Taps feed a silent sink so the graph pulls them; nothing reaches the speakers.
+  const sink = context.createGain();
+  sink.gain.value = 0;
+  sink.connect(context.destination);
+  const mixBus = context.createGain();
+
+  const tapNode = (key: string): AudioWorkletNode => {
+    const node = new AudioWorkletNode(context, TAP_PROCESSOR_NAME, {
+      numberOfInputs: 1,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      channelInterpretation: 'speakers',
+    });
+    node.port.onmessage = (event: MessageEvent<Chunk>) => onChunk(key, event.data);
+    node.connect(sink);
+    return node;
+  };
+  const mixTap = tapNode(MIX_KEY);
+  mixBus.connect(mixTap);
+
+  const taps = new Map<string, { track: MediaStreamTrack; source: MediaStreamAudioSourceNode; node: AudioWorkletNode }>();
+  const untap = (key: string) => {
+    const tap = taps.get(key);
+    if (!tap) return;
+    taps.delete(key);
+    tap.source.disconnect();
+    tap.node.port.postMessage({ type: 'stop' });
+    tap.node.disconnect();
+  };
+  if (context.state === 'suspended') await context.resume().catch(() => {});
+
+  return {
+    context,
+    currentFrame: () => Math.round(context.currentTime * CAPTURE_RATE),
+    tapTrack(key, track) {
+      if (taps.get(key)?.track === track) return;
+      untap(key);
+      const source = context.createMediaStreamSource(new MediaStream([track]));
+      const node = tapNode(key);
+      source.connect(node);
+      source.connect(mixBus);
+      taps.set(key, { track, source, node });
+    },
+    untap,
+    keys: () => [...taps.keys()],
+    async close() {
+      for (const key of [...taps.keys()]) untap(key);
+      mixTap.port.postMessage({ type: 'stop' });
+      await new Promise((r) => setTimeout(r, 50));
+      await context.close();
+    },
+  };
+}
