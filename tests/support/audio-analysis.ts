@@ -15,7 +15,7 @@ export function dbfs(linear: number): number {
   return linear > 0 ? 20 * Math.log10(linear) : -Infinity;
 }
 
-function pearson(a: number[], b: number[]): number {
+export function pearson(a: number[], b: number[]): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;
@@ -119,4 +119,17 @@ export function trackedLoopCorrelation(
 export function describeSlips(slips: TrackedCorrelation['slips'], blocksPerSecond: number): string {
   const text = slips.map((x) => `${x.blocks > 0 ? '+' : ''}${Math.round((x.blocks * 1000) / blocksPerSecond)} ms at ${(x.atBlock / blocksPerSecond).toFixed(1)} s`);
   return text.join(', ') || 'none';
+}
+
+/**
+ * Where a source said once sits inside a longer recording: the offset (in blocks) at which the recording's envelope
+ * correlates best with the source's, and that correlation.
+ */
+export function locateOnce(recording: number[], source: number[]): { r: number; lag: number } {
+  let best = { r: -1, lag: 0 };
+  for (let lag = 0; lag + source.length <= recording.length; lag++) {
+    const r = pearson(recording.slice(lag, lag + source.length), source);
+    if (r > best.r) best = { r, lag };
+  }
+  return best;
 }
