@@ -13,7 +13,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-crash-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function soxSamples(file: string): Float32Array {
-  const raw = execFileSync('sox', [file, '-t', 'f32', '-e', 'floating-point', '-c', '1', '-']);
+  const raw = execFileSync('sox', [file, '-t', 'f32', '-e', 'floating-point', '-c', '1', '-'], { maxBuffer: 1 << 30 });
   return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 }
 

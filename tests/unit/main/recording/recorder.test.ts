@@ -48,7 +48,7 @@ function feed(service: RecordingService, active: ActiveRecording, track: number,
 
 /** Decodes with sox: mono float samples. */
 function soxRead(file: string): Float32Array {
-  const raw = execFileSync('sox', [file, '-t', 'f32', '-e', 'floating-point', '-c', '1', '-']);
+  const raw = execFileSync('sox', [file, '-t', 'f32', '-e', 'floating-point', '-c', '1', '-'], { maxBuffer: 1 << 30 });
   return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 }
 
