@@ -54,6 +54,7 @@ describe('a recording survives kill -9', () => {
     expect(fs.existsSync(mixFile)).toBe(true);
 
     const service = createRecordingService({ directory, dataDir });
+    await service.ready;
     try {
       const status = service.status();
       expect(status.recovered).toHaveLength(1);
@@ -76,6 +77,7 @@ describe('a recording survives kill -9', () => {
       // A second start finds nothing more to repair.
       service.close();
       const again = createRecordingService({ directory, dataDir });
+      await again.ready;
       expect(again.status().recovered).toEqual([]);
       again.close();
     } finally {

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RECORDING_SAMPLE_RATE } from '../../../common/recording';
-import type { Loudness } from '../../../common/recording';
 import { PodiumError } from '../../../common/result';
-import { createLoudnessMeter, interpolatedPeaks } from './loudness';
+import { interpolatedPeaks } from './loudness';
+import { forEachPcmChunk, measureWavFile } from './pcm-read';
 import { TrackFile } from './track-file';
 import { readWavInfo, updateBextLoudness, type WavInfo } from './wav';
 
@@ -32,8 +32,6 @@ export interface NormalizeResult {
 }
 
 const CHUNK_FRAMES = RECORDING_SAMPLE_RATE;
-/** TrackFile writes round(x · (2^23 − 1)); reading back with the same scale makes a copy exact. */
-const PCM_SCALE = 8_388_607;
 const LOOKAHEAD_SECONDS = 0.005;
 const RELEASE_SECONDS = 0.05;
 /** The limiter aims this far under the ceiling: the gain's own movement can add a little to the peaks it shapes. */
@@ -43,40 +41,6 @@ const LOUDNESS_TOLERANCE_LU = 0.2;
 const MAX_PASSES = 3;
 
 const dbToGain = (db: number) => 10 ** (db / 20);
-
-/** Reads the 24-bit mono audio a chunk at a time, as floats scaled by `gain`. */
-async function forEachChunk(file: string, info: WavInfo, onChunk: (samples: Float32Array, frame: number) => void, gain = 1): Promise<void> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const bytes = Buffer.alloc(CHUNK_FRAMES * 3);
-    const samples = new Float32Array(CHUNK_FRAMES);
-    const scale = gain / PCM_SCALE;
-    for (let frame = 0; frame < info.frames; ) {
-      const want = Math.min(CHUNK_FRAMES, info.frames - frame) * 3;
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await handle.read(bytes, got, want - got, info.dataOffset + frame * 3 + got);
-        if (bytesRead <= 0) throw new PodiumError('bad_request', `${path.basename(file)} ends before the length its header gives.`);
-        got += bytesRead;
-      }
-      const n = want / 3;
-      for (let i = 0, o = 0; i < n; i++, o += 3) samples[i] = (((bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16)) << 8) >> 8) * scale;
-      onChunk(samples.subarray(0, n), frame);
-      frame += n;
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-async function measureFile(file: string, info: WavInfo, progress: (frames: number) => void): Promise<Loudness> {
-  const meter = createLoudnessMeter(info.sampleRate);
-  await forEachChunk(file, info, (samples) => {
-    meter.push(samples);
-    progress(samples.length);
-  });
-  return meter.result();
-}
 
 /**
  * A look-ahead limiter on the 4× oversampled (true) peak. For each sample it finds the gain that keeps that
@@ -199,7 +163,7 @@ async function render(source: string, info: WavInfo, file: string, gainDb: numbe
       }
       produced += count;
     };
-    await forEachChunk(source, info, (samples) => {
+    await forEachPcmChunk(source, info, (samples) => {
       feed(samples, samples.length);
       progress(samples.length);
     }, dbToGain(gainDb));
@@ -254,7 +218,7 @@ export async function normalizeWav(source: string, destination: string, opts: No
     if (fraction > reported) opts.onProgress?.((reported = fraction));
   };
 
-  const measured = await measureFile(source, info, progress);
+  const measured = await measureWavFile(source, progress);
   if (measured.integrated === null) throw new PodiumError('invalid_state', 'There is no audio loud enough to normalise.');
 
   const partial = `${destination}.partial`;
@@ -264,7 +228,7 @@ export async function normalizeWav(source: string, destination: string, opts: No
   try {
     for (let pass = 1; ; pass++) {
       const limited = await render(source, info, partial, gainDb, dbToGain(limiterDb), progress);
-      const result = await measureFile(partial, readWavInfo(partial), progress);
+      const result = await measureWavFile(partial, progress);
       const overshoot = result.truePeak === null ? 0 : result.truePeak - ceilingDb;
       const miss = result.integrated === null ? 0 : target - result.integrated;
       if (pass === MAX_PASSES || (overshoot <= 0 && Math.abs(miss) <= LOUDNESS_TOLERANCE_LU)) {

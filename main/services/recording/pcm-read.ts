@@ -1,35 +1,50 @@
-// Reads a 24-bit PCM WAV back as float samples, a chunk at a time: a 10-hour track is never in memory at once.
+// Reads a recording's 24-bit mono PCM back as floats, a second at a time: a 10-hour track is never in memory at once.
+// Used to measure a repaired track and to normalise a mix.
 import fs from 'node:fs';
+import path from 'node:path';
+import { RECORDING_SAMPLE_RATE, type Loudness } from '../../../common/recording';
 import { PodiumError } from '../../../common/result';
+import { createLoudnessMeter } from './loudness';
+import { readWavInfo, type WavInfo } from './wav';
 
-export interface PcmLayout {
-  channels: number;
-  bitsPerSample: number;
-  dataOffset: number;
-  dataBytes: number;
-}
+const CHUNK_FRAMES = RECORDING_SAMPLE_RATE;
+/** TrackFile writes round(x · (2^23 − 1)); reading back with the same scale makes a copy exact. */
+export const PCM_SCALE = 8_388_607;
 
-/** Calls `onChunk` with consecutive mono float chunks (the first channel when there are more). */
-export function forEachPcmChunk(file: string, layout: PcmLayout, onChunk: (samples: Float32Array) => void, chunkFrames = 48_000): void {
-  if (layout.bitsPerSample !== 24) throw new PodiumError('bad_request', `Only 24-bit WAV is read here; this file is ${layout.bitsPerSample}-bit.`);
-  const stride = 3 * layout.channels;
-  const fd = fs.openSync(file, 'r');
+/** Calls `onChunk` with consecutive float chunks (scaled by `gain`); the array is reused between calls. */
+export async function forEachPcmChunk(file: string, info: WavInfo, onChunk: (samples: Float32Array, frame: number) => void, gain = 1): Promise<void> {
+  if (info.bitsPerSample !== 24 || info.channels !== 1) {
+    throw new PodiumError('bad_request', `${path.basename(file)} is not a 24-bit mono recording track.`);
+  }
+  const handle = await fs.promises.open(file, 'r');
   try {
-    const buffer = Buffer.alloc(chunkFrames * stride);
-    let position = layout.dataOffset;
-    let left = layout.dataBytes - (layout.dataBytes % stride);
-    while (left > 0) {
-      const want = Math.min(buffer.length, left);
-      const got = fs.readSync(fd, buffer, 0, want, position);
-      if (got <= 0) break;
-      const frames = Math.floor(got / stride);
-      const out = new Float32Array(frames);
-      for (let i = 0; i < frames; i++) out[i] = buffer.readIntLE(i * stride, 3) / 8388608;
-      onChunk(out);
-      position += frames * stride;
-      left -= frames * stride;
+    const bytes = Buffer.alloc(CHUNK_FRAMES * 3);
+    const samples = new Float32Array(CHUNK_FRAMES);
+    const scale = gain / PCM_SCALE;
+    for (let frame = 0; frame < info.frames; ) {
+      const want = Math.min(CHUNK_FRAMES, info.frames - frame) * 3;
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await handle.read(bytes, got, want - got, info.dataOffset + frame * 3 + got);
+        if (bytesRead <= 0) throw new PodiumError('bad_request', `${path.basename(file)} ends before the length its header gives.`);
+        got += bytesRead;
+      }
+      const n = want / 3;
+      for (let i = 0, o = 0; i < n; i++, o += 3) samples[i] = (((bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16)) << 8) >> 8) * scale;
+      onChunk(samples.subarray(0, n), frame);
+      frame += n;
     }
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
+}
+
+/** The loudness of a whole track file, read in chunks. */
+export async function measureWavFile(file: string, progress: (frames: number) => void = () => {}, info: WavInfo = readWavInfo(file)): Promise<Loudness> {
+  const meter = createLoudnessMeter(info.sampleRate);
+  await forEachPcmChunk(file, info, (samples) => {
+    meter.push(samples);
+    progress(samples.length);
+  });
+  return meter.result();
 }

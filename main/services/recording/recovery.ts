@@ -8,9 +8,8 @@ import { RECORDING_SAMPLE_RATE as RATE, type Loudness, type RecordingEntry } fro
 import { writeExports } from './finish';
 import { lockHolder, readManifest, writeManifest, LOCK_FILE, type Manifest } from './folder';
 import type { RecordingLibrary } from './library';
-import { createLoudnessMeter } from './loudness';
-import { forEachPcmChunk } from './pcm-read';
-import { readWavInfo, repairWav } from './wav';
+import { measureWavFile } from './pcm-read';
+import { repairWav } from './wav';
 
 export function describeDuration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -20,17 +19,15 @@ export function describeDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-function measure(file: string): Loudness | null {
+async function measure(file: string): Promise<Loudness | null> {
   try {
-    const meter = createLoudnessMeter(RATE);
-    forEachPcmChunk(file, readWavInfo(file), (samples) => meter.push(samples));
-    return meter.result();
+    return await measureWavFile(file);
   } catch {
     return null;
   }
 }
 
-function recoverFolder(folder: string, manifest: Manifest, log: (line: string) => void): RecordingEntry {
+async function recoverFolder(folder: string, manifest: Manifest, log: (line: string) => void): Promise<RecordingEntry> {
   let longest = 0;
   let size = 0;
   const tracks: RecordingEntry['tracks'] = [];
@@ -41,7 +38,7 @@ function recoverFolder(folder: string, manifest: Manifest, log: (line: string) =
       const repaired = repairWav(file);
       longest = Math.max(longest, repaired.frames);
       size += fs.statSync(file).size;
-      tracks.push({ index: t.index, kind: t.kind, participantId: t.participantId, name: t.name, file: t.file, loudness: measure(file) });
+      tracks.push({ index: t.index, kind: t.kind, participantId: t.participantId, name: t.name, file: t.file, loudness: await measure(file) });
     } catch (error) {
       problems.push(`${t.file}: ${(error as Error).message}`);
       log(`recovery: ${t.file} could not be repaired: ${(error as Error).message}`);
@@ -78,7 +75,7 @@ function recoverFolder(folder: string, manifest: Manifest, log: (line: string) =
 }
 
 /** Finds and repairs what the last run left unfinished; returns what it recovered. */
-export function recoverUnfinished(directory: string, library: RecordingLibrary, log: (line: string) => void = () => {}): RecordingEntry[] {
+export async function recoverUnfinished(directory: string, library: RecordingLibrary, log: (line: string) => void = () => {}): Promise<RecordingEntry[]> {
   if (!fs.existsSync(directory)) return [];
   const holder = lockHolder(directory);
   if (holder && holder.pid !== process.pid) return [];
@@ -97,7 +94,7 @@ export function recoverUnfinished(directory: string, library: RecordingLibrary, 
       if (stale) library.put({ ...stale, status: 'failed', message: 'Podium stopped while this was recording, and its folder could not be read.' });
       continue;
     }
-    const entry = recoverFolder(folder, manifest, log);
+    const entry = await recoverFolder(folder, manifest, log);
     library.put(entry);
     recovered.push(entry);
     log(`recovered recording "${manifest.title}": ${entry.message}`);

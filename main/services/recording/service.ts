@@ -39,11 +39,11 @@ export function createRecordingService(options: RecordingServiceOptions) {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const library = openRecordingLibrary(path.join(options.dataDir, LIBRARY_FILE), log);
   const recorder: Recorder = createRecorder({ directory: options.directory, library, log, freeBytes: options.freeBytes, now: options.now });
-  try {
-    recorder.recovered = recoverUnfinished(options.directory, library, log);
-  } catch (error) {
-    log(`recording recovery failed: ${(error as Error).message}`);
-  }
+  // Repairing (and measuring) what a crash left takes a moment for a long recording; calls wait for it.
+  const ready = recoverUnfinished(options.directory, library, log).then(
+    (recovered) => void (recorder.recovered = recovered),
+    (error: unknown) => log(`recording recovery failed: ${(error as Error).message}`),
+  );
 
   const entry = (id: string): RecordingEntry => {
     const found = library.get(id);
@@ -52,6 +52,8 @@ export function createRecordingService(options: RecordingServiceOptions) {
   };
 
   return {
+    /** Resolves once recovery at start is done. */
+    ready,
     recorder,
     start: recorder.start,
     addTrack: recorder.addTrack,

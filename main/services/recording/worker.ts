@@ -40,4 +40,4 @@ port.on('message', async (message: ToRecorder) => {
       return;
   }
 });
-send({ kind: 'ready' });
+void service.ready.then(() => send({ kind: 'ready' }));
