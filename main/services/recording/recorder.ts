@@ -47,6 +47,8 @@ interface Active {
   tracks: Map<number, LiveTrack>;
   releaseLock: () => void;
   droppedFrames: number;
+  /** The furthest point on the clock any frame reached (written or dropped): every track ends here. */
+  clockEnd: number;
   dirty: boolean;
 }
 
@@ -156,7 +158,17 @@ export function createRecorder(options: RecorderOptions): Recorder {
   function finish(a: Active, state: 'complete' | 'failed', message: string | null): RecordingEntry {
     active = null;
     const loudness = new Map<number, Loudness>();
+    // Every track ends at the same instant: a person who left the stage, or audio dropped at the very end, is
+    // silence up to the end, so the files line up at both ends in an editor.
+    const end = Math.max(a.clockEnd, writtenFrames(a));
     for (const t of a.tracks.values()) {
+      if (state === 'complete' && t.file.framesWritten < end) {
+        try {
+          t.file.writeAt(end - 1, new Float32Array(1));
+        } catch (error) {
+          log(`recording: could not pad ${t.fileName}: ${(error as Error).message}`);
+        }
+      }
       const measured = t.meter.result();
       loudness.set(t.info.index, measured);
       try {
@@ -221,7 +233,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
           message: null,
         };
         writeManifest(folder, manifest);
-        active = { manifest, folder, tracks: new Map(), releaseLock, droppedFrames: 0, dirty: false };
+        active = { manifest, folder, tracks: new Map(), releaseLock, droppedFrames: 0, clockEnd: 0, dirty: false };
         recorder.lastError = null;
         options.library.put(entryFor(active, 'recording', null, new Map()));
         return view(active);
@@ -274,6 +286,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       const limit = ((now() - a.manifest.startedAt) / 1000) * RATE + AHEAD_LIMIT_FRAMES;
       if (frame.startFrame > limit) return { ok: false, message: 'an audio frame starts after the current time' };
       try {
+        a.clockEnd = Math.max(a.clockEnd, frame.startFrame + frame.samples.length);
         const before = track.file.framesWritten;
         const { gapFrames } = track.file.writeAt(frame.startFrame, frame.samples);
         track.meter.push(frame.samples);
@@ -314,6 +327,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (!a || frames <= 0) return;
       const first = a.droppedFrames === 0;
       a.droppedFrames += frames;
+      a.clockEnd = Math.max(a.clockEnd, atFrame + frames);
       if (first || a.manifest.markers.at(-1)?.kind !== 'gap') {
         addMarker(a, { frame: atFrame, kind: 'gap', label: 'The writer fell behind: audio replaced by silence' });
       }
