@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { startLivekit } from '../scripts/livekit';
+import { startLivekit } from '../server/livekit/runtime';
 import { installProcessGuard } from '../server/process-guard';
 import { defaultDataDir, findRepoRoot, rendererDir } from './paths';
 import { runWebStudio } from './web/run';

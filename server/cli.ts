@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startLivekit } from '../scripts/livekit';
+import { startLivekit } from './livekit/runtime';
 import { startSpaceServer } from './index';
 import { localWebhook } from './local-webhook';
 import { installProcessGuard } from './process-guard';

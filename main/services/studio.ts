@@ -7,7 +7,7 @@ import { PodiumError } from '../../common/result';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import type { LivekitCredentials } from '../../server/livekit/tokens';
 import { localWebhook } from '../../server/local-webhook';
-import { generateLivekitCredentials } from '../../scripts/livekit';
+import { generateLivekitCredentials } from '../../server/livekit/runtime';
 import type { IpcHandlers } from '../ipc/dispatch';
 import { createSecretStore, type Cipher, type SecretStore } from './secrets';
 import { createSettingsService } from './settings';
@@ -33,7 +33,7 @@ export interface StudioOptions {
   assetsDir: string;
   shell: AppInfo['shell'];
   version: string;
-  /** Starts the embedded LiveKit when settings ask for it (scripts/livekit.ts in production, tests pass a running one). */
+  /** Starts the embedded LiveKit when settings ask for it (server/livekit/runtime.ts in production, tests pass a running one). */
   startEmbeddedLivekit: (opts: EmbeddedLivekitOptions) => Promise<LivekitCredentials & { stop(): Promise<void> }>;
   /** 0 or absent: a free port, chosen before LiveKit starts so its webhook URL can name it. */
   spaceServerPort?: number;

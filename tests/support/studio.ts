@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runWebStudio, type WebStudio } from '../../main/web/run';
-import type { LivekitServer } from '../../scripts/livekit';
+import type { LivekitServer } from '../../server/livekit/runtime';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ASSETS_DIR = path.join(ROOT, 'out', 'renderer');
