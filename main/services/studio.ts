@@ -61,14 +61,20 @@ export interface StudioServices {
 /** The URL path under which the studio page plays recordings (web host and Electron's app scheme both serve it). */
 export const MEDIA_PATH = '/media/';
 
-function embeddedCredentials(secrets: SecretStore): { apiKey: string; apiSecret: string } {
+function embeddedCredentials(secrets: SecretStore, log: (line: string) => void): { apiKey: string; apiSecret: string } {
   const apiKey = secrets.get(EMBEDDED_KEY_NAME);
   const apiSecret = secrets.get(EMBEDDED_SECRET_NAME);
   if (apiKey && apiSecret) return { apiKey, apiSecret };
   // First start (or the stored pair cannot be read here any more): the embedded LiveKit is ours, so a new pair is fine.
   const fresh = generateLivekitCredentials();
-  secrets.set(EMBEDDED_KEY_NAME, fresh.apiKey);
-  secrets.set(EMBEDDED_SECRET_NAME, fresh.apiSecret);
+  try {
+    secrets.set(EMBEDDED_KEY_NAME, fresh.apiKey);
+    secrets.set(EMBEDDED_SECRET_NAME, fresh.apiSecret);
+  } catch (error) {
+    // No keyring to keep it (secrets.ts refuses): a pair for this run only works as well, since LiveKit starts with us.
+    if (!(error instanceof PodiumError)) throw error;
+    log(`the embedded LiveKit gets a new key pair at each start: ${error.message}`);
+  }
   return fresh;
 }
 
@@ -90,7 +96,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     // LiveKit starts first and must be told where the space server will be, so settle its port now.
     const webhook = await localWebhook(spaceServerHost, spaceServerPort);
     spaceServerPort = webhook.port;
-    const embedded = await options.startEmbeddedLivekit({ ...embeddedCredentials(secrets), webhookUrls: [webhook.url] });
+    const embedded = await options.startEmbeddedLivekit({ ...embeddedCredentials(secrets, log), webhookUrls: [webhook.url] });
     livekit = { url: embedded.url, apiKey: embedded.apiKey, apiSecret: embedded.apiSecret };
     stopLivekit = () => embedded.stop();
   }
