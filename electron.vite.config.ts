@@ -8,8 +8,15 @@ import { resolve } from 'node:path';
 export default defineConfig({
   main: {
     build: {
-      // The recorder writes files in a worker thread of its own (main/services/recording/host.ts finds it here).
-      rollupOptions: { input: { index: resolve('main/index.ts'), 'recorder-worker': resolve('main/services/recording/worker.ts') } },
+      // The studio's services run in a process of their own (main/services/process/parent.ts finds services.js here),
+      // and the recorder writes files in a worker thread of that process (recording/host.ts finds recorder-worker.js).
+      rollupOptions: {
+        input: {
+          index: resolve('main/index.ts'),
+          services: resolve('main/services/process/child.ts'),
+          'recorder-worker': resolve('main/services/recording/worker.ts'),
+        },
+      },
     },
   },
   preload: {

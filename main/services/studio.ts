@@ -43,6 +43,8 @@ export interface StudioOptions {
   log?: (line: string) => void;
   /** Where recordings go; default: <dataDir>/recordings. */
   recordingsDir?: string;
+  /** The secret store to use (the services process gets the shell's); by default a file in dataDir. */
+  secrets?: SecretStore;
   /** Shows a folder in the system's file manager (Electron: shell.showItemInFolder); answers whether it could. */
   reveal?: (folder: string) => Promise<boolean>;
 }
@@ -81,7 +83,7 @@ function embeddedCredentials(secrets: SecretStore, log: (line: string) => void):
 export async function startStudioServices(options: StudioOptions): Promise<StudioServices> {
   const log = options.log ?? (() => {});
   const settings = createSettingsService(options.dataDir, log);
-  const secrets = createSecretStore(options.dataDir, log, options.cipher);
+  const secrets = options.secrets ?? createSecretStore(options.dataDir, log, options.cipher);
   const spaceServerHost = options.spaceServerHost ?? '127.0.0.1';
   let spaceServerPort = options.spaceServerPort ?? 0;
 

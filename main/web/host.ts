@@ -17,7 +17,7 @@ import {
   type HttpTimeouts,
 } from '../../server/http';
 import { requestPath } from '../../server/request-target';
-import { dispatch, type IpcHandlers } from '../ipc/dispatch';
+import type { Result } from '../../common/result';
 import { parseBridgeRequest, type BridgeReply } from '../../common/bridge';
 import { serveMediaFile } from './media';
 
@@ -45,7 +45,8 @@ const STUDIO_CSP = [
 ].join('; ');
 
 export async function startWebStudioHost(opts: {
-  handlers: IpcHandlers;
+  /** Carries one contract call to the services (dispatch checks it there) and answers its result. */
+  call: (channel: string, request: unknown) => Promise<Result<unknown>>;
   assetsDir: string;
   port?: number;
   log?: (line: string) => void;
@@ -54,7 +55,7 @@ export async function startWebStudioHost(opts: {
   /** Binary frames on the bridge: recording audio (common/recording.ts), only from an authenticated page. */
   audio?: (bytes: Uint8Array) => void;
   /** The file behind a /media/<token> URL, if the recorder handed that token out. */
-  media?: (token: string) => string | null;
+  media?: (token: string) => Promise<string | null> | string | null;
 }): Promise<WebStudioHost> {
   const log = opts.log ?? (() => {});
   const secret = crypto.randomBytes(24).toString('base64url');
@@ -79,8 +80,12 @@ export async function startWebStudioHost(opts: {
       return;
     }
     if (pathname.startsWith(MEDIA_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
-      const file = opts.media?.(pathname.slice(MEDIA_PREFIX.length)) ?? null;
-      if (file) return serveMediaFile(file, req, res, headers);
+      void Promise.resolve(opts.media?.(pathname.slice(MEDIA_PREFIX.length)) ?? null).then((file) => {
+        if (file) return serveMediaFile(file, req, res, headers);
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Not found');
+      });
+      return;
     }
     if (isPublicAsset(pathname) && serveStatic(opts.assetsDir, pathname, res, headers)) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -129,7 +134,7 @@ export async function startWebStudioHost(opts: {
         return reply({ type: 'welcome' });
       }
       if (!authed) return ws.close(4401, 'secret required');
-      const result = await dispatch(opts.handlers, message.channel, message.request, log);
+      const result = await opts.call(message.channel, message.request);
       reply({ type: 'result', id: message.id, result });
     });
   }

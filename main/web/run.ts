@@ -1,26 +1,30 @@
-// Runs the studio's main services plus the web studio host in this Node process — what `npm start` falls back to
-// when Electron is unavailable, and what the e2e tests drive.
-import { startStudioServices, type StudioOptions, type StudioServices } from '../services/studio';
+// Runs the web studio: the studio's services in a process of their own (main/services/process), and in this process
+// only the web studio host that serves the renderer and carries the contract to them — what `npm start` falls back
+// to when Electron is unavailable, and what the e2e tests drive. This process's event loop stays free for the page.
+import { startServicesProcess, type ServicesHandle } from '../services/process/parent';
+import type { ServicesStartOptions } from '../services/process/protocol';
+import { createSecretStore } from '../services/secrets';
 import { startWebStudioHost, type WebStudioHost } from './host';
 
 export interface WebStudio {
-  services: StudioServices;
+  services: ServicesHandle;
   host: WebStudioHost;
   close(): Promise<void>;
 }
 
 export async function runWebStudio(
-  options: Omit<StudioOptions, 'shell'> & { studioPort?: number },
+  options: Omit<ServicesStartOptions, 'shell'> & { studioPort?: number; log?: (line: string) => void },
 ): Promise<WebStudio> {
-  const services = await startStudioServices({ ...options, shell: 'web' });
+  const log = options.log ?? (() => {});
+  const services = await startServicesProcess({ ...options, shell: 'web', secrets: createSecretStore(options.dataDir, log), log });
   try {
     const host = await startWebStudioHost({
-      handlers: services.handlers,
+      call: (channel, request) => services.call(channel, request),
       audio: (bytes) => services.ingestAudio(bytes),
       media: (token) => services.mediaFile(token),
       assetsDir: options.assetsDir,
       port: options.studioPort,
-      log: options.log,
+      log,
     });
     return {
       services,

@@ -11,7 +11,7 @@ import { dbfs, describeSlips, envelope, trackedLoopCorrelation } from '../suppor
 import { launchChromium } from '../support/chromium';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { BLOCKS_PER_SECOND, ENVELOPE_BLOCK, recordRemoteEnvelope, recordUntilQuiet, waitForRemoteSound } from '../support/page-audio';
-import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { ask, createTestSpace, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { connect, type TestClient } from '../support/ws-client';
 
 const LISTENER_SPEECH = 'Hello everyone, thanks for bringing me up. I have a question about the roadmap for next spring.';
@@ -201,16 +201,16 @@ describe('hosting a space', () => {
     await host.getByTestId('end-space').click();
     await host.getByTestId('confirm-end').click();
     await host.getByTestId('ended-note').waitFor();
-    const next = hostStudio.services.spaceServer.createSpace({ title: 'Next week' });
-    await lena.goto(hostStudio.services.spaceServer.shareUrl(next.space.id));
+    const next = await ask(hostStudio, 'spaces:create', { title: 'Next week' });
+    await lena.goto(next.shareUrl);
     await lena.getByTestId('state-removed').waitFor(SERVER_STATE);
     // A hang guard, not a speed target: ~37 s on a quiet machine, 38–40 s with both cores busy (npm run
     // test:stress), and over 60 s when two suites share the two cores.
   }, 180_000);
 
   it('a podium:// link clicked on the desktop opens the co-host invite in the studio', async () => {
-    const { space, hostKey } = hostStudio.services.spaceServer.createSpace({ title: 'Linked in', hostName: 'Ann' });
-    const hostBot = await connect(hostStudio.services.spaceServer.protocolUrl);
+    const { space, credential: hostKey } = await createTestSpace(hostStudio, 'Linked in', 'Ann');
+    const hostBot = await connect(hostStudio.services.info.protocolUrl);
     try {
       hostBot.send({ type: 'join', spaceId: space.id, credential: hostKey, key: 'host-bot-key-000000000000' });
       hostBot.send({ type: 'cohostInvite' });
@@ -242,11 +242,11 @@ describe('hosting a space', () => {
   });
 
   it('a busy room stays usable: hundreds of listeners, a queue of hands, pins', async () => {
-    const { space } = hostStudio.services.spaceServer.createSpace({ title: 'Town hall: the big one', hostName: 'Ann' });
+    const { space } = await createTestSpace(hostStudio, 'Town hall: the big one', 'Ann');
     const bots: TestClient[] = [];
     try {
       for (let i = 0; i < 300; i++) {
-        const c = await connect(hostStudio.services.spaceServer.protocolUrl);
+        const c = await connect(hostStudio.services.info.protocolUrl);
         bots.push(c);
         c.send({ type: 'join', spaceId: space.id, key: `bot-key-${String(i).padStart(12, '0')}`, name: `${NAMES[i % NAMES.length]} ${i}` });
       }

@@ -10,7 +10,7 @@ import { launchChromium } from '../support/chromium';
 import { BLOCKS_PER_SECOND, ENVELOPE_BLOCK, recordRemoteEnvelope, waitForRemoteSound } from '../support/page-audio';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { runWebStudio } from '../../main/web/run';
-import { ASSETS_DIR, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { ask, ASSETS_DIR, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 
 const BLOCK = ENVELOPE_BLOCK;
 
@@ -118,10 +118,10 @@ describe('a live space, heard end to end', () => {
 
   it('a listener page whose server goes away says it cannot connect, and recovers when it is back', async () => {
     const other = await startTestStudio(livekit);
-    const port = new URL(other.services.spaceServer.url).port;
-    const { space } = other.services.spaceServer.createSpace({ title: 'Flaky network hour' });
+    const port = new URL(other.services.info.spaceServerUrl).port;
+    const { shareUrl } = await ask(other, 'spaces:create', { title: 'Flaky network hour' });
     const page = await (await browser.newContext()).newPage();
-    await page.goto(other.services.spaceServer.shareUrl(space.id));
+    await page.goto(shareUrl);
     await page.getByTestId('state-waiting').waitFor();
     await other.close();
     await page.getByTestId('offline').waitFor({ timeout: 10_000 });
@@ -132,7 +132,7 @@ describe('a live space, heard end to end', () => {
       assetsDir: ASSETS_DIR,
       version: 'test',
       spaceServerPort: Number(port),
-      startEmbeddedLivekit: async () => ({ url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret, stop: async () => {} }),
+      livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
     });
     try {
       await page.getByTestId('offline').waitFor({ state: 'detached', timeout: 20_000 });
@@ -144,7 +144,7 @@ describe('a live space, heard end to end', () => {
 
   it('a listener link to a space that does not exist says so', async () => {
     const page = await (await browser.newContext()).newPage();
-    const response = await page.goto(`${studio.services.spaceServer.url}/s/zzzzzzzzzz`);
+    const response = await page.goto(`${studio.services.info.spaceServerUrl}/s/zzzzzzzzzz`);
     expect(response?.status()).toBe(404);
     await page.getByTestId('state-not-found').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-not-found.png') });

@@ -8,14 +8,13 @@ import path from 'node:path';
 import { dispose } from '@livekit/rtc-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordingEntry } from '../../common/recording';
 import { startLivekit, type LivekitServer } from '../../scripts/livekit';
-import { bestLoopCorrelation, dbfs, envelope, locateOnce } from '../support/audio-analysis';
+import { bestLoopCorrelation, dbfs, describeSlips, envelope, locateOnce, trackedOnce } from '../support/audio-analysis';
 import { launchChromium } from '../support/chromium';
 import { FIXTURE_DIR, makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { sleep } from '../support/rtc-bot';
 import { speakerBot, type SpeakerBot } from '../support/speaker-bot';
-import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { ask, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 
 const RATE = 48_000;
 const SERVER_STATE = { timeout: 15_000 };
@@ -92,7 +91,7 @@ describe('recording a live space', () => {
     const listener = await page(1280, 800);
     await listener.goto(shareUrl);
     await listener.getByTestId('listen').click();
-    const protocolUrl = studio.services.spaceServer.protocolUrl;
+    const protocolUrl = studio.services.info.protocolUrl;
     const bea = await speakerBot(protocolUrl, spaceId, 'Bea', beaWav);
     const cy = await speakerBot(protocolUrl, spaceId, 'Cy', cyWav);
     bots.push(bea, cy);
@@ -109,7 +108,7 @@ describe('recording a live space', () => {
     await host.getByTestId('rec-stop').waitFor(SERVER_STATE);
     await listener.getByTestId('recording-badge').first().waitFor(SERVER_STATE);
     await expect
-      .poll(async () => ((await studio.services.handlers['recording:status'](undefined)).active?.tracks.length ?? 0), SERVER_STATE)
+      .poll(async () => ((await ask(studio, 'recording:status')).active?.tracks.length ?? 0), SERVER_STATE)
       .toBe(4);
 
     // A marker with a label, then the turns: Bea, then Cy.
@@ -122,12 +121,12 @@ describe('recording a live space', () => {
     // The host mutes Cy; he goes on talking, and none of it may reach the recording.
     await host.getByTestId('participant-row').filter({ hasText: 'Cy' }).first().locator('[data-action=mute]').click();
     await expect
-      .poll(async () => (await studio.services.handlers['recording:status'](undefined)).active?.markers.some((m) => m.kind === 'muted'), SERVER_STATE)
+      .poll(async () => (await ask(studio, 'recording:status')).active?.markers.some((m) => m.kind === 'muted'), SERVER_STATE)
       .toBe(true);
     await sleep(1500);
-    const mutedSpeechStart = (await studio.services.handlers['recording:status'](undefined)).active!.writtenMs;
+    const mutedSpeechStart = (await ask(studio, 'recording:status')).active!.writtenMs;
     await cy.say();
-    const mutedSpeechEnd = (await studio.services.handlers['recording:status'](undefined)).active!.writtenMs;
+    const mutedSpeechEnd = (await ask(studio, 'recording:status')).active!.writtenMs;
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'recording-studio.png') });
     await listener.screenshot({ path: path.join(SCREENSHOT_DIR, 'recording-listener-badge.png') });
 
@@ -135,7 +134,7 @@ describe('recording a live space', () => {
     await host.getByTestId('rec-stop-confirm').click();
     await host.getByTestId('rec-finished').waitFor(SERVER_STATE);
     await listener.getByTestId('recording-badge').first().waitFor({ state: 'detached', ...SERVER_STATE });
-    const [entry] = (await studio.services.handlers['recordings:list'](undefined)) as RecordingEntry[];
+    const [entry] = await ask(studio, 'recordings:list');
     expect(entry?.status).toBe('complete');
     const folder = entry!.folder;
 
@@ -161,15 +160,25 @@ describe('recording a live space', () => {
     const sources = { Ann: readWavMono16(hostFixture()).samples, Bea: readWavMono16(beaWav).samples, Cy: readWavMono16(cyWav).samples };
     const coarse = (s: Float32Array) => envelope(s, COARSE);
     const placed: Record<string, { r: number; lag: number }> = {};
+    // Remote speakers are recorded as the studio plays them: on a starved machine the jitter buffer stretches or drops
+    // a few hundred ms now and then (see the hosting suite). So "is this their voice" is judged window by window
+    // (trackedOnce: r 0.96–0.97, time-reversed control 0.55–0.67 measured at load average 10), and "is it not the
+    // other speaker" with one lag each (own 0.93–0.99 on a quiet machine, 0.67 once at load average 10; the other
+    // speaker's source 0.38–0.44).
     for (const who of ['Bea', 'Cy'] as const) {
-      const own = locateOnce(coarse(audio[who]!), coarse(sources[who]));
-      const other = locateOnce(coarse(audio[who]!), coarse(sources[who === 'Bea' ? 'Cy' : 'Bea']));
-      const host = locateOnce(coarse(audio[who]!), coarse(sources.Ann).slice(0, Math.round((sources.Ann.length - 12 * RATE) / COARSE)));
-      console.log(`${who}'s track: own source r=${own.r.toFixed(3)} at ${((own.lag * COARSE) / RATE).toFixed(2)} s; other speaker r=${other.r.toFixed(3)}; host r=${host.r.toFixed(3)}`);
+      const track = coarse(audio[who]!);
+      const own = trackedOnce(track, coarse(sources[who]));
+      const ownOneLag = locateOnce(track, coarse(sources[who]));
+      const other = locateOnce(track, coarse(sources[who === 'Bea' ? 'Cy' : 'Bea']));
+      console.log(
+        `${who}'s track: own source r=${own.r.toFixed(3)} window by window (reversed control ${own.control.toFixed(3)}; slips ` +
+          `${describeSlips(own.slips, RATE / COARSE)}), ${ownOneLag.r.toFixed(3)} with one lag at ${((ownOneLag.lag * COARSE) / RATE).toFixed(2)} s; ` +
+          `the other speaker's source r=${other.r.toFixed(3)}`,
+      );
       expect(own.r).toBeGreaterThan(0.7);
-      expect(other.r).toBeLessThan(own.r - 0.3);
-      expect(host.r).toBeLessThan(own.r - 0.3);
-      placed[who] = own;
+      expect(own.r - own.control).toBeGreaterThan(0.2);
+      expect(other.r).toBeLessThan(ownOneLag.r - 0.2);
+      placed[who] = ownOneLag;
     }
     const hostOwn = bestLoopCorrelation(coarse(audio.Ann!), coarse(sources.Ann));
     const hostVsBea = locateOnce(coarse(audio.Ann!), coarse(sources.Bea));

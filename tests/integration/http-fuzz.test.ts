@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WEB_BRIDGE_PATH } from '../../common/ipc';
-import type { IpcHandlers } from '../../main/ipc/dispatch';
+import { dispatch, type IpcHandlers } from '../../main/ipc/dispatch';
 import { startWebStudioHost, type WebStudioHost } from '../../main/web/host';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import { recordingAdmin } from '../support/recording-admin';
@@ -219,7 +219,7 @@ describe('web studio host under hostile HTTP', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-host-fuzz-'));
     fs.mkdirSync(path.join(dir, 'studio'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'studio', 'index.html'), '<!doctype html><title>studio</title>');
-    host = await startWebStudioHost({ handlers: {} as IpcHandlers, assetsDir: dir, log: (line) => logs.push(line) });
+    host = await startWebStudioHost({ call: (channel, request) => dispatch({} as IpcHandlers, channel, request), assetsDir: dir, log: (line) => logs.push(line) });
     port = Number(new URL(host.origin).port);
     bridge = new WebSocket(host.origin.replace(/^http/, 'ws') + WEB_BRIDGE_PATH, { origin: host.origin });
     bridge.on('message', (raw) => waiting?.(JSON.parse(String(raw))));

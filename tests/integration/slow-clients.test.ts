@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { IpcHandlers } from '../../main/ipc/dispatch';
+import { dispatch, type IpcHandlers } from '../../main/ipc/dispatch';
 import { startWebStudioHost } from '../../main/web/host';
 import { DEFAULT_HTTP_TIMEOUTS, httpServerOptions, type HttpTimeouts } from '../../server/http';
 import { startSpaceServer, type SpaceServer } from '../../server/index';
@@ -95,7 +95,7 @@ describe('slow HTTP clients', () => {
   });
 
   it('the web studio host cuts off a client that trickles its headers', async () => {
-    const host = await startWebStudioHost({ handlers: {} as IpcHandlers, assetsDir: dir, httpTimeouts: SHORT });
+    const host = await startWebStudioHost({ call: (channel, request) => dispatch({} as IpcHandlers, channel, request), assetsDir: dir, httpTimeouts: SHORT });
     cleanups.push(() => host.close());
     const { cutAfterMs } = await slowLoris(Number(new URL(host.origin).port), 200, 8_000);
     expect(cutAfterMs).not.toBeNull();

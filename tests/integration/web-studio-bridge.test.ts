@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { execFileSync } from 'node:child_process';
 import { encodePcmFrame } from '../../common/recording';
 import { runWebStudio, type WebStudio } from '../../main/web/run';
+import { ask } from '../support/studio';
 
 function open(url: string, origin: string): Promise<{ ws: WebSocket; next: () => Promise<unknown>; closed: Promise<number> }> {
   return new Promise((resolve, reject) => {
@@ -39,7 +40,7 @@ describe('web studio bridge', () => {
       dataDir,
       assetsDir,
       version: 'test',
-      startEmbeddedLivekit: async () => ({ url: 'ws://127.0.0.1:9', apiKey: 'devkey', apiSecret: 'secret', stop: async () => {} }),
+      livekit: { url: 'ws://127.0.0.1:9', apiKey: 'devkey', apiSecret: 'secret' },
     });
 
   beforeAll(async () => {
@@ -77,7 +78,7 @@ describe('web studio bridge', () => {
     const b = await open(bridgeUrl(), studio.host.origin);
     b.ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'spaces:create', request: { title: 'sneaky' } }));
     expect(await b.closed).toBe(4401);
-    expect(studio.services.spaceServer.listSpaces()).toHaveLength(0);
+    expect(await ask(studio, 'spaces:list')).toHaveLength(0);
   });
 
   it('with the key: calls work, bad requests get clear errors and change nothing', async () => {
@@ -90,7 +91,7 @@ describe('web studio bridge', () => {
     expect(await c.next()).toMatchObject({ id: 2, result: { ok: false, error: { code: 'unknown_type' } } });
     c.ws.send('not json');
     expect(await c.next()).toMatchObject({ type: 'error' });
-    expect(studio.services.spaceServer.listSpaces()).toHaveLength(0);
+    expect(await ask(studio, 'spaces:list')).toHaveLength(0);
 
     c.ws.send(JSON.stringify({ type: 'call', id: 3, channel: 'spaces:create', request: { title: 'Kept across restarts' } }));
     const created = (await c.next()) as { result: { ok: true; value: { space: { id: string }; credential: string; shareUrl: string } } };
@@ -103,8 +104,8 @@ describe('web studio bridge', () => {
     // Restart the whole studio on the same data folder: the space and the microphone choice are still there.
     await studio.close();
     studio = await start();
-    expect(studio.services.spaceServer.listSpaces().map((s) => s.title)).toEqual(['Kept across restarts']);
-    const settings = await studio.services.handlers['settings:get'](undefined);
+    expect((await ask(studio, 'spaces:list')).map((s) => s.title)).toEqual(['Kept across restarts']);
+    const settings = await ask(studio, 'settings:get');
     expect(settings.microphone).toEqual({ deviceId: 'abc', label: 'USB mic' });
     // The old key from before the restart no longer opens the bridge.
     const d = await open(`${studio.host.origin.replace('http', 'ws')}/bridge`, studio.host.origin);

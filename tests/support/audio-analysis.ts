@@ -133,3 +133,19 @@ export function locateOnce(recording: number[], source: number[]): { r: number; 
   }
   return best;
 }
+
+/**
+ * trackedLoopCorrelation for a source said once: the part of the recording around where it was found (with
+ * `margin` blocks each side), against the source padded with as much silence, so the alignment may follow a jitter
+ * buffer that stretched or dropped audio under CPU load. Returns the correlation and the control for the same
+ * stretch of recording against the time-reversed source.
+ */
+export function trackedOnce(recording: number[], source: number[], margin = 50): { r: number; control: number; at: number; slips: TrackedCorrelation['slips'] } {
+  const { lag } = locateOnce(recording, source);
+  const from = Math.max(0, lag - margin);
+  const segment = recording.slice(from, Math.min(recording.length, lag + source.length + margin));
+  const pad = (s: number[]) => [...new Array<number>(lag - from).fill(0), ...s, ...new Array<number>(Math.max(0, segment.length - (lag - from) - s.length)).fill(0)];
+  const tracked = trackedLoopCorrelation(segment, pad(source), { window: 50, maxStep: 12 });
+  const control = trackedLoopCorrelation(segment, pad([...source].reverse()), { window: 50, maxStep: 12 }).r;
+  return { r: tracked.r, control, at: lag, slips: tracked.slips };
+}

@@ -1,10 +1,10 @@
 // A speaker made of plain parts: a space-protocol client that joins as a listener, raises a hand and, once a host
 // approves it, publishes a microphone on the real SFU with @livekit/rtc-node and says a WAV file in real time.
 // Callers close() it, and call rtc-node's dispose() once at the end.
-import { AudioFrame, Room } from '@livekit/rtc-node';
+import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import type { MediaGrant } from '../../common/protocol';
 import { readWavMono16 } from './fixtures';
-import { microphone, SAMPLE_RATE, timeout } from './rtc-bot';
+import { SAMPLE_RATE, timeout } from './rtc-bot';
 import { connect, type TestClient } from './ws-client';
 
 const FRAME = SAMPLE_RATE / 100;
@@ -31,14 +31,17 @@ export async function speakerBot(protocolUrl: string, spaceId: string, name: str
   await timeout(room.connect(grant.media.url, grant.media.token, { autoSubscribe: false, dynacast: false }), 15_000, `${name} joins the SFU`);
   const samples = readWavMono16(wavFile).samples;
   const pcm = Int16Array.from(samples, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
-  let mic: ReturnType<typeof microphone> | null = null;
+  let mic: { source: AudioSource; track: LocalAudioTrack; options: TrackPublishOptions } | null = null;
   return {
     client,
     participantId: joined.participantId,
     async goOnStage() {
       // The space server says "speaker" only after LiveKit has granted publishing to this very connection.
       await client.next((m) => m.type === 'you' && m.you.role === 'speaker', 20_000);
-      mic = microphone();
+      // A deep queue (3 s): the bot runs in the test's own busy process, and a stalled event loop must not turn into
+      // gaps in what it says — the recording should show what the studio did, not what the test harness did.
+      const source = new AudioSource(SAMPLE_RATE, 1, 3000);
+      mic = { source, track: LocalAudioTrack.createAudioTrack('mic', source), options: new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }) };
       await timeout(room.localParticipant!.publishTrack(mic.track, mic.options), 15_000, `${name} publishes`);
     },
     async say() {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { HostedSpace, IpcChannel, IpcRequest, IpcResponse } from '../../common/ipc';
 import { runWebStudio, type WebStudio } from '../../main/web/run';
 import type { LivekitServer } from '../../server/livekit/runtime';
 
@@ -25,9 +26,25 @@ export async function startTestStudio(livekit: LivekitServer, dataDir?: string):
     assetsDir: ASSETS_DIR,
     version: 'test',
     // The test owns the LiveKit server (shared by every studio of the test); the studio must not stop it. It was
-    // started before the studio, so the studio's own key pair and webhook URL (its opts) are not used: that
-    // LiveKit sends no webhooks to this studio's space server.
-    startEmbeddedLivekit: async () => ({ url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret, stop: async () => {} }),
+    // started before the studio, so that LiveKit sends no webhooks to this studio's space server.
+    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
   });
   return Object.assign(studio, { dataDir: dir });
+}
+
+/** One contract call to a test studio's services (through the services process, as the page's calls go). */
+export async function ask<C extends IpcChannel>(
+  studio: WebStudio,
+  channel: C,
+  ...request: IpcRequest<C> extends undefined ? [] : [IpcRequest<C>]
+): Promise<IpcResponse<C>> {
+  const result = await studio.services.call(channel, request[0]);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.value as IpcResponse<C>;
+}
+
+/** A space made as the studio makes it (the host key comes back as `credential`), with the host's name set first. */
+export async function createTestSpace(studio: WebStudio, title: string, hostName?: string): Promise<HostedSpace> {
+  if (hostName) await ask(studio, 'settings:setHostName', { hostName });
+  return ask(studio, 'spaces:create', { title });
 }

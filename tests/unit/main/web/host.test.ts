@@ -5,7 +5,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WEB_BRIDGE_PATH, type Settings } from '../../../../common/ipc';
-import type { IpcHandlers } from '../../../../main/ipc/dispatch';
+import { dispatch, type IpcHandlers } from '../../../../main/ipc/dispatch';
 import { startWebStudioHost, type WebStudioHost } from '../../../../main/web/host';
 
 const SETTINGS: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
@@ -22,7 +22,7 @@ beforeEach(async () => {
   fs.writeFileSync(path.join(dir, 'studio', 'index.html'), STUDIO_PAGE);
   getSettings = vi.fn(() => SETTINGS);
   const handlers = { 'settings:get': getSettings } as unknown as IpcHandlers;
-  host = await startWebStudioHost({ handlers, assetsDir: dir });
+  host = await startWebStudioHost({ call: (channel, request) => dispatch(handlers, channel, request), assetsDir: dir });
 });
 
 afterEach(async () => {

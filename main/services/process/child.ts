@@ -1,0 +1,100 @@
+// The services process: the studio's main-side services (space server, recorder, the embedded LiveKit) in a process
+// of their own, so the shell's thread — Electron's UI thread, or the web studio host's event loop — never waits on
+// SQLite, a thousand listeners' WebSockets or the enforcer. Started by parent.ts as an Electron utility process or a
+// Node child process; the contract is dispatched here, with the same checks as in-process.
+import { installProcessGuard } from '../../../server/process-guard';
+import { dispatch } from '../../ipc/dispatch';
+import { startLivekit } from '../../../server/livekit/runtime';
+import { revealInFileManager } from '../recording/reveal';
+import type { SecretStore } from '../secrets';
+import { startStudioServices, type StudioServices } from '../studio';
+import type { FromServices, ToServices } from './protocol';
+
+interface Channel {
+  send(message: FromServices): void;
+  onMessage(listener: (message: ToServices) => void): void;
+}
+
+/** Electron's utility process has process.parentPort; a Node child process has process.send. */
+function parentChannel(): Channel {
+  const electronPort = (process as NodeJS.Process & { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (e: { data: unknown }) => void): void } }).parentPort;
+  if (electronPort) {
+    return {
+      send: (m) => electronPort.postMessage(m),
+      onMessage: (listener) => electronPort.on('message', (e) => listener(e.data as ToServices)),
+    };
+  }
+  if (!process.send) throw new Error('the services process must be started by the studio');
+  return {
+    send: (m) => void process.send!(m),
+    onMessage: (listener) => process.on('message', (m) => listener(m as ToServices)),
+  };
+}
+
+const channel = parentChannel();
+const log = (line: string) => channel.send({ kind: 'log', line });
+let services: StudioServices | null = null;
+// Whatever escapes a handler of the space server is logged, and the spaces stay live.
+installProcessGuard(log);
+// The shell went away without saying goodbye (it crashed): finish the recording, close the spaces, leave.
+process.on('disconnect', () => void (services?.close() ?? Promise.resolve()).finally(() => process.exit(0)));
+
+/** Secrets live in the shell; the services keep a copy in memory and tell the shell about every change. */
+function secretsFrom(initial: Record<string, string>): SecretStore {
+  const values = new Map(Object.entries(initial));
+  return {
+    get: (name) => values.get(name) ?? null,
+    set(name, value) {
+      if (value === null) values.delete(name);
+      else values.set(name, value);
+      channel.send({ kind: 'secret', name, value });
+    },
+  };
+}
+
+channel.onMessage((message) => {
+  switch (message.kind) {
+    case 'start': {
+      const { options } = message;
+      const given = options.livekit;
+      startStudioServices({
+        ...options,
+        log,
+        secrets: secretsFrom(message.secrets),
+        startEmbeddedLivekit: given ? async () => ({ ...given, stop: async () => {} }) : (opts) => startLivekit({ ...opts, log: () => {} }),
+        reveal: options.revealInShell
+          ? async (folder) => {
+              channel.send({ kind: 'reveal', folder });
+              return true;
+            }
+          : revealInFileManager,
+      }).then(
+        (started) => {
+          services = started;
+          channel.send({
+            kind: 'ready',
+            info: { spaceServerUrl: started.spaceServer.url, protocolUrl: started.spaceServer.protocolUrl, livekitUrl: started.livekit.url },
+          });
+        },
+        (error: unknown) => channel.send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
+    case 'call':
+      if (!services) return channel.send({ kind: 'result', id: message.id, result: { ok: false, error: { code: 'unavailable', message: 'The studio is still starting.' } } });
+      void dispatch(services.handlers, message.channel, message.request, log).then((result) => channel.send({ kind: 'result', id: message.id, result }));
+      return;
+    case 'audio':
+      services?.ingestAudio(message.bytes);
+      return;
+    case 'media':
+      channel.send({ kind: 'media', id: message.id, file: services?.mediaFile(message.token) ?? null });
+      return;
+    case 'close':
+      void (services?.close() ?? Promise.resolve()).finally(() => {
+        channel.send({ kind: 'closed' });
+        setTimeout(() => process.exit(0), 50);
+      });
+      return;
+  }
+});

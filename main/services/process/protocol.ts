@@ -1,0 +1,48 @@
+// Messages between the studio's shell (Electron main, or the web studio's host process) and the services process
+// that runs the space server, the recorder and LiveKit's supervision off the shell's thread. Structured-clone
+// messages: audio frames travel as typed arrays, never as JSON.
+import type { Result } from '../../../common/result';
+import type { AppInfo } from '../../../common/ipc';
+
+/** What the services need to start, all of it serialisable (functions stay in the shell). */
+export interface ServicesStartOptions {
+  dataDir: string;
+  assetsDir: string;
+  shell: AppInfo['shell'];
+  version: string;
+  spaceServerPort?: number;
+  spaceServerHost?: string;
+  publicUrl?: string;
+  recordingsDir?: string;
+  /** An already running LiveKit to use (tests); absent: the services start the embedded one when settings say so. */
+  livekit?: { url: string; apiKey: string; apiSecret: string };
+  /** "Show folder" is done by the shell (Electron's shell.showItemInFolder), not by the services process. */
+  revealInShell?: boolean;
+}
+
+export interface ServicesInfo {
+  spaceServerUrl: string;
+  protocolUrl: string;
+  livekitUrl: string;
+}
+
+export type ToServices =
+  | { kind: 'start'; options: ServicesStartOptions; secrets: Record<string, string> }
+  | { kind: 'call'; id: number; channel: string; request: unknown }
+  | { kind: 'audio'; bytes: Uint8Array }
+  | { kind: 'media'; id: number; token: string }
+  | { kind: 'close' };
+
+export type FromServices =
+  | { kind: 'ready'; info: ServicesInfo }
+  | { kind: 'failed'; message: string }
+  | { kind: 'result'; id: number; result: Result<unknown> }
+  | { kind: 'media'; id: number; file: string | null }
+  /** A secret changed: the shell keeps secrets (encrypted with safeStorage in Electron). */
+  | { kind: 'secret'; name: string; value: string | null }
+  | { kind: 'reveal'; folder: string }
+  | { kind: 'log'; line: string }
+  | { kind: 'closed' };
+
+/** The secrets the services read at start; the shell reads them from its store and hands them over. */
+export const SERVICE_SECRET_NAMES = ['livekit.apiSecret', 'livekit.embedded.apiKey', 'livekit.embedded.apiSecret'] as const;
