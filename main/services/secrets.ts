@@ -12,6 +12,11 @@ import { readJsonOrSetAside, setAside, writeJsonAtomic } from './json-file';
 export interface SecretStore {
   get(name: string): string | null;
   set(name: string, value: string | null): void;
+  /**
+   * Why set(name, value) would be refused (the message the user gets), or null. A copy of the store in another
+   * process (the services process) asks the shell's store once and refuses the same way, so the user is told.
+   */
+  refusal?(name: string): string | null;
 }
 
 export interface Cipher {
@@ -36,7 +41,7 @@ const plainCipher: Cipher = { encrypt: (s) => s, decrypt: (s) => s, backend: 'fi
 const label = (name: string): string => (name.startsWith('livekit.') ? 'the LiveKit API secret' : `the secret "${name}"`);
 
 /** What the user is told when a secret is not stored: what happened, and each way forward. */
-export function weakStorageMessage(cipher: Cipher, name: string): string {
+export function weakStorageMessage(cipher: Pick<Cipher, 'backend'>, name: string): string {
   const remedy =
     cipher.backend === 'basic_text'
       ? 'this system has no keyring Podium can use to encrypt it (Electron chose the "basic_text" store, whose key ' +
@@ -63,7 +68,9 @@ export function createSecretStore(
   if (!parsed.success) setAside(file, log, 'did not hold secrets in the expected shape');
   const sealed: Record<string, string> = parsed.success ? parsed.data : {};
   let warned = false;
+  const refusal = (name: string): string | null => (cipher.weak && !allowWeak ? weakStorageMessage(cipher, name) : null);
   return {
+    refusal,
     get(name) {
       const value = sealed[name];
       if (value === undefined) return null;
@@ -77,7 +84,8 @@ export function createSecretStore(
     set(name, value) {
       // Forgetting a secret is always allowed; only keeping one needs a store that protects it.
       if (value !== null && cipher.weak) {
-        if (!allowWeak) throw new PodiumError('unavailable', weakStorageMessage(cipher, name));
+        const refused = refusal(name);
+        if (refused) throw new PodiumError('unavailable', refused);
         if (!warned) log(`${ALLOW_PLAINTEXT_ENV}=1: secrets are kept without a keyring (store: ${cipher.backend ?? 'none'})`);
         warned = true;
       }

@@ -56,6 +56,10 @@ describe('a weak store', () => {
     expect(error.message).toContain(`${ALLOW_PLAINTEXT_ENV}=1`);
     expect(fs.existsSync(secretsFile())).toBe(false);
     expect(store.get(LIVEKIT_SECRET_NAME)).toBeNull();
+    // The same words for a copy of the store in another process to refuse with.
+    expect(store.refusal?.(LIVEKIT_SECRET_NAME)).toBe(error.message);
+    expect(createSecretStore(dir, quiet, basicText, true).refusal?.(LIVEKIT_SECRET_NAME)).toBeNull();
+    expect(createSecretStore(dir, quiet, undefined, false).refusal?.(LIVEKIT_SECRET_NAME)).toBeNull();
   });
 
   it('still forgets a secret, and still reads one kept before', () => {
