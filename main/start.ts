@@ -4,7 +4,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { startLivekit } from '../server/livekit/runtime';
 import { installProcessGuard } from '../server/process-guard';
 import { defaultDataDir, findRepoRoot, rendererDir } from './paths';
 import { runWebStudio } from './web/run';
@@ -46,7 +45,6 @@ async function main(): Promise<void> {
     dataDir: defaultDataDir(),
     assetsDir: rendererDir(root),
     version: (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version,
-    startEmbeddedLivekit: (opts) => startLivekit({ ...opts, log: (line) => process.env.PODIUM_DEBUG && log(line) }),
     spaceServerPort: Number(process.env.PODIUM_PORT ?? 7800),
     spaceServerHost: process.env.PODIUM_HOST ?? '127.0.0.1',
     publicUrl: process.env.PODIUM_PUBLIC_URL,
@@ -57,8 +55,8 @@ async function main(): Promise<void> {
     [
       '',
       `  Podium web studio:  ${studio.host.url}`,
-      `  Space server:       ${studio.services.spaceServer.url}  (listener links point here)`,
-      `  LiveKit:            ${studio.services.livekit.url}`,
+      `  Space server:       ${studio.services.info.spaceServerUrl}  (listener links point here)`,
+      `  LiveKit:            ${studio.services.info.livekitUrl}`,
       `  Data:               ${defaultDataDir()}`,
       '',
       '  Open the studio link in Chromium or Chrome. Press Ctrl+C to stop.',
