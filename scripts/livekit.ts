@@ -118,21 +118,31 @@ export async function stageForPackage(target: string, log: Log): Promise<string>
   if (!platform || !GOARCH[arch]) throw new Error(`--target must be <linux|mac|win>-<x64|arm64>, got ${target}`);
   const dir = packageStageDir(target);
   const dest = path.join(dir, binaryName(platform));
-  await mkdir(dir, { recursive: true });
   if (target === hostTarget()) {
+    await mkdir(dir, { recursive: true });
     // The host's own build: only the pinned version belongs in a package, so never a PATH binary of another version.
     const bin = process.env.LIVEKIT_SERVER_BIN ? path.resolve(process.env.LIVEKIT_SERVER_BIN) : cachedBinaryPath(ROOT);
     await copyFile((await isExecutable(bin)) ? bin : await buildWithGo(log), dest);
     return dest;
   }
+  // macOS needs cgo: livekit/protocol's hwstats reads CPU load through go-osstat, whose darwin code is cgo-only
+  // (without it: "undefined: cpu.Get"). A Mac's clang builds both of its arches; elsewhere there is no such compiler.
+  const cgo = platform === 'darwin';
+  if (cgo && process.platform !== 'darwin') {
+    throw new Error(
+      `livekit-server for ${target} needs cgo (its macOS CPU statistics are C), so it is built on a Mac: ` +
+        `npm run livekit -- --build-only --target ${target}. Or put a livekit-server v${LIVEKIT_VERSION} for ${target} at ${dest}.`,
+    );
+  }
+  await mkdir(dir, { recursive: true });
   // Cross-compiled: `go install` refuses GOBIN for another platform, so a private GOPATH (its bin/<goos>_<goarch>)
-  // with the usual module cache, so nothing is downloaded twice. CGO off: no C toolchain for the target is needed.
+  // with the usual module cache, so nothing is downloaded twice. Linux and Windows: cgo off, no C toolchain needed.
   const modcache = await run('go', ['env', 'GOMODCACHE'], process.env, os.tmpdir()).catch(() => null);
   if (!modcache || modcache.code !== 0) throw new Error(GO_MISSING);
   const gopath = path.join(CACHE_DIR, `tmp-gopath-${process.pid}`);
   await mkdir(gopath, { recursive: true });
   const goos = GOOS_NAME[platform]!;
-  const env: NodeJS.ProcessEnv = { ...process.env, GOOS: goos, GOARCH: GOARCH[arch], CGO_ENABLED: '0', GOPATH: gopath, GOMODCACHE: modcache.output.trim() };
+  const env: NodeJS.ProcessEnv = { ...process.env, GOOS: goos, GOARCH: GOARCH[arch], CGO_ENABLED: cgo ? '1' : '0', GOPATH: gopath, GOMODCACHE: modcache.output.trim() };
   delete env.GOBIN;
   await goInstall(env, gopath, log);
   await rename(path.join(gopath, 'bin', `${goos}_${GOARCH[arch]}`, platform === 'win32' ? 'server.exe' : 'server'), dest);
