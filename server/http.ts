@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { contentSecurityPolicy } from '../common/csp';
 import { SPACE_ID_PATTERN } from '../common/space';
 import { requestPath } from './request-target';
 import type { SpaceStore } from './store/spaces';
@@ -21,21 +22,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export function securityHeaders(livekitUrl: string): Record<string, string> {
-  const livekitOrigin = new URL(livekitUrl).origin.replace(/^http/, 'ws');
-  const livekitHttp = livekitOrigin.replace(/^ws/, 'http');
   return {
-    'Content-Security-Policy': [
-      "default-src 'self'",
-      "script-src 'self' 'wasm-unsafe-eval'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data: https:",
-      `connect-src 'self' ${livekitOrigin} ${livekitHttp} ws: wss:`,
-      "media-src 'self' blob: mediastream:",
-      "worker-src 'self' blob:",
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-    ].join('; '),
+    'Content-Security-Policy': contentSecurityPolicy({ page: 'listener', livekitUrl }),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { contentSecurityPolicy } from '../../common/csp';
 import { WEB_BRIDGE_PATH } from '../../common/ipc';
 import {
   guardRequests,
@@ -31,18 +32,7 @@ export interface WebStudioHost {
   close(): Promise<void>;
 }
 
-const STUDIO_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https:",
-  "connect-src 'self' ws: wss: http://127.0.0.1:* https:",
-  "media-src 'self' blob: mediastream:",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+const STUDIO_CSP = contentSecurityPolicy({ page: 'studio' });
 
 export async function startWebStudioHost(opts: {
   /** Carries one contract call to the services (dispatch checks it there) and answers its result. */
