@@ -58,8 +58,14 @@ export const DEFAULT_PROCESSING: ProcessingSettings = {
 export const deviceKeySchema = z.string().min(1).max(512);
 export const MAX_REMEMBERED_DEVICES = 50;
 
+/** A device as remembered: its id (per origin, and it can change with the USB port) and its label, for finding it again. */
+export const rememberedDeviceSchema = z.object({ deviceId: z.string().max(512), label: z.string().max(512) });
+export type RememberedDevice = z.infer<typeof rememberedDeviceSchema>;
+
 export const settingsSchema = z.object({
-  microphone: z.object({ deviceId: z.string().max(512), label: z.string().max(512) }).nullable(),
+  microphone: rememberedDeviceSchema.nullable(),
+  /** Where the monitor plays; null or absent (settings from before it existed) means the system's default output. */
+  output: rememberedDeviceSchema.nullable().optional(),
   hostName: z.string().trim().min(1).max(60),
   livekit: livekitSettingsSchema,
   processing: z.record(deviceKeySchema, processingSettingsSchema).default({}),
@@ -87,11 +93,49 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const none = z.undefined();
 
+/**
+ * What the desktop shell needs from the studio for its tray, global shortcut and notifications. The renderer is the
+ * one that knows (the space may be on another server, the SFU is the renderer's), so it reports it.
+ */
+export const desktopStateSchema = z
+  .object({
+    /** A space this studio hosts or co-hosts is live. */
+    live: z.boolean(),
+    /** This studio is the space's host: only the host can end it. */
+    canEnd: z.boolean(),
+    /** The microphone is published, so muting means something. */
+    onAir: z.boolean(),
+    muted: z.boolean(),
+    recording: z.boolean(),
+    title: z.string().max(200).nullable(),
+    /** Raised hands waiting (0 for someone who cannot moderate). */
+    handsUp: z.number().int().min(0).max(1_000_000),
+    /** Which connection is down while live: the space server's, or the SFU's (media). */
+    link: z.enum(['ok', 'space-lost', 'media-lost']),
+  })
+  .strict();
+export type DesktopState = z.infer<typeof desktopStateSchema>;
+
+/** The desktop's global mute shortcut as the settings show it; the web studio has none. */
+export const shortcutStatusSchema = z.object({
+  /** As a person reads it: "Ctrl+Shift+M", "⌘⇧M". */
+  label: z.string(),
+  registered: z.boolean(),
+  /** One sentence for the settings: what works, or why not and what to do. */
+  message: z.string(),
+});
+export type ShortcutStatus = z.infer<typeof shortcutStatusSchema>;
+
 export const ipcContract = {
   'app:info': { request: none, response: appInfoSchema },
   'settings:get': { request: none, response: settingsSchema },
   'settings:setMicrophone': {
     request: z.object({ deviceId: z.string().max(512), label: z.string().max(512) }).strict(),
+    response: settingsSchema,
+  },
+  /** The monitor's output device; null goes back to the system's default output. */
+  'settings:setOutput': {
+    request: z.object({ output: rememberedDeviceSchema.strict().nullable() }).strict(),
     response: settingsSchema,
   },
   'settings:setHostName': {
@@ -119,6 +163,11 @@ export const ipcContract = {
   'audio:setProcessing': {
     request: z.object({ deviceKey: deviceKeySchema, settings: processingSettingsSchema.strict() }).strict(),
     response: processingSettingsSchema,
+  },
+  /** The studio's state for the desktop tray and notifications; answers the global mute shortcut's status. */
+  'desktop:state': {
+    request: desktopStateSchema,
+    response: z.object({ ok: z.literal(true), shortcut: shortcutStatusSchema.nullable() }),
   },
   'spaces:create': { request: createSpaceSchema.strict(), response: hostedSpaceSchema },
   'spaces:list': { request: none, response: z.array(publicSpaceSchema) },

@@ -1,10 +1,10 @@
-// Studio settings (microphone choice, host name, which LiveKit to use), stored by main as a validated JSON file.
+// Studio settings (microphone and monitor output choices, host name, which LiveKit to use), stored by main as a validated JSON file.
 // Secrets (a custom LiveKit API secret) live in the SecretStore, never in this file.
 import path from 'node:path';
 import { settingsSchema, type Settings } from '../../common/ipc';
 import { readJsonOrSetAside, writeJsonAtomic } from './json-file';
 
-export const DEFAULT_SETTINGS: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
+export const DEFAULT_SETTINGS: Settings = { microphone: null, output: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
 
 export interface SettingsService {
   get(): Settings;

@@ -2,7 +2,7 @@
 // livekit-server on loopback, or LiveKit Cloud / a cluster from settings), and the embedded space server.
 // Both shells (Electron main, web studio host) build this and bind its handlers to their transport.
 import path from 'node:path';
-import { DEFAULT_PROCESSING, MAX_REMEMBERED_DEVICES, type AppInfo, type HostedSpace } from '../../common/ipc';
+import { DEFAULT_PROCESSING, MAX_REMEMBERED_DEVICES, type AppInfo, type DesktopState, type HostedSpace, type ShortcutStatus } from '../../common/ipc';
 import { PodiumError } from '../../common/result';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import type { LivekitCredentials } from '../../server/livekit/tokens';
@@ -47,10 +47,19 @@ export interface StudioOptions {
   secrets?: SecretStore;
   /** Shows a folder in the system's file manager (Electron: shell.showItemInFolder); answers whether it could. */
   reveal?: (folder: string) => Promise<boolean>;
+  /**
+   * The studio's state as the renderer last reported it (desktop:state), for the Electron shell's tray, global
+   * shortcut and notifications. The web studio passes none: a browser tab has no tray.
+   */
+  onDesktopState?: (state: DesktopState) => void;
+  /** The global mute shortcut's status for the settings (Electron); absent in the web studio. */
+  shortcutStatus?: () => ShortcutStatus | null;
 }
 
 export interface StudioServices {
   handlers: IpcHandlers;
+  /** The renderer's last desktop:state, or null before the first (the shell reads it to build its tray menu). */
+  desktopState(): DesktopState | null;
   spaceServer: SpaceServer;
   livekit: LivekitCredentials;
   /** Binary PCM frames from the renderer (a MessagePort in Electron, binary WebSocket frames in the web studio). */
@@ -132,6 +141,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     throw error;
   }
   const media = createMediaTokens();
+  let desktop: DesktopState | null = null;
 
   const hosted = ({ space, hostKey }: HostKeyed): HostedSpace => ({
     space,
@@ -149,6 +159,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     }),
     'settings:get': () => settings.get(),
     'settings:setMicrophone': (req) => settings.update({ microphone: req }),
+    'settings:setOutput': (req) => settings.update({ output: req.output }),
     'settings:setHostName': (req) => settings.update({ hostName: req.hostName }),
     'settings:setLivekit': (req) => {
       // Takes effect at the next start: switching SFUs under a live space would drop everyone.
@@ -162,6 +173,16 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
       const rest = Object.entries(settings.get().processing).filter(([key]) => key !== req.deviceKey);
       const processing = Object.fromEntries([[req.deviceKey, req.settings], ...rest].slice(0, MAX_REMEMBERED_DEVICES));
       return settings.update({ processing }).processing[req.deviceKey]!;
+    },
+    'desktop:state': (req) => {
+      desktop = req;
+      // The shell's tray is decoration: whatever it throws must not fail the studio's report.
+      try {
+        options.onDesktopState?.(req);
+      } catch (error) {
+        log(`desktop state: ${(error as Error).message}`);
+      }
+      return { ok: true as const, shortcut: options.shortcutStatus?.() ?? null };
     },
     'spaces:create': (req) =>
       hosted(spaceServer.createSpace({ ...req, hostName: settings.get().hostName })),
@@ -188,6 +209,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
 
   return {
     handlers,
+    desktopState: () => desktop,
     spaceServer,
     livekit,
     ingestAudio: (bytes) => recorder.ingest(bytes),

@@ -7,6 +7,7 @@ const VALID_REQUESTS: Record<IpcChannel, unknown> = {
   'app:info': undefined,
   'settings:get': undefined,
   'settings:setMicrophone': { deviceId: 'default', label: 'Built-in Microphone' },
+  'settings:setOutput': { output: { deviceId: 'f1e3db04', label: 'External Headphones' } },
   'settings:setHostName': { hostName: 'Ann' },
   'settings:setLivekit': { mode: 'custom', url: 'wss://example.livekit.cloud', apiKey: 'APIkey', apiSecret: 's3cret' },
   'audio:getProcessing': { deviceKey: 'USB Mic (1234:abcd)' },
@@ -14,6 +15,7 @@ const VALID_REQUESTS: Record<IpcChannel, unknown> = {
     deviceKey: 'USB Mic (1234:abcd)',
     settings: { noiseSuppression: true, model: 'lowCpu', strength: 0.8, gate: { enabled: true, threshold: 0.5 }, echoCancellation: false },
   },
+  'desktop:state': { live: true, canEnd: true, onAir: true, muted: false, recording: false, title: 'Morning show', handsUp: 2, link: 'ok' },
   'spaces:create': { title: 'Morning show' },
   'spaces:list': undefined,
   'spaces:open': { spaceId: 'abcde12345' },
@@ -88,6 +90,24 @@ describe('IPC contract', () => {
     expect(schema.safeParse({ title: 'x', description: 'd'.repeat(1001) }).success).toBe(false);
     expect(schema.parse({ title: ' Show ' })).toMatchObject({ title: 'Show', description: '' });
   });
+  it('settings:setOutput takes a device or null (back to the system default), nothing else', () => {
+    const schema = ipcContract['settings:setOutput'].request;
+    expect(schema.safeParse({ output: null }).success).toBe(true);
+    expect(schema.safeParse({}).success).toBe(false);
+    expect(schema.safeParse({ output: { deviceId: 'h1' } }).success).toBe(false);
+    expect(schema.safeParse({ output: { deviceId: 'h1', label: 'x', extra: 1 } }).success).toBe(false);
+    expect(schema.safeParse({ output: { deviceId: 'd'.repeat(513), label: '' } }).success).toBe(false);
+  });
+
+  it('desktop:state refuses counts and states that cannot be', () => {
+    const schema = ipcContract['desktop:state'].request;
+    const base = VALID_REQUESTS['desktop:state'] as Record<string, unknown>;
+    expect(schema.safeParse({ ...base, title: null, handsUp: 0 }).success).toBe(true);
+    for (const bad of [{ handsUp: -1 }, { handsUp: 1.5 }, { link: 'down' }, { title: 't'.repeat(201) }, { muted: 'yes' }]) {
+      expect(schema.safeParse({ ...base, ...bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+    expect(schema.safeParse({ ...base, live: undefined }).success).toBe(false);
+  });
 });
 
 describe('settings schema', () => {
@@ -112,6 +132,13 @@ describe('settings schema', () => {
       livekit: { mode: 'custom', url: 'wss://lk.example.com', apiKey: 'k', apiSecret: 'leak-me' },
     });
     expect(JSON.stringify(parsed)).not.toContain('leak-me');
+  });
+
+  it('reads settings from before the monitor output existed, and keeps one that is set', () => {
+    expect(settingsSchema.parse(defaults).output).toBeUndefined();
+    const output = { deviceId: 'h1', label: 'Headphones' };
+    expect(settingsSchema.parse({ ...defaults, output }).output).toEqual(output);
+    expect(settingsSchema.parse({ ...defaults, output: null }).output).toBeNull();
   });
 
   it('refuses a microphone entry with an over-long device id', () => {

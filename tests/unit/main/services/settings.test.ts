@@ -43,6 +43,15 @@ describe('settings', () => {
     expect(createSettingsService(dir, quiet).get().hostName).toBe('Ann');
   });
 
+  it('reads a settings file from before the monitor output existed: the system default', () => {
+    fs.writeFileSync(settingsFile(), JSON.stringify({ microphone: null, hostName: 'Ann', livekit: { mode: 'embedded' }, processing: {} }));
+    const service = createSettingsService(dir, quiet);
+    expect(service.get().hostName).toBe('Ann');
+    expect(service.get().output ?? null).toBeNull();
+    expect(service.update({ output: { deviceId: 'h1', label: 'Headphones' } }).output).toEqual({ deviceId: 'h1', label: 'Headphones' });
+    expect(createSettingsService(dir, quiet).get().output).toEqual({ deviceId: 'h1', label: 'Headphones' });
+  });
+
   it('leaves no temporary files behind after writing', () => {
     const service = createSettingsService(dir, quiet);
     service.update({ hostName: 'A' });

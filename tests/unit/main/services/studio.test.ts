@@ -5,7 +5,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
-import { DEFAULT_PROCESSING, type AppInfo, type HostedSpace, type ProcessingSettings, type Settings } from '../../../../common/ipc';
+import { DEFAULT_PROCESSING, type AppInfo, type DesktopState, type HostedSpace, type ProcessingSettings, type Settings } from '../../../../common/ipc';
 import type { Result } from '../../../../common/result';
 import { dispatch } from '../../../../main/ipc/dispatch';
 import type { LivekitCredentials } from '../../../../server/livekit/tokens';
@@ -15,6 +15,7 @@ import {
   EMBEDDED_SECRET_NAME,
   startStudioServices,
   type EmbeddedLivekitOptions,
+  type StudioOptions,
   type StudioServices,
 } from '../../../../main/services/studio';
 import { connect, type TestClient } from '../../../support/ws-client';
@@ -43,7 +44,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function boot(): Promise<StudioServices> {
+async function boot(extra: Partial<StudioOptions> = {}): Promise<StudioServices> {
   await studio?.close();
   studio = null;
   studio = await startStudioServices({
@@ -52,6 +53,7 @@ async function boot(): Promise<StudioServices> {
     shell: 'web',
     version: '9.9.9',
     startEmbeddedLivekit,
+    ...extra,
   });
   return studio;
 }
@@ -278,5 +280,52 @@ describe('microphone processing, remembered per device', () => {
     const stored = await call<Settings>('settings:get');
     expect(Object.keys(stored.processing)).toHaveLength(50);
     expect(Object.keys(stored.processing)[0]).toBe('Headset 59');
+  });
+});
+
+describe('the monitor output, remembered', () => {
+  it('is the system default until chosen, kept across a restart, and can go back to the default', async () => {
+    await boot();
+    expect((await call<Settings>('settings:get')).output).toBeNull();
+    const headphones = { deviceId: 'f1e3db04', label: 'External Headphones' };
+    expect((await call<Settings>('settings:setOutput', { output: headphones })).output).toEqual(headphones);
+    await boot();
+    expect((await call<Settings>('settings:get')).output).toEqual(headphones);
+    expect((await call<Settings>('settings:setOutput', { output: null })).output).toBeNull();
+    const bad = await dispatch(studio!.handlers, 'settings:setOutput', { output: { deviceId: 'x'.repeat(600), label: '' } });
+    expect(bad.ok).toBe(false);
+  });
+});
+
+describe('desktop state for the tray', () => {
+  const state: DesktopState = { live: true, canEnd: true, onAir: true, muted: true, recording: false, title: 'Show', handsUp: 2, link: 'ok' };
+
+  it('is stored and handed to the shell, which answers the mute shortcut for the settings', async () => {
+    const seen: DesktopState[] = [];
+    const shortcut = { label: 'Ctrl+Shift+M', registered: true, message: 'Ctrl+Shift+M mutes or unmutes you from any app.' };
+    await boot({ onDesktopState: (s) => seen.push(s), shortcutStatus: () => shortcut });
+    expect(studio!.desktopState()).toBeNull();
+    expect(await call('desktop:state', state)).toEqual({ ok: true, shortcut });
+    expect(seen).toEqual([state]);
+    expect(studio!.desktopState()).toEqual(state);
+  });
+
+  it('the web studio has no shell to tell: answered all the same, without a shortcut', async () => {
+    await boot();
+    expect(await call('desktop:state', state)).toEqual({ ok: true, shortcut: null });
+  });
+
+  it('a shell callback that throws does not fail the studio’s report', async () => {
+    const log = vi.fn();
+    await boot({ log, onDesktopState: () => { throw new Error('tray gone'); } });
+    expect(await call('desktop:state', state)).toEqual({ ok: true, shortcut: null });
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('tray gone'));
+  });
+
+  it('refuses a malformed report', async () => {
+    await boot();
+    for (const bad of [{ ...state, handsUp: -1 }, { ...state, link: 'down' }, { ...state, title: 't'.repeat(201) }]) {
+      expect((await dispatch(studio!.handlers, 'desktop:state', bad)).ok).toBe(false);
+    }
   });
 });
