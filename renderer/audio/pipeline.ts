@@ -2,12 +2,19 @@
 //
 //   getUserMedia ─▶ inputBus ─┬─▶ Podium stage (AudioWorklet: RNNoise) ─▶ outputBus ─┬─▶ MediaStreamDestination (published)
 //   (browser NS/AGC off)      └─▶ analyser "before"                                   ├─▶ analyser "after"
-//                                                                                      └─▶ speakers, only while monitoring
+//                                                                                      └─▶ monitor <audio> (setSinkId), only while monitoring
 //
-// The buses exist so that re-opening the device (echo cancellation is a capture setting, so changing it needs a new
-// getUserMedia) swaps only the source: the published track, the stage and its model state stay as they are.
+// The buses exist so that re-opening the device swaps only the source: the published track, the stage and its model
+// state stay as they are. That happens when echo cancellation changes (a capture setting, so a new getUserMedia) and
+// when the studio moves to another microphone because one was unplugged or came back (renderer/audio/devices.ts).
 // If the worklet cannot load, inputBus feeds outputBus directly — the host is told, but never goes silent.
+//
+// The monitor plays through an <audio> element with setSinkId (Chromium 49+), not AudioContext.setSinkId (110+):
+// a context's output device is also the clock that renders the published track, so pointing it at headphones that
+// are then unplugged could stall what listeners hear, and every change of it would glitch them. The element costs
+// the monitor a few tens of milliseconds more; the published path never depends on an output device.
 import { DEFAULT_PROCESSING, type ProcessingSettings } from '../../common/ipc';
+import type { DeviceEntry } from './devices';
 import stageUrl from './worklet/stage-processor.ts?worker&url';
 import lowCpuWasmUrl from '@sapphi-red/web-noise-suppressor/rnnoise_simd.wasm?url';
 import { PREFERRED_QUANTUM } from './dsp/suppressor';
@@ -35,8 +42,18 @@ const STAGE_READY_TIMEOUT_MS = 1500;
 export interface MicrophonePipeline {
   /** The processed track to publish. It stays the same for the pipeline's life, even when the device re-opens. */
   track: MediaStreamTrack;
-  deviceId: string;
-  deviceLabel: string;
+  /** The device open now (getSettings().deviceId: "default" when the system default was asked for). */
+  readonly deviceId: string;
+  readonly deviceLabel: string;
+  /**
+   * Moves to another microphone (null: the system default) under the same graph: listeners hear the swap and
+   * nothing else. Rejects if it cannot open, leaving the current source as it was.
+   */
+  switchDevice(deviceId: string | null): Promise<void>;
+  /** Called when the open device's track ends by itself (unplugged, or taken away by the system). */
+  onSourceEnded(listener: () => void): () => void;
+  /** Where the monitor plays: '' the system default output, a device id, or null for nowhere (paused). */
+  setMonitorOutput(sinkId: string | null): Promise<void>;
   /** Null when the stage is running; a message when audio goes out unprocessed. */
   readonly stageError: string | null;
   /** Output ("after") level in dBFS (RMS and peak over the last ~21 ms). */
@@ -62,6 +79,16 @@ export interface MicrophonePipeline {
 export interface AudioInput {
   deviceId: string;
   label: string;
+}
+
+/** The browser's audio devices, as renderer/audio/devices.ts reads them (labels stay empty until permission). */
+export async function listAudioDevices(): Promise<{ inputs: DeviceEntry[]; outputs: DeviceEntry[] }> {
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  const entry = (d: MediaDeviceInfo): DeviceEntry => ({ deviceId: d.deviceId, label: d.label, groupId: d.groupId });
+  return {
+    inputs: devices.filter((d) => d.kind === 'audioinput').map(entry),
+    outputs: devices.filter((d) => d.kind === 'audiooutput').map(entry),
+  };
 }
 
 export async function listAudioInputs(): Promise<AudioInput[]> {
@@ -128,10 +155,17 @@ function firstReport(stage: AudioWorkletNode): Promise<FromStage | null> {
 export async function openMicrophone(deviceId: string | null, initial: ProcessingSettings = DEFAULT_PROCESSING): Promise<MicrophonePipeline> {
   let processing = initial;
   let stream = await capture(deviceId, processing.echoCancellation);
-  const input = stream.getAudioTracks()[0];
-  if (!input) throw new Error('the microphone gave no audio track');
-  // Re-opens must reach the same physical device even when it was opened as "default".
-  const openedId = input.getSettings().deviceId ?? deviceId ?? '';
+  const first = stream.getAudioTracks()[0];
+  if (!first) throw new Error('the microphone gave no audio track');
+  let input: MediaStreamTrack = first;
+  // Re-opens for echo cancellation reach the same device; "default" stays "default" (the system's choice).
+  let openedId = input.getSettings().deviceId ?? deviceId ?? '';
+  let openedLabel = input.label;
+  const endedListeners = new Set<() => void>();
+  const onEnded = () => {
+    for (const l of endedListeners) l();
+  };
+  input.addEventListener('ended', onEnded);
   const { ctx, quantumSize } = createContext();
   let source = ctx.createMediaStreamSource(stream);
   const inputBus = ctx.createGain();
@@ -187,22 +221,66 @@ export async function openMicrophone(deviceId: string | null, initial: Processin
   };
   if (processing.model === 'lowCpu' && processing.noiseSuppression) requestLowCpu();
 
-  /** Swaps the capture stream under the same graph; the last request wins if several overlap. */
+  /** Swaps the capture stream under the same graph; requests run one after another, so the last one wins. */
   let reopening: Promise<void> = Promise.resolve();
   let closed = false;
-  const reopen = async () => {
-    const next = await capture(openedId || null, processing.echoCancellation);
-    if (closed) {
+  const reopen = async (target: string | null) => {
+    const next = await capture(target, processing.echoCancellation);
+    const nextInput = next.getAudioTracks()[0];
+    if (closed || !nextInput) {
       for (const t of next.getTracks()) t.stop();
+      if (!closed) throw new Error('the microphone gave no audio track');
       return;
     }
     const nextSource = ctx.createMediaStreamSource(next);
     // Connect the new source before dropping the old one: a moment of both beats a moment of nothing.
     nextSource.connect(inputBus);
     source.disconnect();
+    input.removeEventListener('ended', onEnded);
     for (const t of stream.getTracks()) t.stop();
     source = nextSource;
     stream = next;
+    input = nextInput;
+    input.addEventListener('ended', onEnded);
+    openedId = input.getSettings().deviceId ?? target ?? '';
+    openedLabel = input.label;
+    // The old track may have ended while the new one opened; the new one is what counts.
+    if (input.readyState === 'ended') onEnded();
+  };
+  const queue = (target: () => string | null) => {
+    const run = () => reopen(target());
+    reopening = reopening.then(run, run);
+    return reopening;
+  };
+
+  // The monitor: its own <audio> element, so its output device can be chosen without touching the context's.
+  let monitorTap: MediaStreamAudioDestinationNode | null = null;
+  let monitorEl: HTMLAudioElement | null = null;
+  let monitorSink: string | null = '';
+  const playMonitor = async () => {
+    const sink = monitorSink;
+    if (!monitoring || sink === null || closed) {
+      monitorEl?.pause();
+      if (monitorTap) outputBus.disconnect(monitorTap);
+      monitorTap = null;
+      return;
+    }
+    if (!monitorTap) {
+      monitorTap = ctx.createMediaStreamDestination();
+      monitorTap.channelCount = 1;
+      outputBus.connect(monitorTap);
+    }
+    monitorEl ??= new Audio();
+    if (monitorEl.srcObject !== monitorTap.stream) monitorEl.srcObject = monitorTap.stream;
+    if (monitorEl.sinkId !== sink) await monitorEl.setSinkId(sink);
+    await monitorEl.play();
+  };
+  // Monitor changes run in order too: a quick on-off-on must end on, on the last chosen device.
+  let monitorChain: Promise<void> = Promise.resolve();
+  const updateMonitor = () => {
+    const run = () => playMonitor();
+    monitorChain = monitorChain.then(run, run);
+    return monitorChain;
   };
 
   let monitoring = false;
@@ -210,8 +288,21 @@ export async function openMicrophone(deviceId: string | null, initial: Processin
   const output = destination.stream.getAudioTracks()[0]!;
   return {
     track: output,
-    deviceId: openedId,
-    deviceLabel: input.label,
+    get deviceId() {
+      return openedId;
+    },
+    get deviceLabel() {
+      return openedLabel;
+    },
+    switchDevice: (next) => queue(() => next),
+    onSourceEnded(listener) {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
+    },
+    setMonitorOutput(sinkId) {
+      monitorSink = sinkId;
+      return updateMonitor();
+    },
     get stageError() {
       const error = loadError ?? metrics?.stageError ?? null;
       return error && `${error} Your microphone is sent unprocessed.`;
@@ -232,8 +323,7 @@ export async function openMicrophone(deviceId: string | null, initial: Processin
       processing = settings;
       post({ type: 'settings', settings: toSuppressorPatch(settings) });
       if (settings.model === 'lowCpu' && settings.noiseSuppression) requestLowCpu();
-      if (echoChanged) reopening = reopening.then(reopen, reopen);
-      return reopening;
+      return echoChanged ? queue(() => openedId || null) : reopening;
     },
     get metrics() {
       return metrics;
@@ -245,12 +335,9 @@ export async function openMicrophone(deviceId: string | null, initial: Processin
     setMonitor(on) {
       if (on === monitoring || closed) return;
       monitoring = on;
-      if (on) {
-        outputBus.connect(ctx.destination);
-        void ctx.resume().catch(() => {});
-      } else {
-        outputBus.disconnect(ctx.destination);
-      }
+      if (on) void ctx.resume().catch(() => {});
+      // A refused play() (no click yet) or a sink that vanished leaves the monitor silent, never the microphone.
+      void updateMonitor().catch(() => {});
     },
     get monitoring() {
       return monitoring;
@@ -263,6 +350,12 @@ export async function openMicrophone(deviceId: string | null, initial: Processin
       if (closed) return;
       closed = true;
       listeners.clear();
+      endedListeners.clear();
+      input.removeEventListener('ended', onEnded);
+      if (monitorEl) {
+        monitorEl.pause();
+        monitorEl.srcObject = null;
+      }
       if (stage) {
         post({ type: 'dispose' });
         stage.port.onmessage = null;

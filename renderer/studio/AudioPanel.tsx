@@ -6,7 +6,8 @@ import { useEffect, useId, useRef, useSyncExternalStore, type ReactNode } from '
 import type { ProcessingSettings } from '../../common/ipc';
 import { meterFraction, SILENCE_DB } from '../audio/levels';
 import { useStore } from '../state/store';
-import { processing, type StudioState } from './controller';
+import { chooseMonitorOutput, devices, dismissDeviceNotice, processing, type StudioState } from './controller';
+import { DeviceNoticeBanner } from './DeviceNotice';
 import './AudioPanel.css';
 
 /** The meters reach further down than the microphone card's: suppressed noise sits well below −60 dBFS. */
@@ -152,6 +153,44 @@ function Percent(props: { testId: string; label: string; value: number; disabled
   );
 }
 
+/** Where the monitor plays: remembered by main; paused, not moved to the speakers, when its headphones go. */
+function MonitorOutput({ monitoring }: { monitoring: boolean }): ReactNode {
+  const view = useStore(devices);
+  const id = useId();
+  const usable = view.outputs.filter((d) => !d.missing);
+  return (
+    <div className="device-output" data-testid="monitor-output">
+      <div className="device-output-head">
+        <label htmlFor={id} className="ap-label">
+          Monitor plays on
+        </label>
+        {monitoring && view.monitorPaused && (
+          <span className="device-output-paused" data-testid="monitor-paused">
+            Paused
+          </span>
+        )}
+      </div>
+      <select
+        id={id}
+        className="select ap-select device-select"
+        data-testid="output-select"
+        title={view.outputs.find((d) => d.deviceId === view.outputSelected)?.label}
+        value={view.outputSelected}
+        disabled={usable.length === 0}
+        onChange={(e) => void chooseMonitorOutput(e.target.value)}
+      >
+        {view.outputs.length === 0 && <option value="">System default</option>}
+        {view.outputs.map((d) => (
+          <option key={d.deviceId || 'default'} value={d.deviceId} disabled={d.missing}>
+            {d.label}
+          </option>
+        ))}
+      </select>
+      {view.outputNotice && <DeviceNoticeBanner notice={view.outputNotice} testId="output-notice" onDismiss={() => dismissDeviceNotice('outputNotice')} />}
+    </div>
+  );
+}
+
 export function AudioPanel({ state }: { state: StudioState }): ReactNode {
   const p = useStore(processing.store);
   // Only the model, not the whole 20-per-second report: the panel re-renders when the heard model changes.
@@ -274,6 +313,7 @@ export function AudioPanel({ state }: { state: StudioState }): ReactNode {
         disabled={!micOn}
         onChange={(on) => processing.setMonitor(on)}
       />
+      <MonitorOutput monitoring={p.monitor} />
 
       <div className="ap-foot">
         <span className={p.problem ? 'ap-problem' : undefined} data-testid="ns-save-state" title={p.deviceKey ?? undefined}>

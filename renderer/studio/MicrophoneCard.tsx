@@ -1,29 +1,54 @@
-// Microphone choice and the host's display name, both remembered by main. Levels and processing are in AudioPanel.
+// Microphone choice and the host's display name, both remembered by main. The device list follows devices as they
+// come and go; when the microphone in use is unplugged the studio moves to a stand-in and back by itself
+// (renderer/studio/microphone.ts) and this card says so. Levels and processing are in AudioPanel.
 import { useState, type ReactNode } from 'react';
 import { useStore } from '../state/store';
-import { processing, setHostName, startMicrophone, type StudioState } from './controller';
+import { devices, dismissDeviceNotice, processing, setHostName, shortcut, startMicrophone, type StudioState } from './controller';
+import { DeviceNoticeBanner } from './DeviceNotice';
+
+/** The global mute shortcut (desktop only): what it is, or why there is none. */
+function ShortcutNote(): ReactNode {
+  const { status } = useStore(shortcut);
+  if (!status) return null;
+  return (
+    <div className={status.registered ? 'faint' : 'device-shortcut-problem'} data-testid="mute-shortcut" title={status.message}>
+      {status.registered ? (
+        <>
+          <kbd>{status.label}</kbd> mutes you from any app
+        </>
+      ) : (
+        status.message
+      )}
+    </div>
+  );
+}
 
 export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
-  const { mic, devices, settings } = state;
+  const { mic, settings } = state;
+  const view = useStore(devices);
   // The browser's own echo canceller is the one processing we may switch on (noise suppression is ours).
   const echo = useStore(processing.store).settings.echoCancellation;
-  const current = devices.find((d) => d.label === mic.label)?.deviceId ?? settings?.microphone?.deviceId ?? '';
+  const usable = view.inputs.filter((d) => !d.missing);
+  const remembered = settings?.microphone;
+  const isRemembered = !!remembered && (remembered.deviceId === view.inputSelected || remembered.label === mic.label);
   return (
-    <div className="card stack">
+    <div className="card stack" data-testid="microphone-card">
       <h2>Microphone</h2>
+      {view.inputNotice && <DeviceNoticeBanner notice={view.inputNotice} testId="mic-notice" onDismiss={() => dismissDeviceNotice('inputNotice')} />}
       <div className="field">
         <label htmlFor="mic-select">Input device</label>
         <select
           id="mic-select"
-          className="select"
+          className="select device-select"
           data-testid="mic-select"
-          value={current}
-          disabled={devices.length === 0}
+          title={view.inputs.find((d) => d.deviceId === view.inputSelected)?.label}
+          value={view.inputSelected}
+          disabled={usable.length === 0 || mic.status === 'starting'}
           onChange={(e) => void startMicrophone(e.target.value, true)}
         >
-          {devices.length === 0 && <option value="">No microphone found</option>}
-          {devices.map((d) => (
-            <option key={d.deviceId} value={d.deviceId}>
+          {usable.length === 0 && <option value="">No microphone found</option>}
+          {view.inputs.map((d) => (
+            <option key={d.deviceId} value={d.deviceId} disabled={d.missing}>
               {d.label}
             </option>
           ))}
@@ -35,7 +60,7 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
       )}
       {mic.status === 'on' && !mic.suspended && (
         <div className="faint" data-testid="mic-status">
-          {settings?.microphone?.label === mic.label ? '✓ Remembered for next time · ' : ''}
+          {isRemembered && !view.inputNotice ? '✓ Remembered for next time · ' : ''}
           {echo ? 'Echo cancellation on' : 'Browser processing off'} · 48 kHz
         </div>
       )}
@@ -45,6 +70,7 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
           <button className="btn" onClick={() => void startMicrophone(null)}>Try again</button>
         </div>
       )}
+      <ShortcutNote />
     </div>
   );
 }

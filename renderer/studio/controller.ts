@@ -1,22 +1,36 @@
 // The studio's actions. It talks to main through the contract (window.podium or the web bridge), to the space server
 // through one space session (openSpaceSession), and to the SFU through media.ts; React components only read the
 // store and call these actions.
-import type { HostedSpace, PodiumApi } from '../../common/ipc';
+import { isDesktopCommand } from '../../common/desktop';
+import type { HostedSpace, PodiumApi, ShortcutStatus } from '../../common/ipc';
 import type { ModAction } from '../../common/moderation';
 import type { ClientMessage } from '../../common/protocol';
 import type { Result } from '../../common/result';
-import { listAudioInputs, openMicrophone } from '../audio/pipeline';
 import { createProcessingController } from '../audio/processing';
 import { getPodium } from '../bridge/index';
 import { hasUsedServer } from '../state/client-keys';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { needsTrustPrompt, parseCohostInvite, serverLabel, type CohostInvite } from './invite-link';
-import { initRecording } from '../recording/controller';
-import { applyGrant, disconnectMedia, initMedia, micTrack, remoteAudio, resumeAudio, usePipeline } from './media';
+import { initRecording, recording } from '../recording/controller';
+import { createStore } from '../state/store';
+import { createStateSender, desktopStateOf } from './desktop-state';
+import { applyGrant, disconnectMedia, initMedia, micTrack, remoteAudio, resumeAudio, toggleMute } from './media';
+import { initDevices, startMicrophone } from './microphone';
 import { studio, type SpaceTarget } from './studio-store';
 
 export { studio, currentSpace, isModeratorRole, type SpaceTarget, type StudioMode, type StudioState } from './studio-store';
 export { micLevel, resumeAudio, toggleMute } from './media';
+export { chooseMonitorOutput, devices, dismissDeviceNotice, startMicrophone, type DevicesView } from './microphone';
+
+declare global {
+  interface Window {
+    /** Electron only: commands from the tray and the global mute shortcut (preload, on DESKTOP_COMMAND_CHANNEL). */
+    podiumDesktop?: { onCommand(callback: (command: unknown) => void): () => void };
+  }
+}
+
+/** The desktop's global mute shortcut, for the microphone card; null in the web studio (a tab has none). */
+export const shortcut = createStore<{ status: ShortcutStatus | null }>({ status: null });
 
 let podium: PodiumApi;
 let session: SpaceSession | null = null;
@@ -52,43 +66,33 @@ export async function initStudio(audioSink: HTMLElement): Promise<void> {
   const [info, settings, recent] = await Promise.all([podium['app:info'](), podium['settings:get'](), podium['spaces:list']()]);
   studio.set({ info: unwrap(info), settings: unwrap(settings), recent: unwrap(recent) ?? [], ready: info.ok });
   if (!info.ok) return;
-  await startMicrophone(studio.get().settings?.microphone?.deviceId ?? null);
-  navigator.mediaDevices.addEventListener('devicechange', () => void refreshDevices());
+  const remembered = studio.get().settings;
+  initDevices(podium, processing, { microphone: remembered?.microphone ?? null, output: remembered?.output ?? null });
+  await startMicrophone(remembered?.microphone?.deviceId ?? null);
+  initDesktop();
 }
 
-async function refreshDevices(): Promise<void> {
-  studio.set({ devices: await listAudioInputs() });
-}
+// ---- the desktop shell: tray, global mute shortcut, notifications ------------------------------------------------
 
-export async function startMicrophone(deviceId: string | null, remember = false): Promise<void> {
-  studio.set((s) => ({ mic: { ...s.mic, status: 'starting', error: null } }));
-  try {
-    // Opened with the settings in use; attach() below swaps in the ones main remembers for this device.
-    const initial = processing.store.get().settings;
-    const next = await openMicrophone(deviceId, initial).catch((error: unknown) => {
-      // A remembered device that is gone: fall back to the default rather than leaving the host without a mic.
-      if (deviceId && (error as Error).name === 'OverconstrainedError') return openMicrophone(null, initial);
-      throw error;
+/**
+ * Reports the studio's state to main (desktop:state) as it changes, and takes the tray's and the global shortcut's
+ * commands. The web studio's main side ignores the reports but answers them, which keeps one code path.
+ */
+function initDesktop(): void {
+  const sender = createStateSender((state) => {
+    void podium['desktop:state'](state).then((result) => {
+      if (result.ok) shortcut.set({ status: result.value.shortcut });
     });
-    // Labels are only readable once a device is open, so list devices now, before showing the mic as on.
-    await refreshDevices();
-    studio.set({ mic: { status: 'on', label: next.deviceLabel, error: null, stageError: next.stageError, suspended: next.suspended } });
-    if (remember) {
-      const saved = unwrap(await podium['settings:setMicrophone']({ deviceId: next.deviceId, label: next.deviceLabel }));
-      if (saved) studio.set({ settings: saved });
-    }
-    await processing.attach(next);
-    await usePipeline(next);
-  } catch (error) {
-    const e = error as Error;
-    const message =
-      e.name === 'NotAllowedError'
-        ? 'Podium may not use the microphone. Allow microphone access for this page, then pick a microphone again.'
-        : e.name === 'NotFoundError'
-          ? 'No microphone was found. Plug one in and it will appear here.'
-          : `The microphone could not start: ${e.message}`;
-    studio.set((s) => ({ mic: { ...s.mic, status: 'error', error: message } }));
-  }
+  });
+  const update = () => sender.update(desktopStateOf(studio.get(), recording.get()));
+  studio.subscribe(update);
+  recording.subscribe(update);
+  update();
+  window.podiumDesktop?.onCommand((command) => {
+    if (!isDesktopCommand(command)) return;
+    if (command === 'toggleMute') void toggleMute();
+    else endSpace();
+  });
 }
 
 export async function setLivekit(request: Parameters<PodiumApi['settings:setLivekit']>[0]): Promise<boolean> {

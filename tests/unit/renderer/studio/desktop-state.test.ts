@@ -1,0 +1,93 @@
+// What the studio reports to the desktop shell (tray, shortcut, notifications), and how often: only changes, and
+// a burst of them as one report.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DesktopState } from '../../../../common/ipc';
+import type { PublicSpace } from '../../../../common/space';
+import { INITIAL_SFU_SNAPSHOT } from '../../../../renderer/sfu/adapter';
+import { EMPTY_VIEW } from '../../../../renderer/state/space-view';
+import type { SessionView } from '../../../../renderer/state/space-session';
+import { createStateSender, desktopStateOf } from '../../../../renderer/studio/desktop-state';
+import { studio, type StudioState } from '../../../../renderer/studio/studio-store';
+
+const space: PublicSpace = { id: 'abcde12345', title: 'Morning show', description: '', hostName: 'Ann', status: 'live', createdAt: 1, startedAt: 2, endedAt: null };
+const view: SessionView = { ...EMPTY_VIEW, status: 'open', attempt: 0, role: 'host', space, handCount: 3, media: { url: 'ws://x', token: 't', identity: 'i', canPublish: true } };
+
+function state(patch: Partial<StudioState> = {}): StudioState {
+  return {
+    ...studio.get(),
+    target: { mode: 'host', spaceId: space.id, shareUrl: '', protocolUrl: '', credential: '', space },
+    view,
+    sfu: { ...INITIAL_SFU_SNAPSHOT, connection: 'connected', publishing: true, canPublish: true, micMuted: false },
+    ...patch,
+  };
+}
+
+describe('desktopStateOf', () => {
+  it('a host live on air, hands waiting', () => {
+    expect(desktopStateOf(state(), { phase: 'recording' })).toEqual({
+      live: true,
+      canEnd: true,
+      onAir: true,
+      muted: false,
+      recording: true,
+      title: 'Morning show',
+      handsUp: 3,
+      link: 'ok',
+    });
+  });
+
+  it('nothing live in the lobby', () => {
+    expect(desktopStateOf(studio.get(), { phase: 'idle' })).toEqual({
+      live: false,
+      canEnd: false,
+      onAir: false,
+      muted: false,
+      recording: false,
+      title: null,
+      handsUp: 0,
+      link: 'ok',
+    });
+  });
+
+  it('a co-host cannot end; someone who is not a moderator sees no hands', () => {
+    const cohost = state({ target: { mode: 'cohost', spaceId: space.id, shareUrl: '', protocolUrl: '', credential: '', space: null } });
+    expect(desktopStateOf(cohost, { phase: 'idle' })).toMatchObject({ live: true, canEnd: false, handsUp: 3 });
+    expect(desktopStateOf(state({ view: { ...view, role: 'speaker' } }), { phase: 'idle' }).handsUp).toBe(0);
+  });
+
+  it('says which link is down, only while live', () => {
+    expect(desktopStateOf(state({ view: { ...view, status: 'retrying' } }), { phase: 'idle' }).link).toBe('space-lost');
+    const sfuDown = state({ sfu: { ...state().sfu, connection: 'reconnecting' } });
+    expect(desktopStateOf(sfuDown, { phase: 'idle' }).link).toBe('media-lost');
+    const ended = state({ view: { ...view, status: 'closed', space: { ...space, status: 'ended' } } });
+    expect(desktopStateOf(ended, { phase: 'idle' })).toMatchObject({ live: false, link: 'ok' });
+  });
+
+  it('muted only means something while publishing', () => {
+    expect(desktopStateOf(state({ sfu: { ...state().sfu, micMuted: true } }), { phase: 'idle' }).muted).toBe(true);
+    expect(desktopStateOf(state({ sfu: { ...state().sfu, micMuted: true, publishing: false } }), { phase: 'idle' })).toMatchObject({ onAir: false, muted: false });
+  });
+});
+
+describe('createStateSender', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+  const base = desktopStateOf(state(), { phase: 'idle' });
+
+  it('sends the first state at once, a burst as its last state, and never the same state twice', () => {
+    const sent: DesktopState[] = [];
+    const sender = createStateSender((s) => sent.push(s), 250);
+    sender.update(base);
+    expect(sent).toHaveLength(1);
+    sender.update({ ...base, muted: true });
+    sender.update({ ...base, muted: false, handsUp: 4 });
+    sender.update({ ...base, handsUp: 5 });
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(250);
+    expect(sent).toEqual([base, { ...base, handsUp: 5 }]);
+    sender.update({ ...base, handsUp: 5 });
+    vi.advanceTimersByTime(1000);
+    expect(sent).toHaveLength(2);
+    sender.stop();
+  });
+});
