@@ -1,0 +1,128 @@
+// When the desktop studio shows a system notification, and what it says: raised hands while the window is in the
+// background (at most one notification per HAND_INTERVAL_MS, later hands batched into "3 people raised their
+// hand"), and a connection that stays down (space server or SFU) — then "Reconnected". A pure step function over
+// the studio's reported state, the window's focus and the time: main/index.ts calls it on every desktop:state, on
+// focus and blur, and at the `wakeAt` it returns, and shows what it says with Electron's Notification.
+import type { DesktopState } from '../../common/ipc';
+
+/** At most one raised-hand notification this often; hands raised in between are told in one. */
+export const HAND_INTERVAL_MS = 30_000;
+/** A link must stay down this long before anyone is alarmed: most drops are over in a second or two. */
+export const LINK_GRACE_MS = 5_000;
+
+export interface NotificationModel {
+  kind: 'hands' | 'link-lost' | 'link-back';
+  title: string;
+  body: string;
+}
+
+export interface NotifyState {
+  /** handsUp at the last step, to count hands raised since. */
+  lastHands: number;
+  /** Hands raised in the background and not told yet. */
+  pendingHands: number;
+  /** When the last raised-hand notification went out. */
+  handsToldAt: number;
+  /** Since when the link has been down (while live), or null. */
+  downSince: number | null;
+  downKind: Exclude<DesktopState['link'], 'ok'> | null;
+  /** A "lost" notification went out for this drop: its end earns a "Reconnected". */
+  toldDown: boolean;
+}
+
+export const INITIAL_NOTIFY_STATE: NotifyState = {
+  lastHands: 0,
+  pendingHands: 0,
+  handsToldAt: -Infinity,
+  downSince: null,
+  downKind: null,
+  toldDown: false,
+};
+
+export interface NotifyInput {
+  /** The studio's latest report (null before the first). */
+  desktop: DesktopState | null;
+  /** The studio window is focused: the person sees the studio itself, which says all of this already. */
+  focused: boolean;
+  now: number;
+}
+
+export interface NotifyStep {
+  state: NotifyState;
+  notify: NotificationModel[];
+  /** Call again at this time (even if nothing changes), or null. */
+  wakeAt: number | null;
+}
+
+function quoted(title: string | null): string {
+  return title ? `“${title.length > 60 ? `${title.slice(0, 59)}…` : title}”` : 'your space';
+}
+
+export function handsNotification(count: number, waiting: number, title: string | null): NotificationModel {
+  return {
+    kind: 'hands',
+    title: count === 1 ? 'Someone raised their hand' : `${count} people raised their hand`,
+    body: `${quoted(title)} · ${waiting} waiting to speak. Open Podium to approve or deny.`,
+  };
+}
+
+export function linkNotification(kind: 'space-lost' | 'media-lost' | 'back', title: string | null): NotificationModel {
+  if (kind === 'media-lost') {
+    return { kind: 'link-lost', title: 'Listeners can’t hear you', body: `The audio connection of ${quoted(title)} dropped. Podium is reconnecting…` };
+  }
+  if (kind === 'space-lost') {
+    return {
+      kind: 'link-lost',
+      title: 'Lost the space server',
+      body: `Your audio still goes out, but hands, requests and moderation in ${quoted(title)} wait until Podium reconnects.`,
+    };
+  }
+  return { kind: 'link-back', title: 'Reconnected', body: `${quoted(title)} is back to normal.` };
+}
+
+export function notifyStep(state: NotifyState, input: NotifyInput): NotifyStep {
+  const { desktop, focused, now } = input;
+  // Nothing to tell outside a live space; a space that ended forgets everything pending.
+  if (!desktop?.live) return { state: { ...INITIAL_NOTIFY_STATE, handsToldAt: state.handsToldAt }, notify: [], wakeAt: null };
+  const notify: NotificationModel[] = [];
+  const wake: number[] = [];
+  const next: NotifyState = { ...state };
+
+  // Raised hands: count the new ones; in the foreground the studio shows them, so nothing is kept for later.
+  const raised = Math.max(0, desktop.handsUp - state.lastHands);
+  next.lastHands = desktop.handsUp;
+  next.pendingHands = focused || desktop.handsUp === 0 ? 0 : state.pendingHands + raised;
+  if (next.pendingHands > 0) {
+    if (now - state.handsToldAt >= HAND_INTERVAL_MS) {
+      notify.push(handsNotification(next.pendingHands, desktop.handsUp, desktop.title));
+      next.pendingHands = 0;
+      next.handsToldAt = now;
+    } else {
+      wake.push(state.handsToldAt + HAND_INTERVAL_MS);
+    }
+  }
+
+  // The link: told once it has been down for LINK_GRACE_MS (and the window is not in front); back: told if told down.
+  if (desktop.link === 'ok') {
+    if (state.toldDown && !focused) notify.push(linkNotification('back', desktop.title));
+    next.downSince = null;
+    next.downKind = null;
+    next.toldDown = false;
+  } else {
+    const since = state.downSince ?? now;
+    next.downSince = since;
+    next.downKind = desktop.link;
+    // A different link failing is a new drop to tell about (the space server went after the SFU, say).
+    const told = state.toldDown && state.downKind === desktop.link;
+    next.toldDown = told;
+    if (!told && !focused) {
+      if (now - since >= LINK_GRACE_MS) {
+        notify.push(linkNotification(desktop.link, desktop.title));
+        next.toldDown = true;
+      } else {
+        wake.push(since + LINK_GRACE_MS);
+      }
+    }
+  }
+  return { state: next, notify, wakeAt: wake.length ? Math.min(...wake) : null };
+}
