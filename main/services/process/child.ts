@@ -8,6 +8,7 @@ import { startLivekit } from '../../../server/livekit/runtime';
 import { revealInFileManager } from '../recording/reveal';
 import type { SecretStore } from '../secrets';
 import { startStudioServices, type StudioServices } from '../studio';
+import type { ShortcutStatus } from '../../../common/ipc';
 import type { FromServices, ToServices } from './protocol';
 
 interface Channel {
@@ -34,6 +35,7 @@ function parentChannel(): Channel {
 const channel = parentChannel();
 const log = (line: string) => channel.send({ kind: 'log', line });
 let services: StudioServices | null = null;
+let shortcut: ShortcutStatus | null = null;
 // Whatever escapes a handler of the space server is logged, and the spaces stay live.
 installProcessGuard(log);
 // The shell went away without saying goodbye (it crashed): finish the recording, close the spaces, leave.
@@ -62,6 +64,8 @@ channel.onMessage((message) => {
         log,
         secrets: secretsFrom(message.secrets),
         startEmbeddedLivekit: given ? async () => ({ ...given, stop: async () => {} }) : (opts) => startLivekit({ ...opts, log: () => {} }),
+        onDesktopState: (state) => channel.send({ kind: 'desktop', state }),
+        shortcutStatus: () => shortcut,
         reveal: options.revealInShell
           ? async (folder) => {
               channel.send({ kind: 'reveal', folder });
@@ -89,6 +93,9 @@ channel.onMessage((message) => {
       return;
     case 'media':
       channel.send({ kind: 'media', id: message.id, file: services?.mediaFile(message.token) ?? null });
+      return;
+    case 'shortcut':
+      shortcut = message.status;
       return;
     case 'close':
       void (services?.close() ?? Promise.resolve()).finally(() => {

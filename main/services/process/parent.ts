@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DesktopState, ShortcutStatus } from '../../../common/ipc';
 import { err, type Result } from '../../../common/result';
 import type { SecretStore } from '../secrets';
 import { SERVICE_SECRET_NAMES, type FromServices, type ServicesInfo, type ServicesStartOptions, type ToServices } from './protocol';
@@ -22,6 +23,8 @@ export interface ServicesHandle {
   call(channel: string, request: unknown): Promise<Result<unknown>>;
   ingestAudio(bytes: Uint8Array): void;
   mediaFile(token: string): Promise<string | null>;
+  /** Tells the services how the shell's global mute key stands, for the studio's settings. */
+  setShortcutStatus(status: ShortcutStatus | null): void;
   close(): Promise<void>;
   /** The process's id, for tests that kill it. */
   readonly pid: number | undefined;
@@ -34,6 +37,8 @@ export interface ServicesProcessOptions extends ServicesStartOptions {
   launch?: (entry: string) => ServicesTransport & { pid?: number };
   /** Electron reveals folders itself. */
   reveal?: (folder: string) => void;
+  /** The renderer's desktop state (tray, mute key, notifications): Electron only. */
+  onDesktopState?: (state: DesktopState) => void;
 }
 
 /** The entry beside the bundle in a build (out/main/services.js), the .ts source (run with tsx's loader) otherwise. */
@@ -110,6 +115,13 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
         case 'reveal':
           reveal?.(message.folder);
           return;
+        case 'desktop':
+          try {
+            options.onDesktopState?.(message.state);
+          } catch (error) {
+            log(`desktop state: ${(error as Error).message}`);
+          }
+          return;
         case 'log':
           return log(message.line);
         case 'closed':
@@ -157,6 +169,9 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
     },
     ingestAudio(bytes) {
       if (alive) transport.send({ kind: 'audio', bytes });
+    },
+    setShortcutStatus(status) {
+      if (alive) transport.send({ kind: 'shortcut', status });
     },
     mediaFile(token) {
       if (!alive) return Promise.resolve(null);

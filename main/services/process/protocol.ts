@@ -2,7 +2,7 @@
 // that runs the space server, the recorder and LiveKit's supervision off the shell's thread. Structured-clone
 // messages: audio frames travel as typed arrays, never as JSON.
 import type { Result } from '../../../common/result';
-import type { AppInfo } from '../../../common/ipc';
+import type { AppInfo, DesktopState, ShortcutStatus } from '../../../common/ipc';
 
 /** What the services need to start, all of it serialisable (functions stay in the shell). */
 export interface ServicesStartOptions {
@@ -31,6 +31,8 @@ export type ToServices =
   | { kind: 'call'; id: number; channel: string; request: unknown }
   | { kind: 'audio'; bytes: Uint8Array }
   | { kind: 'media'; id: number; token: string }
+  /** The shell's global mute key status, for the studio's settings (Electron only). */
+  | { kind: 'shortcut'; status: ShortcutStatus | null }
   | { kind: 'close' };
 
 export type FromServices =
@@ -41,6 +43,8 @@ export type FromServices =
   /** A secret changed: the shell keeps secrets (encrypted with safeStorage in Electron). */
   | { kind: 'secret'; name: string; value: string | null }
   | { kind: 'reveal'; folder: string }
+  /** The renderer's desktop:state, for the shell's tray, global shortcut and notifications. */
+  | { kind: 'desktop'; state: DesktopState }
   | { kind: 'log'; line: string }
   | { kind: 'closed' };
 
