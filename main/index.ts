@@ -1,79 +1,149 @@
 // Electron main: app lifecycle, a sandboxed window served from the app's own scheme, guards on navigation,
 // new windows and permissions, and the IPC contract bound to the same services the web studio uses.
-// Kept thin: everything testable lives in main/services and runs without Electron.
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
+// Kept thin: every decision (who may call, what is granted, which file a URL is, which link opens) is a pure
+// function in main/shell/, tested without Electron; tests/shell/ runs this file's bundle against a stand-in.
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { contentSecurityPolicy } from '../common/csp';
 import { IPC_CHANNELS } from '../common/ipc';
-import { fromAppLink, LINK_SCHEME } from '../common/links';
+import { LINK_SCHEME } from '../common/links';
 import { err } from '../common/result';
-import { startLivekit } from '../scripts/livekit';
 import { installProcessGuard } from '../server/process-guard';
-import { dispatch } from './ipc/dispatch';
-import { findRepoRoot, rendererDir } from './paths';
-import { MEDIA_PATH, startStudioServices, type StudioServices } from './services/studio';
+import { startServicesProcess, type ServicesHandle } from './services/process/parent';
+import { createSecretStore, safeStorageCipher } from './services/secrets';
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppSender } from './shell/app-page';
+import { resolveAppRequest } from './shell/app-protocol';
+import { webLinkFromAppLink, webLinkFromArgv } from './shell/deep-links';
+import { desktopSettings, type DesktopSettings } from './shell/env';
+import type { ExternalDecision } from './shell/external-links';
+import { navigationDecision, windowOpenDecision } from './shell/navigation';
+import { grantPermissionCheck, grantPermissionRequest } from './shell/permissions';
+import { createQuitGuard } from './shell/quit';
+import { utilityTransport } from './shell/services-launch';
 
-const APP_SCHEME = 'podium-app';
-const APP_ORIGIN = `${APP_SCHEME}://studio`;
 const OPEN_LINK_CHANNEL = 'podium:open-link';
+const AUDIO_PORT_CHANNEL = 'podium:audio-port';
+const STUDIO_CSP = contentSecurityPolicy({ page: 'studio' });
+const log = (line: string) => console.log(line);
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
-app.setAsDefaultProtocolClient(LINK_SCHEME);
-
-let services: StudioServices | null = null;
+let services: ServicesHandle | null = null;
 let mainWindow: BrowserWindow | null = null;
-/** A podium:// link that arrived before the window could take it. */
+/** A podium:// link (already its web link) that arrived before the window could take it. */
 let pendingLink: string | null = null;
+/** One "open this link?" question at a time: a burst of clicks must not stack dialogs. */
+let asking = false;
 
-/** Hands a podium:// link (validated: only ever a space's web link) to the studio window. */
-function openLink(raw: string | undefined): void {
-  const web = raw ? fromAppLink(raw) : null;
+function showWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+/** Hands a space's web link (from a podium:// link) to the studio window, now or once it has loaded. */
+function openLink(web: string | null): void {
   if (!web) return;
   if (mainWindow && !mainWindow.webContents.isLoading()) {
     mainWindow.webContents.send(OPEN_LINK_CHANNEL, web);
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    showWindow();
   } else pendingLink = web;
 }
 
-// 480-sample Web Audio blocks (one RNNoise frame) take 9.3 ms off the microphone stage (renderer/audio/pipeline.ts).
-// Chromium enables renderSizeHint by default from about M145; Electron 45 is M140, where it may still sit behind
-// this runtime flag. If the flag is unknown or the hint is ignored, the stage adapts to 128-sample blocks.
-app.commandLine.appendSwitch('enable-blink-features', 'WebAudioConfigurableRenderQuantum');
+/** Asks before a link goes to the system browser; the dialog names the host the link really leads to. */
+async function offerExternal(decision: ExternalDecision): Promise<void> {
+  if (!('ask' in decision)) return log(`link not opened: ${decision.reason}`);
+  if (asking) return;
+  asking = true;
+  try {
+    const { ask } = decision;
+    const options = {
+      type: 'question' as const,
+      title: 'Open link',
+      message: ask.message,
+      detail: ask.detail,
+      buttons: ['Cancel', `Open ${ask.host}`],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    };
+    const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+    if (response === 1) await shell.openExternal(ask.url);
+  } catch (error) {
+    log(`opening a link failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    asking = false;
+  }
+}
 
-// One studio at a time: a second launch (e.g. clicking a podium:// link on Windows/Linux) passes its link here.
-if (!app.requestSingleInstanceLock()) app.quit();
-app.on('second-instance', (_event, argv) => openLink(argv.find((a) => a.startsWith(`${LINK_SCHEME}://`))));
-app.on('open-url', (event, url) => {
-  event.preventDefault();
-  openLink(url);
-});
-
-function isAppSender(frame: Electron.WebFrameMain | null): boolean {
-  // Only the app's own top-level page may call the contract; no iframe, no other origin.
-  return !!frame && frame.parent === null && new URL(frame.url).origin === APP_ORIGIN;
+/** Every web contents, whatever made it: no navigation away, no new windows, no <webview>. */
+function guardContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => {
+    event.preventDefault();
+    void offerExternal(navigationDecision(event.url).external);
+  });
+  // A frame inside the page (the studio has none) navigates nowhere either; the main frame is handled above.
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const decision = windowOpenDecision(url);
+    void offerExternal(decision.external);
+    return { action: decision.action };
+  });
 }
 
 function registerAppProtocol(assets: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.pathname.startsWith(MEDIA_PATH)) {
-      // A recording the studio asked to play (a token recordings:mediaUrl handed out); nothing else on disk.
-      const media = services?.mediaFile(url.pathname.slice(MEDIA_PATH.length)) ?? null;
-      return media ? net.fetch(pathToFileURL(media).toString()) : new Response('not found', { status: 404 });
+    try {
+      const target = resolveAppRequest(request, assets);
+      if (target.kind === 'refuse') return new Response(null, { status: target.status });
+      if (target.kind === 'media') {
+        // A recording the studio asked to play (a token recordings:mediaUrl handed out); nothing else on disk.
+        const media = (await services?.mediaFile(target.token)) ?? null;
+        return media ? await net.fetch(pathToFileURL(media).toString()) : new Response(null, { status: 404 });
+      }
+      if (!fs.statSync(target.file, { throwIfNoEntry: false })?.isFile()) return new Response(null, { status: 404 });
+      const response = await net.fetch(pathToFileURL(target.file).toString());
+      const headers = new Headers(response.headers);
+      headers.set('Content-Security-Policy', STUDIO_CSP);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(response.body, { status: response.status, headers });
+    } catch (error) {
+      log(`${APP_SCHEME}: ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return new Response(null, { status: 500 });
     }
-    const rel = url.pathname === '/' ? '/studio/index.html' : url.pathname;
-    const file = path.resolve(assets, '.' + path.posix.normalize(rel));
-    if (!file.startsWith(path.resolve(assets) + path.sep)) return new Response('not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(response.headers);
-    headers.set(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' ws: wss: http://127.0.0.1:* https:; media-src 'self' blob: mediastream:; worker-src 'self' blob:",
+  });
+}
+
+function guardPermissions(): void {
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
+    callback(grantPermissionRequest({ permission, pageUrl: contents.getURL(), details }));
+  });
+  session.defaultSession.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
+    grantPermissionCheck({ permission, pageUrl: contents?.getURL(), requestingOrigin, details }),
+  );
+}
+
+function bindContract(studio: ServicesHandle): void {
+  // The services process parses and checks every call against the contract (main/ipc/dispatch.ts); here only who
+  // is calling is decided.
+  for (const channel of IPC_CHANNELS) {
+    ipcMain.handle(channel, (event, request: unknown) =>
+      isAppSender(event.senderFrame) ? studio.call(channel, request) : err('forbidden', 'not the studio'),
     );
-    return new Response(response.body, { status: response.status, headers });
+  }
+  // Recording audio arrives on a MessagePort the preload sends once (see preload/index.ts), only from the studio.
+  ipcMain.on(AUDIO_PORT_CHANNEL, (event) => {
+    const port = event.ports[0];
+    if (!port || !isAppSender(event.senderFrame)) return;
+    port.on('message', (message) => {
+      const data: unknown = message.data;
+      if (data instanceof ArrayBuffer) studio.ingestAudio(new Uint8Array(data));
+      else if (ArrayBuffer.isView(data)) studio.ingestAudio(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    port.start();
   });
 }
 
@@ -91,12 +161,8 @@ function createWindow(): void {
       contextIsolation: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
     },
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
   });
   mainWindow = win;
   win.on('closed', () => {
@@ -106,69 +172,104 @@ function createWindow(): void {
     if (pendingLink) win.webContents.send(OPEN_LINK_CHANNEL, pendingLink);
     pendingLink = null;
   });
-  void win.loadURL(`${APP_ORIGIN}/`);
+  void win.loadURL(APP_PAGE_URL);
 }
 
-async function boot(): Promise<void> {
-  // The embedded space server runs in this process: whatever escapes its handlers is logged, and spaces stay live.
-  installProcessGuard((line) => console.error(line));
+async function boot(settings: DesktopSettings): Promise<ServicesHandle> {
   await app.whenReady();
-  const root = findRepoRoot(import.meta.dirname);
-  const assets = rendererDir(root);
+  // The renderer is built beside this bundle (out/main → out/renderer), in a checkout and inside a package's app.asar
+  // alike; looking for the checkout's root would miss it in a package.
+  const assets = path.join(import.meta.dirname, '..', 'renderer');
   registerAppProtocol(assets);
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => {
-    callback(permission === 'media' && new URL(contents.getURL()).origin === APP_ORIGIN);
-  });
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, origin) => permission === 'media' && origin === APP_ORIGIN);
-  services = await startStudioServices({
-    dataDir: app.getPath('userData'),
+  guardPermissions();
+  const dataDir = app.getPath('userData');
+  // Secrets stay in this process, sealed with the OS keyring (safeStorage needs 'ready'); the services get a copy.
+  const secrets = createSecretStore(dataDir, log, safeStorageCipher(safeStorage));
+  // The space server, recorder and LiveKit's supervision run in a utility process: never on the UI thread.
+  const studio = await startServicesProcess({
+    dataDir,
     assetsDir: assets,
     shell: 'electron',
     version: app.getVersion(),
-    startEmbeddedLivekit: (opts) => startLivekit(opts),
-    spaceServerPort: Number(process.env.PODIUM_PORT ?? 7800),
-    cipher: safeStorage.isEncryptionAvailable()
-      ? {
-          encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
-          decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
-        }
-      : undefined,
-    log: (line) => console.log(line),
-    reveal: async (folder) => {
-      shell.showItemInFolder(folder);
-      return true;
-    },
+    spaceServerPort: settings.spaceServerPort,
+    spaceServerHost: settings.spaceServerHost,
+    publicUrl: settings.publicUrl,
+    revealInShell: true,
+    reveal: (folder) => shell.showItemInFolder(folder),
+    secrets,
+    log,
+    launch: (entry) => utilityTransport(utilityProcess.fork(entry, [], { serviceName: 'Podium services', stdio: 'inherit' })),
   });
-  // Recording audio arrives on a MessagePort the preload sends once (see preload/index.ts).
-  ipcMain.on('podium:audio-port', (event) => {
-    const port = event.ports[0];
-    if (!port || !isAppSender(event.senderFrame)) return;
-    port.on('message', (message) => {
-      const data: unknown = message.data;
-      if (data instanceof ArrayBuffer) services?.ingestAudio(new Uint8Array(data));
-      else if (ArrayBuffer.isView(data)) services?.ingestAudio(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    });
-    port.start();
-  });
-  const handlers = services.handlers;
-  for (const channel of IPC_CHANNELS) {
-    ipcMain.handle(channel, (event, request: unknown) =>
-      isAppSender(event.senderFrame) ? dispatch(handlers, channel, request, console.log) : err('forbidden', 'not the studio'),
-    );
+  try {
+    services = studio;
+    bindContract(studio);
+    openLink(webLinkFromArgv(process.argv));
+    createWindow();
+    app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
+    return studio;
+  } catch (error) {
+    await studio.close();
+    throw error;
   }
-  openLink(process.argv.find((a) => a.startsWith(`${LINK_SCHEME}://`)));
-  createWindow();
-  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
 }
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-app.on('will-quit', () => {
-  void services?.close();
-});
+function start(): void {
+  let settings: DesktopSettings;
+  try {
+    settings = desktopSettings(process.env);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`Podium cannot start: ${message}`);
+    dialog.showErrorBox('Podium cannot start', message);
+    app.exit(1);
+    return;
+  }
+  // PODIUM_DATA_DIR moves everything, Chromium's profile too: two studios with two data folders are two apps (the
+  // single-instance lock below is per folder), and a test never touches the user's own studio.
+  if (settings.dataDir) app.setPath('userData', settings.dataDir);
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
-boot().catch((error: unknown) => {
-  console.error('Podium failed to start:', error);
-  app.exit(1);
-});
+  // One studio at a time: a second launch (e.g. clicking a podium:// link on Windows/Linux) passes its link to the
+  // first and quits before starting anything — a second space server or LiveKit would fight over ports and files.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.setAsDefaultProtocolClient(LINK_SCHEME);
+  // 480-sample Web Audio blocks (one RNNoise frame) take 9.3 ms off the microphone stage (renderer/audio/pipeline.ts).
+  // Chromium enables renderSizeHint by default from about M145; Electron 45 is M140, where it may still sit behind
+  // this runtime flag. If the flag is unknown or the hint is ignored, the stage adapts to 128-sample blocks.
+  app.commandLine.appendSwitch('enable-blink-features', 'WebAudioConfigurableRenderQuantum');
+
+  // Whatever escapes a handler here is logged rather than ending the app (the services process guards itself).
+  installProcessGuard((line) => console.error(line));
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
+  app.on('second-instance', (_event, argv) => {
+    openLink(webLinkFromArgv(argv));
+    showWindow();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openLink(webLinkFromAppLink(url));
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  const started = boot(settings);
+  // Quitting while the services are still starting waits for them too, then closes them.
+  const quit = createQuitGuard({
+    close: async () => (await started.catch(() => null))?.close(),
+    exit: (code) => app.exit(code),
+    log,
+  });
+  app.on('will-quit', (event) => quit.onWillQuit(event));
+  started.catch((error: unknown) => {
+    console.error('Podium failed to start:', error);
+    // Without a window, a dialog is the only place the user would see why (e.g. a custom LiveKit lost its secret).
+    dialog.showErrorBox('Podium could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
+}
+
+start();
