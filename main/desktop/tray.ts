@@ -154,3 +154,20 @@ export function quitConfirmation(state: DesktopState | null): Confirmation | nul
     cancelId: 0,
   };
 }
+
+/**
+ * Closing the studio window while a space is live or recording hides it instead, and the tray keeps the app (and
+ * the space server inside it) running; otherwise the window closes as usual. Quit, from the tray or the app menu,
+ * still quits, after quitConfirmation.
+ */
+export function windowCloseAction(state: DesktopState | null): 'hide' | 'close' {
+  return state?.live || state?.recording ? 'hide' : 'close';
+}
+
+/** Said once when the window hides instead of closing, so nobody thinks the space stopped, or that it did not. */
+export function hiddenToTrayNotice(state: DesktopState): { title: string; body: string } {
+  return {
+    title: state.live ? 'Your space is still live' : 'Still recording',
+    body: 'Podium keeps running in the tray. Open it from there, or choose Quit Podium to stop.',
+  };
+}

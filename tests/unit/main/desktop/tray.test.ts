@@ -2,7 +2,7 @@
 // asked before ending the space or quitting.
 import { describe, expect, it } from 'vitest';
 import type { DesktopState } from '../../../../common/ipc';
-import { endSpaceConfirmation, IDLE_DESKTOP_STATE, quitConfirmation, TOOLTIP_MAX, trayModel, type TrayItem } from '../../../../main/desktop/tray';
+import { endSpaceConfirmation, hiddenToTrayNotice, IDLE_DESKTOP_STATE, quitConfirmation, TOOLTIP_MAX, trayModel, windowCloseAction, type TrayItem } from '../../../../main/desktop/tray';
 
 const live: DesktopState = { live: true, canEnd: true, onAir: true, muted: false, recording: false, title: 'Morning show', handsUp: 0, link: 'ok' };
 
@@ -91,5 +91,16 @@ describe('confirmations', () => {
       message: 'Quit Podium while recording?',
       detail: 'The recording stops; what was recorded is kept.',
     });
+  });
+});
+
+describe('closing the window', () => {
+  it('hides it while live or recording (the tray keeps the space going), closes it otherwise', () => {
+    expect(windowCloseAction(null)).toBe('close');
+    expect(windowCloseAction(IDLE_DESKTOP_STATE)).toBe('close');
+    expect(windowCloseAction(live)).toBe('hide');
+    expect(windowCloseAction({ ...IDLE_DESKTOP_STATE, recording: true })).toBe('hide');
+    expect(hiddenToTrayNotice(live).title).toBe('Your space is still live');
+    expect(hiddenToTrayNotice({ ...IDLE_DESKTOP_STATE, recording: true }).body).toMatch(/Quit Podium/);
   });
 });
