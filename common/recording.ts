@@ -50,6 +50,29 @@ export function encodePcmFrame(frame: PcmFrame): ArrayBuffer {
 
 export type PcmDecode = { ok: true; frame: PcmFrame } | { ok: false; message: string };
 
+export interface PcmHeader {
+  track: number;
+  serial: number;
+  startFrame: number;
+  sampleCount: number;
+}
+
+/**
+ * The header alone, checked as decodePcmFrame checks it (everything but the sample values): what a queue that drops a
+ * frame may trust about it. Null for anything that is not a well-formed frame.
+ */
+export function readPcmHeader(bytes: Uint8Array): PcmHeader | null {
+  if (bytes.byteLength < PCM_HEADER_BYTES) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== PCM_MAGIC || view.getUint8(4) !== PCM_VERSION) return null;
+  const track = view.getUint16(6, true);
+  const startFrame = view.getFloat64(12, true);
+  const sampleCount = view.getUint32(20, true);
+  if (track >= PCM_MAX_TRACKS || !Number.isInteger(startFrame) || startFrame < 0 || startFrame > PCM_MAX_FRAME) return null;
+  if (sampleCount < 1 || sampleCount > PCM_MAX_SAMPLES || bytes.byteLength !== PCM_HEADER_BYTES + sampleCount * 4) return null;
+  return { track, serial: view.getUint32(8, true), startFrame, sampleCount };
+}
+
 /**
  * Checks everything before anything is written: a bad frame is refused whole, with a reason. Samples outside
  * [-1, 1] are legal (Web Audio can overshoot; the writer clips), but NaN and infinities are not.

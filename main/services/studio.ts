@@ -64,6 +64,8 @@ export interface StudioServices {
   livekit: LivekitCredentials;
   /** Binary PCM frames from the renderer (a MessagePort in Electron, binary WebSocket frames in the web studio). */
   ingestAudio(bytes: Uint8Array): void;
+  /** Audio dropped on the way here (the shell's link was behind): the recorder marks the gap. */
+  audioDropped(frames: number, atFrame: number, serial: number): void;
   /** The file behind a /media/<token> URL that recordings:mediaUrl handed out, or null. */
   mediaFile(token: string): string | null;
   close(): Promise<void>;
@@ -213,6 +215,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     spaceServer,
     livekit,
     ingestAudio: (bytes) => recorder.ingest(bytes),
+    audioDropped: (frames, atFrame, serial) => recorder.noteDropped(frames, atFrame, serial),
     mediaFile: (token) => media.resolve(token),
     async close() {
       // The recording is finished first: its files are what a producer cannot get back.

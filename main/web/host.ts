@@ -70,11 +70,17 @@ export async function startWebStudioHost(opts: {
       return;
     }
     if (pathname.startsWith(MEDIA_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
-      void Promise.resolve(opts.media?.(pathname.slice(MEDIA_PREFIX.length)) ?? null).then((file) => {
-        if (file) return serveMediaFile(file, req, res, headers);
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end('Not found');
-      });
+      Promise.resolve(opts.media?.(pathname.slice(MEDIA_PREFIX.length)) ?? null)
+        .then((file) => {
+          if (file) return serveMediaFile(file, req, res, headers);
+          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end('Not found');
+        })
+        .catch((error: unknown) => {
+          log(`media: ${error instanceof Error ? error.message : String(error)}`);
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end();
+        });
       return;
     }
     if (isPublicAsset(pathname) && serveStatic(opts.assetsDir, pathname, res, headers)) return;
@@ -101,6 +107,8 @@ export async function startWebStudioHost(opts: {
     const reply = (message: BridgeReply) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
     // A client that does not present the secret promptly is dropped.
     const timer = setTimeout(() => !authed && ws.close(4401, 'secret required'), 3000);
+    // A protocol error (an oversized or malformed frame) is that connection's end, never an uncaught event.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => clearTimeout(timer));
     ws.on('message', async (raw, isBinary) => {
       if (isBinary) {

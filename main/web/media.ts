@@ -16,7 +16,9 @@ export function serveMediaFile(file: string, req: http.IncomingMessage, res: htt
   const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
   let start = 0;
   let end = size - 1;
-  if (range && (range[1] || range[2])) {
+  // A range whose last byte comes before its first is not a range at all (RFC 9110 §14.1.1): the whole file.
+  const valid = range && (range[1] || range[2]) && !(range[1] && range[2] && Number(range[2]) < Number(range[1]));
+  if (valid) {
     if (range[1]) {
       start = Number(range[1]);
       end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
@@ -32,7 +34,8 @@ export function serveMediaFile(file: string, req: http.IncomingMessage, res: htt
   } else {
     res.writeHead(200, { ...base, 'Content-Length': String(size) });
   }
-  if (req.method === 'HEAD') return void res.end();
+  // An empty file has no bytes to stream (a read stream would be asked for bytes 0 to -1).
+  if (req.method === 'HEAD' || size === 0) return void res.end();
   const stream = fs.createReadStream(file, { start, end });
   stream.on('error', () => res.destroy());
   stream.pipe(res);

@@ -46,6 +46,8 @@ interface Run {
   origin: number;
   /** Tap key (participant id, or MIX_KEY) → track index, once main has the track. */
   indexOf: Map<string, number>;
+  /** The index first tried for each key, kept for retries. */
+  triedIndex: Map<string, number>;
   announcing: Set<string>;
   nextIndex: number;
   peaks: Map<number, number>;
@@ -95,7 +97,10 @@ function nameOf(state: StudioState, id: string): string {
 async function announce(r: Run, key: string, track: Omit<TrackInfo, 'index'>, index?: number): Promise<number | null> {
   if (!deps || r.indexOf.has(key) || r.announcing.has(key)) return r.indexOf.get(key) ?? null;
   r.announcing.add(key);
-  const chosen = index ?? r.nextIndex++;
+  // A retry after a failed announcement reuses that person's index: the writer may have made the track already, and a
+  // new index each time would leave empty tracks behind and never record them.
+  const chosen = index ?? r.triedIndex.get(key) ?? r.nextIndex++;
+  r.triedIndex.set(key, chosen);
   try {
     const active = unwrap(await deps.podium()['recording:addTrack']({ id: r.id, track: { ...track, index: chosen } }));
     r.indexOf.set(key, chosen);
@@ -227,6 +232,7 @@ export const actions: RecordingActions = {
         capture,
         origin: capture.currentFrame(),
         indexOf: new Map(),
+        triedIndex: new Map(),
         announcing: new Set(),
         nextIndex: 1,
         peaks: new Map(),

@@ -2,6 +2,7 @@
 // of their own, so the shell's thread — Electron's UI thread, or the web studio host's event loop — never waits on
 // SQLite, a thousand listeners' WebSockets or the enforcer. Started by parent.ts as an Electron utility process or a
 // Node child process; the contract is dispatched here, with the same checks as in-process.
+import { PodiumError } from '../../../common/result';
 import { installProcessGuard } from '../../../server/process-guard';
 import { dispatch } from '../../ipc/dispatch';
 import { startLivekit } from '../../../server/livekit/runtime';
@@ -42,16 +43,31 @@ installProcessGuard(log);
 process.on('disconnect', () => void (services?.close() ?? Promise.resolve()).finally(() => process.exit(0)));
 
 /** Secrets live in the shell; the services keep a copy in memory and tell the shell about every change. */
-function secretsFrom(initial: Record<string, string>): SecretStore {
+function secretsFrom(initial: Record<string, string>, refusal: string | null): SecretStore {
   const values = new Map(Object.entries(initial));
   return {
     get: (name) => values.get(name) ?? null,
+    refusal: () => refusal,
     set(name, value) {
+      // The shell's store could not protect it (a weak keyring): say so now, in its words, rather than lose it later.
+      if (value !== null && refusal) throw new PodiumError('unavailable', refusal);
       if (value === null) values.delete(name);
       else values.set(name, value);
       channel.send({ kind: 'secret', name, value });
     },
   };
+}
+
+// Audio taken is acknowledged in batches (every 50 ms): the shell stops sending, and drops, while too much is unacknowledged.
+let unacknowledged = 0;
+let ackTimer: ReturnType<typeof setTimeout> | null = null;
+function acknowledge(bytes: number): void {
+  unacknowledged += bytes;
+  ackTimer ??= setTimeout(() => {
+    ackTimer = null;
+    channel.send({ kind: 'audioAck', bytes: unacknowledged });
+    unacknowledged = 0;
+  }, 50);
 }
 
 channel.onMessage((message) => {
@@ -62,8 +78,8 @@ channel.onMessage((message) => {
       startStudioServices({
         ...options,
         log,
-        secrets: secretsFrom(message.secrets),
-        startEmbeddedLivekit: given ? async () => ({ ...given, stop: async () => {} }) : (opts) => startLivekit({ ...opts, log: () => {} }),
+        secrets: secretsFrom(message.secrets, options.secretRefusal ?? null),
+        startEmbeddedLivekit: given ? async () => ({ ...given, stop: async () => {} }) : (opts) => startLivekit({ ...opts, resourcesDir: options.resourcesDir, log: () => {} }),
         onDesktopState: (state) => channel.send({ kind: 'desktop', state }),
         shortcutStatus: () => shortcut,
         reveal: options.revealInShell
@@ -90,6 +106,10 @@ channel.onMessage((message) => {
       return;
     case 'audio':
       services?.ingestAudio(message.bytes);
+      acknowledge(message.bytes.byteLength);
+      return;
+    case 'dropped':
+      services?.audioDropped(message.frames, message.atFrame, message.serial);
       return;
     case 'media':
       channel.send({ kind: 'media', id: message.id, file: services?.mediaFile(message.token) ?? null });

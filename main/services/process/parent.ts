@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DesktopState, ShortcutStatus } from '../../../common/ipc';
+import { readPcmHeader } from '../../../common/recording';
 import { err, type Result } from '../../../common/result';
 import type { SecretStore } from '../secrets';
 import { SERVICE_SECRET_NAMES, type FromServices, type ServicesInfo, type ServicesStartOptions, type ToServices } from './protocol';
@@ -23,6 +24,8 @@ export interface ServicesHandle {
   call(channel: string, request: unknown): Promise<Result<unknown>>;
   ingestAudio(bytes: Uint8Array): void;
   mediaFile(token: string): Promise<string | null>;
+  /** Audio frames dropped in the shell because the services were behind. */
+  readonly droppedFrames: number;
   /** Tells the services how the shell's global mute key stands, for the studio's settings. */
   setShortcutStatus(status: ShortcutStatus | null): void;
   close(): Promise<void>;
@@ -62,6 +65,12 @@ function nodeLaunch(entry: string, execArgv: string[]): ServicesTransport & { pi
 }
 
 const START_TIMEOUT_MS = 180_000;
+/**
+ * Audio on its way to the services process and not yet acknowledged. Above this the link is behind (the services
+ * process is starved or stuck): new frames are dropped here, counted and reported so the recorder marks the gap,
+ * and neither memory nor the contract calls that share the channel queue up behind audio.
+ */
+export const MAX_AUDIO_IN_FLIGHT = 4 * 1024 * 1024;
 
 export async function startServicesProcess(options: ServicesProcessOptions): Promise<ServicesHandle> {
   const log = options.log ?? (() => {});
@@ -77,6 +86,8 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
     recordingsDir: options.recordingsDir,
     livekit: options.livekit,
     revealInShell: options.revealInShell,
+    resourcesDir: options.resourcesDir,
+    secretRefusal: secrets.refusal?.(SERVICE_SECRET_NAMES[0]) ?? null,
   };
   const entry = servicesEntry();
   const transport = launch ? launch(entry.file) : nodeLaunch(entry.file, entry.execArgv);
@@ -84,6 +95,8 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
   const calls = new Map<number, (result: Result<unknown>) => void>();
   const media = new Map<number, (file: string | null) => void>();
   let alive = true;
+  let inFlight = 0;
+  let droppedFrames = 0;
   let closing = false;
   let closed: (() => void) | null = null;
 
@@ -104,6 +117,9 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
         case 'media':
           media.get(message.id)?.(message.file);
           media.delete(message.id);
+          return;
+        case 'audioAck':
+          inFlight = Math.max(0, inFlight - message.bytes);
           return;
         case 'secret':
           try {
@@ -168,7 +184,21 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
       });
     },
     ingestAudio(bytes) {
-      if (alive) transport.send({ kind: 'audio', bytes });
+      if (!alive) return;
+      if (inFlight + bytes.byteLength > MAX_AUDIO_IN_FLIGHT) {
+        // Counted by the mix's frames (every track loses the same time); only a well-formed header is believed.
+        const header = readPcmHeader(bytes);
+        if (header?.track === 0) {
+          droppedFrames += header.sampleCount;
+          transport.send({ kind: 'dropped', frames: header.sampleCount, atFrame: header.startFrame, serial: header.serial });
+        }
+        return;
+      }
+      inFlight += bytes.byteLength;
+      transport.send({ kind: 'audio', bytes });
+    },
+    get droppedFrames() {
+      return droppedFrames;
     },
     setShortcutStatus(status) {
       if (alive) transport.send({ kind: 'shortcut', status });

@@ -18,6 +18,10 @@ export interface ServicesStartOptions {
   livekit?: { url: string; apiKey: string; apiSecret: string };
   /** "Show folder" is done by the shell (Electron's shell.showItemInFolder), not by the services process. */
   revealInShell?: boolean;
+  /** A packaged app's resources folder, where its livekit-server is. */
+  resourcesDir?: string;
+  /** Why the shell's secret store would refuse a new secret (a weak keyring), so the services refuse in those words. */
+  secretRefusal?: string | null;
 }
 
 export interface ServicesInfo {
@@ -30,6 +34,8 @@ export type ToServices =
   | { kind: 'start'; options: ServicesStartOptions; secrets: Record<string, string> }
   | { kind: 'call'; id: number; channel: string; request: unknown }
   | { kind: 'audio'; bytes: Uint8Array }
+  /** Audio the shell dropped because the link to the services was behind: the recorder marks the gap. */
+  | { kind: 'dropped'; frames: number; atFrame: number; serial: number }
   | { kind: 'media'; id: number; token: string }
   /** The shell's global mute key status, for the studio's settings (Electron only). */
   | { kind: 'shortcut'; status: ShortcutStatus | null }
@@ -40,6 +46,8 @@ export type FromServices =
   | { kind: 'failed'; message: string }
   | { kind: 'result'; id: number; result: Result<unknown> }
   | { kind: 'media'; id: number; file: string | null }
+  /** How many audio bytes the services have taken since the last ack: the shell's queue to them is bounded by it. */
+  | { kind: 'audioAck'; bytes: number }
   /** A secret changed: the shell keeps secrets (encrypted with safeStorage in Electron). */
   | { kind: 'secret'; name: string; value: string | null }
   | { kind: 'reveal'; folder: string }

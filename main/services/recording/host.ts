@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PCM_HEADER_BYTES, PCM_MAGIC } from '../../../common/recording';
+import { readPcmHeader } from '../../../common/recording';
 import { PodiumError } from '../../../common/result';
 import type { RecordingServiceOptions } from './service';
 import type { FromRecorder, RecorderArgs, RecorderMethod, RecorderResult, ToRecorder } from './worker-protocol';
@@ -22,6 +22,8 @@ export interface RecordingHost {
   ingest(bytes: Uint8Array): void;
   /** Frames dropped here because the writer was behind. */
   readonly droppedFrames: number;
+  /** Audio dropped before it reached this host (the shell's link to the services was behind): marked as a gap. */
+  noteDropped(frames: number, atFrame: number, serial: number): void;
   close(): Promise<void>;
 }
 
@@ -111,14 +113,12 @@ export async function startRecordingHost(options: Omit<RecordingServiceOptions, 
     },
     ingest(bytes) {
       if (queued + bytes.byteLength > MAX_QUEUED_BYTES) {
-        // Count what is lost by the mix's frames (every track loses the same time), so the worker can mark it.
-        if (bytes.byteLength >= PCM_HEADER_BYTES) {
-          const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-          if (view.getUint32(0, true) === PCM_MAGIC && view.getUint16(6, true) === 0) {
-            const frames = view.getUint32(20, true);
-            droppedFrames += frames;
-            worker.postMessage({ kind: 'dropped', frames, atFrame: view.getFloat64(12, true) } satisfies ToRecorder);
-          }
+        // Count what is lost by the mix's frames (every track loses the same time), so the worker can mark it. Only a
+        // well-formed header is believed; the worker checks the serial and the position against the clock again.
+        const header = readPcmHeader(bytes);
+        if (header && header.track === 0) {
+          droppedFrames += header.sampleCount;
+          worker.postMessage({ kind: 'dropped', frames: header.sampleCount, atFrame: header.startFrame, serial: header.serial } satisfies ToRecorder);
         }
         return;
       }
@@ -132,6 +132,9 @@ export async function startRecordingHost(options: Omit<RecordingServiceOptions, 
     },
     get droppedFrames() {
       return droppedFrames;
+    },
+    noteDropped(frames, atFrame, serial) {
+      worker.postMessage({ kind: 'dropped', frames, atFrame, serial } satisfies ToRecorder);
     },
     async close() {
       closing = true;

@@ -7,8 +7,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  PCM_MAX_SAMPLES,
   RECORDING_SAMPLE_RATE as RATE,
   decodePcmFrame,
+  marker,
   type ActiveRecording,
   type Loudness,
   type Marker,
@@ -29,8 +31,10 @@ const AHEAD_LIMIT_FRAMES = RATE * 10;
 const GAP_MARK_FRAMES = RATE / 5;
 /** Below this much free space the recording stops while its files can still be finished. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
+// Bounds on what the manifest (rewritten every second) may hold: about 2 MB at most.
 const MAX_MARKERS = 10_000;
-const MAX_STAGE_SNAPSHOTS = 5_000;
+const MAX_STAGE_SNAPSHOTS = 1_000;
+const MAX_STAGE_MEMBERS = 60;
 
 interface LiveTrack {
   info: TrackInfo;
@@ -69,8 +73,11 @@ export interface Recorder {
   mark(input: { id: string; marker: Marker }): ActiveRecording;
   stage(input: { id: string; frame: number; members: Manifest['stage'][number]['members'] }): void;
   stop(input: { id: string }): RecordingEntry;
-  /** Audio the link could not deliver (dropped before it reached the writer), to count and mark. */
-  dropped(frames: number, atFrame: number): void;
+  /**
+   * Audio the link could not deliver (dropped before it reached the writer), to count and mark. Believed only for the
+   * running recording (its serial) and within the clock's reach: a dropped frame must not extend the recording.
+   */
+  dropped(frames: number, atFrame: number, serial: number): void;
   /** Once a second: flush, rewrite headers, watch the folder and the free space. */
   tick(): void;
   status(): RecorderStatus;
@@ -142,9 +149,15 @@ export function createRecorder(options: RecorderOptions): Recorder {
     };
   }
 
+  /** The furthest frame the clock can have reached now: what a frame, a marker or the final padding may not pass. */
+  const reach = (a: Active) => ((now() - a.manifest.startedAt) / 1000) * RATE + AHEAD_LIMIT_FRAMES;
+
   function addMarker(a: Active, m: Marker): void {
-    if (a.manifest.markers.length >= MAX_MARKERS) return;
-    a.manifest.markers.push(m);
+    // Markers come from the renderer and from dropped-frame reports: only well-formed ones reach the manifest, whose
+    // schema recovery relies on.
+    const checked = marker.safeParse(m);
+    if (!checked.success || checked.data.frame > reach(a) || a.manifest.markers.length >= MAX_MARKERS) return;
+    a.manifest.markers.push(checked.data);
     a.dirty = true;
   }
 
@@ -160,7 +173,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     const loudness = new Map<number, Loudness>();
     // Every track ends at the same instant: a person who left the stage, or audio dropped at the very end, is
     // silence up to the end, so the files line up at both ends in an editor.
-    const end = Math.max(a.clockEnd, writtenFrames(a));
+    const end = Math.min(Math.max(a.clockEnd, writtenFrames(a)), Math.floor(reach(a)));
     for (const t of a.tracks.values()) {
       if (state === 'complete' && t.file.framesWritten < end) {
         try {
@@ -283,8 +296,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (!a || frame.serial !== a.manifest.serial) return { ok: true };
       const track = a.tracks.get(frame.track);
       if (!track) return { ok: false, message: `track ${frame.track} was not announced` };
-      const limit = ((now() - a.manifest.startedAt) / 1000) * RATE + AHEAD_LIMIT_FRAMES;
-      if (frame.startFrame > limit) return { ok: false, message: 'an audio frame starts after the current time' };
+      if (frame.startFrame > reach(a)) return { ok: false, message: 'an audio frame starts after the current time' };
       try {
         a.clockEnd = Math.max(a.clockEnd, frame.startFrame + frame.samples.length);
         const before = track.file.framesWritten;
@@ -312,8 +324,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
       const a = need(id);
       const last = a.manifest.stage.at(-1);
       if (last && JSON.stringify(last.members) === JSON.stringify(members)) return;
-      if (a.manifest.stage.length >= MAX_STAGE_SNAPSHOTS) return;
-      a.manifest.stage.push({ frame, members });
+      if (a.manifest.stage.length >= MAX_STAGE_SNAPSHOTS || frame > reach(a)) return;
+      a.manifest.stage.push({ frame, members: members.slice(0, MAX_STAGE_MEMBERS) });
       a.dirty = true;
     },
 
@@ -322,9 +334,11 @@ export function createRecorder(options: RecorderOptions): Recorder {
       return finish(a, 'complete', null);
     },
 
-    dropped(frames, atFrame) {
+    dropped(frames, atFrame, serial) {
       const a = active;
-      if (!a || frames <= 0) return;
+      if (!a || serial !== a.manifest.serial) return;
+      if (!Number.isInteger(frames) || frames < 1 || frames > PCM_MAX_SAMPLES) return;
+      if (!Number.isInteger(atFrame) || atFrame < 0 || atFrame + frames > reach(a)) return;
       const first = a.droppedFrames === 0;
       a.droppedFrames += frames;
       a.clockEnd = Math.max(a.clockEnd, atFrame + frames);

@@ -108,7 +108,7 @@ export function createRecordingService(options: RecordingServiceOptions) {
     },
     tick: () => recorder.tick(),
     ingest: (bytes: Uint8Array) => recorder.ingest(bytes),
-    dropped: (frames: number, atFrame: number) => recorder.dropped(frames, atFrame),
+    dropped: (frames: number, atFrame: number, serial: number) => recorder.dropped(frames, atFrame, serial),
     close() {
       recorder.close();
       library.close();

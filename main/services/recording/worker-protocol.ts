@@ -11,7 +11,7 @@ export type RecorderResult<M extends RecorderMethod> = Awaited<ReturnType<Method
 export type ToRecorder =
   | { kind: 'call'; id: number; method: RecorderMethod; args: unknown }
   | { kind: 'pcm'; data: ArrayBuffer }
-  | { kind: 'dropped'; frames: number; atFrame: number }
+  | { kind: 'dropped'; frames: number; atFrame: number; serial: number }
   | { kind: 'close' };
 
 export type FromRecorder =

@@ -19,7 +19,7 @@ port.on('message', async (message: ToRecorder) => {
       return;
     }
     case 'dropped':
-      service.dropped(message.frames, message.atFrame);
+      service.dropped(message.frames, message.atFrame, message.serial);
       return;
     case 'call': {
       try {
