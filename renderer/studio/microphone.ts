@@ -57,6 +57,8 @@ let output: OutputWatch = { chosen: null, paused: null, defaultLabel: null };
 let lists: { inputs: DeviceEntry[]; outputs: DeviceEntry[] } = { inputs: [], outputs: [] };
 let sink: string | null = '';
 let recheck: ReturnType<typeof setTimeout> | null = null;
+/** Why the last start failed ("NotFoundError": no microphone at all), so that one plugged in starts it. */
+let startFailure: string | null = null;
 const noticeTimers: Partial<Record<'inputNotice' | 'outputNotice', ReturnType<typeof setTimeout>>> = {};
 /** Device events are handled one at a time: an unplug fires 'ended' and devicechange within milliseconds. */
 let chain: Promise<void> = Promise.resolve();
@@ -157,6 +159,11 @@ function applyOutput(decision: OutputDecision): void {
 
 async function handle(kind: 'devices' | 'ended'): Promise<void> {
   await refreshLists();
+  // The studio started with no microphone at all and one was plugged in: start it, as the error promised.
+  if (!pipeline && startFailure === 'NotFoundError' && lists.inputs.length > 0) {
+    startFailure = null;
+    void startMicrophone(input.chosen?.deviceId ?? null);
+  }
   // Before the first microphone opens there is no choice to defend: startMicrophone does the opening.
   if (pipeline || input.away) await applyInput(decideInput(input, { type: kind, list: lists.inputs, now: Date.now() }), [...lists.inputs]);
   if (kind === 'devices') applyOutput(decideOutput(output, lists.outputs, processing?.store.get().monitor ?? false));
@@ -193,7 +200,7 @@ export function initDevices(api: PodiumApi, controller: ProcessingController, re
 
 function micError(e: Error): string {
   if (e.name === 'NotAllowedError') return 'Podium may not use the microphone. Allow microphone access for this page, then pick a microphone again.';
-  if (e.name === 'NotFoundError') return 'No microphone was found. Plug one in and it will appear here.';
+  if (e.name === 'NotFoundError') return 'No microphone was found. Plug one in and Podium will start it.';
   return `The microphone could not start: ${e.message}`;
 }
 
@@ -220,6 +227,7 @@ export async function startMicrophone(deviceId: string | null, remember = false)
         await usePipeline(next);
       }
     } catch (error) {
+      startFailure = (error as Error).name;
       if (pipeline && switching) {
         // The microphone in use still works: keep it, and say why the other did not open.
         studio.set((s) => ({ mic: { ...s.mic, status: 'on' } }));
@@ -229,6 +237,7 @@ export async function startMicrophone(deviceId: string | null, remember = false)
       }
       return;
     }
+    startFailure = null;
     const open = pipeline!;
     // Labels are only readable once a device is open, so list devices now, before showing the mic as on.
     await refreshLists();

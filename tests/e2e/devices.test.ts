@@ -19,6 +19,8 @@ const SHOTS = process.env.PODIUM_SHOTS_DIR ?? SCREENSHOT_DIR;
 interface DeviceHarness {
   unplug(label: string): void;
   replug(label: string): void;
+  /** No microphone at all (true) until plugged in again (false). */
+  noMicrophones(none: boolean): void;
   idOf(label: string): string;
   /** deviceId asked for by each getUserMedia, in order ('' for none). */
   opened: string[];
@@ -49,6 +51,7 @@ function installHarness(): void {
   const getUserMedia = md.getUserMedia.bind(md);
   // By name, not id: a device can be "unplugged" before the page may read ids and labels (at start, say).
   const unplugged = new Set<string>();
+  let noInputs = false;
   const ids = new Map<string, string>();
   const tracks: Array<{ name: string; track: MediaStreamTrack }> = [];
   const destinations: MediaStreamAudioDestinationNode[] = [];
@@ -59,13 +62,14 @@ function installHarness(): void {
     const list = await enumerate();
     for (const d of list) if (d.label) ids.set(name(d.label), d.deviceId);
     return list
-      .filter((d) => !unplugged.has(name(d.label)))
+      .filter((d) => !unplugged.has(name(d.label)) && !(noInputs && d.kind === 'audioinput'))
       .map((d) => ({ deviceId: d.deviceId, groupId: d.groupId, kind: d.kind, label: name(d.label), toJSON: () => ({}) }) as MediaDeviceInfo);
   };
   md.getUserMedia = async (constraints) => {
     const audio = typeof constraints?.audio === 'object' ? constraints.audio : {};
     const wanted = audio.deviceId && typeof audio.deviceId === 'object' && 'exact' in audio.deviceId ? String(audio.deviceId.exact) : '';
     harness.opened.push(wanted);
+    if (noInputs) throw new DOMException('Requested device not found', 'NotFoundError');
     const stream = await getUserMedia(constraints);
     const audioTracks = stream.getAudioTracks();
     if (audioTracks.some((t) => unplugged.has(name(t.label)))) {
@@ -108,6 +112,10 @@ function installHarness(): void {
     },
     replug(label) {
       unplugged.delete(label);
+      changed();
+    },
+    noMicrophones(none) {
+      noInputs = none;
       changed();
     },
     published() {
@@ -245,6 +253,21 @@ describe('devices coming and going mid-space', () => {
     await expect.poll(() => host.getByTestId('mic-notice').textContent()).toContain('is back — Podium switched back to it.');
     const yeti = await host.evaluate(() => window.__devices.idOf('Blue Yeti USB Microphone (046d:0ab9)'));
     expect(await host.getByTestId('mic-select').inputValue()).toBe(yeti);
+    await context.close();
+  }, 60_000);
+
+  it('no microphone at all at start: said plainly, and one plugged in starts by itself', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript(installHarness);
+    await context.addInitScript(() => window.__devices.noMicrophones(true));
+    const host = await context.newPage();
+    await host.goto(studio.host.url);
+    await expect.poll(() => host.getByRole('alert').filter({ hasText: 'No microphone was found' }).count()).toBe(1);
+    expect(await host.getByTestId('mic-select').isDisabled()).toBe(true);
+    await host.getByTestId('microphone-card').screenshot({ path: path.join(SHOTS, 'devices-none-1440.png') });
+    await host.evaluate(() => window.__devices.noMicrophones(false));
+    await host.getByTestId('mic-status').waitFor();
+    expect(await host.getByTestId('mic-select').locator('option').count()).toBeGreaterThan(1);
     await context.close();
   }, 60_000);
 });
