@@ -60,8 +60,4 @@ export default tseslint.config(
     rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'react'),
   },
   { files: ['preload/**/*.ts'], rules: restrict('livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'react', 'ws') },
-  // TEMPORARY (issue 11): main/index.ts still imports startLivekit from scripts/livekit.ts until its owner switches
-  // it to server/livekit/runtime.ts. Delete this block with that change (and PENDING in
-  // tests/unit/import-boundaries.test.ts).
-  { files: ['main/index.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -2,15 +2,39 @@
 // new windows and permissions, and the IPC contract bound to the same services the web studio uses.
 // Kept thin: every decision (who may call, what is granted, which file a URL is, which link opens) is a pure
 // function in main/shell/, tested without Electron; tests/shell/ runs this file's bundle against a stand-in.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+  utilityProcess,
+  type MenuItemConstructorOptions,
+  type NativeImage,
+  type WebContents,
+} from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../common/csp';
+import { DESKTOP_COMMAND_CHANNEL, type DesktopCommand } from '../common/desktop';
 import { IPC_CHANNELS } from '../common/ipc';
 import { LINK_SCHEME } from '../common/links';
 import { err } from '../common/result';
 import { installProcessGuard } from '../server/process-guard';
+import type { NotificationModel } from './desktop/notifications';
+import { createDesktopShell, type DesktopShell } from './desktop/shell';
+import { registerMuteShortcut } from './desktop/shortcut';
+import { endSpaceConfirmation, hiddenToTrayNotice, quitConfirmation, windowCloseAction, type Confirmation, type TrayAction, type TrayModel } from './desktop/tray';
 import { startServicesProcess, type ServicesHandle } from './services/process/parent';
 import { createSecretStore, safeStorageCipher } from './services/secrets';
 import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppSender } from './shell/app-page';
@@ -34,11 +58,106 @@ let mainWindow: BrowserWindow | null = null;
 let pendingLink: string | null = null;
 /** One "open this link?" question at a time: a burst of clicks must not stack dialogs. */
 let asking = false;
+/** Tray, global mute key and notifications (main/desktop/); made once the app is ready. */
+let desktop: DesktopShell | null = null;
+let tray: Tray | null = null;
+/** Set by before-quit: from then on, closing the window closes it rather than hiding it in the tray. */
+let quitting = false;
+/** Shown notifications are kept until closed, or their click handlers may be collected away. */
+const shown = new Set<Notification>();
+/** Tray icons: resources/tray/<state>.png (16 px, @2x beside it); macOS menu-bar icons are <state>Template.png. */
+const TRAY_ICONS = app.isPackaged ? path.join(process.resourcesPath, 'tray') : path.join(import.meta.dirname, '..', '..', 'resources', 'tray');
 
 function showWindow(): void {
   if (!mainWindow) return;
   if (mainWindow.isMinimized()) mainWindow.restore();
+  // The window may be hidden in the tray (see createWindow's 'close').
+  mainWindow.show();
   mainWindow.focus();
+}
+
+/** A tray item or the global mute key, carried out by the studio window (renderer/studio/controller.ts). */
+function sendCommand(command: DesktopCommand): void {
+  mainWindow?.webContents.send(DESKTOP_COMMAND_CHANNEL, command);
+}
+
+async function confirm(question: Confirmation): Promise<boolean> {
+  const options = { type: 'question' as const, noLink: true, ...question };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  return response === 1;
+}
+
+function trayImage(icon: TrayModel['icon']): NativeImage {
+  return nativeImage.createFromPath(path.join(TRAY_ICONS, process.platform === 'darwin' ? `${icon}Template.png` : `${icon}.png`));
+}
+
+async function trayAction(action: TrayAction): Promise<void> {
+  switch (action) {
+    case 'toggleMute':
+      return sendCommand('toggleMute');
+    case 'show':
+      return mainWindow ? showWindow() : createWindow();
+    case 'endSpace': {
+      // The studio ends the space itself (it holds the host's connection); main only asks first.
+      const question = endSpaceConfirmation(desktop?.state() ?? null);
+      if (question && (await confirm(question))) sendCommand('endSpace');
+      return;
+    }
+    case 'quit': {
+      const question = quitConfirmation(desktop?.state() ?? null);
+      if (!question || (await confirm(question))) app.quit();
+      return;
+    }
+  }
+}
+
+function showTray(model: TrayModel): void {
+  if (!tray) {
+    tray = new Tray(trayImage(model.icon));
+    // Windows and Linux: a click on the icon brings the studio up (the menu is on right-click); macOS shows the menu.
+    tray.on('click', () => void trayAction('show'));
+  } else {
+    tray.setImage(trayImage(model.icon));
+  }
+  tray.setToolTip(model.tooltip);
+  const template: MenuItemConstructorOptions[] = model.items.map((item) => {
+    if (item.type === 'separator') return { type: 'separator' };
+    if (item.type === 'info') return { label: item.label, enabled: false };
+    // registerAccelerator: false — the key is the global shortcut's; the menu only shows it.
+    return { label: item.label, enabled: item.enabled, accelerator: item.accelerator, registerAccelerator: false, click: () => void trayAction(item.action) };
+  });
+  tray.setContextMenu(Menu.buildFromTemplate(template));
+}
+
+function notify(model: Pick<NotificationModel, 'title' | 'body'> & { silent?: boolean }): void {
+  if (!Notification.isSupported()) return;
+  const note = new Notification({ title: model.title, body: model.body, silent: model.silent ?? false });
+  shown.add(note);
+  note.on('click', () => showWindow());
+  note.on('close', () => shown.delete(note));
+  note.show();
+}
+
+/** Tray, global mute key and notifications; the studio window feeds them with desktop:state (see bindContract). */
+function startDesktopShell(): void {
+  desktop = createDesktopShell({
+    showTray,
+    notify: (n) => notify({ ...n, silent: n.kind === 'link-back' }),
+    focused: () => mainWindow?.isFocused() ?? false,
+    now: () => Date.now(),
+    later: (fn, ms) => {
+      const timer = setTimeout(fn, ms);
+      return () => clearTimeout(timer);
+    },
+  });
+  const mute = registerMuteShortcut(
+    (accelerator) => globalShortcut.register(accelerator, () => sendCommand('toggleMute')),
+    process.platform,
+    process.env.XDG_SESSION_TYPE === 'wayland',
+  );
+  // The studio shows the status in its microphone card (it comes back with the answer to desktop:state).
+  desktop.setShortcut(mute.accelerator, mute.status);
+  if (!mute.status.registered) log(mute.status.message);
 }
 
 /** Hands a space's web link (from a podium:// link) to the studio window, now or once it has loaded. */
@@ -130,9 +249,12 @@ function bindContract(studio: ServicesHandle): void {
   // The services process parses and checks every call against the contract (main/ipc/dispatch.ts); here only who
   // is calling is decided.
   for (const channel of IPC_CHANNELS) {
-    ipcMain.handle(channel, (event, request: unknown) =>
-      isAppSender(event.senderFrame) ? studio.call(channel, request) : err('forbidden', 'not the studio'),
-    );
+    ipcMain.handle(channel, (event, request: unknown) => {
+      if (!isAppSender(event.senderFrame)) return err('forbidden', 'not the studio');
+      // The tray lives in this process, not the services': the desktop shell checks and answers this one itself.
+      if (channel === 'desktop:state' && desktop) return desktop.report(request);
+      return studio.call(channel, request);
+    });
   }
   // Recording audio arrives on a MessagePort the preload sends once (see preload/index.ts), only from the studio.
   ipcMain.on(AUDIO_PORT_CHANNEL, (event) => {
@@ -168,6 +290,17 @@ function createWindow(): void {
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
+  // Notifications are for when the studio is in the background.
+  win.on('focus', () => desktop?.focusChanged());
+  win.on('blur', () => desktop?.focusChanged());
+  // Closing the window mid-space hides it: the space server runs in this app, and closing would end the space.
+  win.on('close', (event) => {
+    const state = desktop?.state() ?? null;
+    if (quitting || !state || windowCloseAction(state) === 'close') return;
+    event.preventDefault();
+    win.hide();
+    notify(hiddenToTrayNotice(state));
+  });
   win.webContents.on('did-finish-load', () => {
     if (pendingLink) win.webContents.send(OPEN_LINK_CHANNEL, pendingLink);
     pendingLink = null;
@@ -202,6 +335,7 @@ async function boot(settings: DesktopSettings): Promise<ServicesHandle> {
   });
   try {
     services = studio;
+    startDesktopShell();
     bindContract(studio);
     openLink(webLinkFromArgv(process.argv));
     createWindow();
@@ -240,6 +374,8 @@ function start(): void {
   // Chromium enables renderSizeHint by default from about M145; Electron 45 is M140, where it may still sit behind
   // this runtime flag. If the flag is unknown or the hint is ignored, the stage adapts to 128-sample blocks.
   app.commandLine.appendSwitch('enable-blink-features', 'WebAudioConfigurableRenderQuantum');
+  // Global keys in a Wayland session go through the desktop's GlobalShortcuts portal (X11, macOS, Windows ignore it).
+  if (process.platform === 'linux') app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
 
   // Whatever escapes a handler here is logged rather than ending the app (the services process guards itself).
   installProcessGuard((line) => console.error(line));
@@ -263,7 +399,14 @@ function start(): void {
     exit: (code) => app.exit(code),
     log,
   });
-  app.on('will-quit', (event) => quit.onWillQuit(event));
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('will-quit', (event) => {
+    globalShortcut.unregisterAll();
+    desktop?.dispose();
+    quit.onWillQuit(event);
+  });
   started.catch((error: unknown) => {
     console.error('Podium failed to start:', error);
     // Without a window, a dialog is the only place the user would see why (e.g. a custom LiveKit lost its secret).

@@ -2,6 +2,7 @@
 // on its own channel. Nothing generic (no "invoke any channel") crosses the bridge.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { PodiumApi } from '../common/ipc';
+import { DESKTOP_COMMAND_CHANNEL, isDesktopCommand } from '../common/desktop';
 import { IPC_CHANNELS } from '../common/ipc-channels';
 
 const api = Object.fromEntries(
@@ -37,6 +38,18 @@ contextBridge.exposeInMainWorld(
       }
       audioPort.postMessage(frame, [frame]);
       return true;
+    },
+  }),
+);
+
+// Tray items and the global mute key, carried out by the studio window: only the commands main may send pass.
+contextBridge.exposeInMainWorld(
+  'podiumDesktop',
+  Object.freeze({
+    onCommand(callback: (command: string) => void): () => void {
+      const listener = (_event: unknown, command: unknown) => isDesktopCommand(command) && callback(command);
+      ipcRenderer.on(DESKTOP_COMMAND_CHANNEL, listener);
+      return () => ipcRenderer.removeListener(DESKTOP_COMMAND_CHANNEL, listener);
     },
   }),
 );

@@ -222,6 +222,22 @@ describe('the desktop shell on a stand-in Electron', () => {
     expect(state.dialogs).toHaveLength(3);
   });
 
+  it('registers the global mute key, and the tray and notifications follow what the studio reports', async () => {
+    expect((await shell.state()).globalShortcuts).toEqual(['CommandOrControl+Shift+M']);
+    const state = { live: true, canEnd: true, onAir: true, muted: false, recording: true, title: 'Night show', handsUp: 0, link: 'ok' };
+    const reply = await invoke('desktop:state', state);
+    expect(reply).toMatchObject({ ok: true, value: { ok: true, shortcut: { registered: true } } });
+    const tray = (await shell.state()).tray;
+    expect(tray?.tooltip).toContain('Night show');
+    expect(tray?.items.some((label) => /End space/.test(label))).toBe(true);
+    // A hand goes up while the window is in the background (the stand-in's window is never focused): a notification.
+    await invoke('desktop:state', { ...state, handsUp: 1 });
+    await expect.poll(async () => (await shell.state()).notifications.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Nothing but the studio page may feed the tray.
+    expect(await invoke('desktop:state', { ...state, title: 'Evil' }, { url: 'https://evil.example/' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await shell.state()).tray?.tooltip).not.toContain('Evil');
+  });
+
   it('hands a podium:// link from a second launch to the window', async () => {
     await shell.send({ cmd: 'second-instance', argv: ['podium', '--some-switch', 'podium://open/spaces.example.org/abcdefghij'] });
     await shell.send({ cmd: 'second-instance', argv: ['podium', 'podium://open/evil.example/../../x'] });
@@ -240,6 +256,8 @@ describe('the desktop shell on a stand-in Electron', () => {
     expect(report?.code).toBe(0);
     // will-quit was held, and app.exit came after the close — with nothing of the studio still listening.
     expect(report?.record.timeline.slice(-3)).toEqual(['quit()', 'will-quit held', 'exit(0)']);
+    // The global mute key is given back to the system.
+    expect(report?.record.globalShortcuts).toEqual([]);
     expect(report?.listening).toEqual({ [String(port)]: false, [String(livekitPort)]: false });
     await expect.poll(() => alive(servicesPid), { timeout: 5_000 }).toBe(false);
   });

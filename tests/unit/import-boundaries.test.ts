@@ -11,9 +11,6 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PRODUCTION_DIRS = ['main', 'server', 'renderer', 'common', 'preload'];
 const SCRIPTS_DIR = path.join(ROOT, 'scripts') + path.sep;
-// TEMPORARY (issue 11): main/index.ts is switched to server/livekit/runtime.ts by its owner; then delete this entry
-// and the matching block at the end of eslint.config.js.
-const PENDING = new Set(['main/index.ts']);
 const ENTRY_POINTS = ['server/livekit/runtime.ts', 'main/start.ts', 'server/cli.ts', 'main/services/studio.ts', 'main/web/run.ts'];
 /** Starting `go`: any call whose first argument is the string 'go' (spawn, execFile, a helper), or a `go install` line. */
 const SPAWNS_GO = /\(\s*(['"`])go\1\s*[,)]|(['"`])go (?:install|build|run|env)\b/;
@@ -67,7 +64,6 @@ function closure(entry: string): Set<string> {
 describe('production code and scripts/', () => {
   it('no file under main/, server/, renderer/, common/ or preload/ imports scripts/', () => {
     const offenders = PRODUCTION_DIRS.flatMap((dir) => sourceFiles(path.join(ROOT, dir)))
-      .filter((file) => !PENDING.has(rel(file)))
       .flatMap((file) => importsOf(file).filter((target) => target.startsWith(SCRIPTS_DIR)).map((target) => `${rel(file)} → ${rel(target)}`));
     expect(offenders).toEqual([]);
   });

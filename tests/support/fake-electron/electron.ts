@@ -38,6 +38,9 @@ const record: FakeRecord = {
   openedExternally: [],
   sentToWindow: [],
   utilityProcesses: [],
+  globalShortcuts: [],
+  tray: null,
+  notifications: [],
 };
 
 let ready = false;
@@ -249,6 +252,11 @@ export class BrowserWindow extends EventEmitter {
   restore(): void {}
   focus(): void {}
   show(): void {}
+  /** The stand-in's window is never in front: what a host in another app would have. */
+  isFocused(): boolean {
+    return false;
+  }
+  hide(): void {}
   close(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -488,4 +496,52 @@ if (process.send) {
   });
 }
 
-export default { app, BrowserWindow, ipcMain, protocol, net, session, safeStorage, shell, dialog, utilityProcess };
+/** Desktop bits: they record what the shell shows, and show nothing. */
+export const globalShortcut = {
+  register(accelerator: string, _callback: () => void): boolean {
+    record.globalShortcuts.push(accelerator);
+    return true;
+  },
+  unregisterAll(): void {
+    record.globalShortcuts = [];
+  },
+};
+
+export const nativeImage = {
+  createFromPath: (file: string) => ({ file }),
+};
+
+export class Tray extends EventEmitter {
+  constructor(_image: unknown) {
+    super();
+    record.tray = { tooltip: '', items: [] };
+  }
+  setImage(_image: unknown): void {}
+  setToolTip(tooltip: string): void {
+    if (record.tray) record.tray.tooltip = tooltip;
+  }
+  setContextMenu(menu: { items: string[] }): void {
+    if (record.tray) record.tray.items = menu.items;
+  }
+  destroy(): void {
+    record.tray = null;
+  }
+}
+
+export const Menu = {
+  buildFromTemplate: (template: Array<{ label?: string; type?: string }>) => ({ items: template.map((t) => t.label ?? `-${t.type ?? ''}`) }),
+};
+
+export class Notification extends EventEmitter {
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(private readonly options: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    record.notifications.push({ title: this.options.title, body: this.options.body });
+  }
+}
+
+export default { app, BrowserWindow, ipcMain, protocol, net, session, safeStorage, shell, dialog, utilityProcess, globalShortcut, nativeImage, Tray, Menu, Notification };

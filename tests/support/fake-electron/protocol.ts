@@ -49,6 +49,11 @@ export interface FakeRecord {
   openedExternally: string[];
   sentToWindow: { channel: string; args: unknown[] }[];
   utilityProcesses: { modulePath: string; pid: number | undefined }[];
+  /** Global shortcuts registered and not unregistered. */
+  globalShortcuts: string[];
+  /** The tray's last tooltip and menu labels (null: no tray). */
+  tray: { tooltip: string; items: string[] } | null;
+  notifications: { title: string; body: string }[];
 }
 
 /** Sent by the stand-in when the shell ends the process (app.exit, or a quit nobody held). */
