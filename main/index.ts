@@ -23,6 +23,7 @@ import {
   type WebContents,
 } from 'electron';
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../common/csp';
@@ -36,6 +37,7 @@ import { createDesktopShell, type DesktopShell } from './desktop/shell';
 import { registerMuteShortcut } from './desktop/shortcut';
 import { endSpaceConfirmation, hiddenToTrayNotice, quitConfirmation, windowCloseAction, type Confirmation, type TrayAction, type TrayModel } from './desktop/tray';
 import { startServicesProcess, type ServicesHandle } from './services/process/parent';
+import { planMediaResponse } from './web/media';
 import { createSecretStore, safeStorageCipher } from './services/secrets';
 import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppSender } from './shell/app-page';
 import { resolveAppRequest } from './shell/app-protocol';
@@ -67,6 +69,19 @@ let quitting = false;
 const shown = new Set<Notification>();
 /** Tray icons: resources/tray/<state>.png (16 px, @2x beside it); macOS menu-bar icons are <state>Template.png. */
 const TRAY_ICONS = app.isPackaged ? path.join(process.resourcesPath, 'tray') : path.join(import.meta.dirname, '..', '..', 'resources', 'tray');
+
+/** A recording, with byte ranges so the studio's <audio> element can seek in a long mix (as the web studio does). */
+function mediaResponse(file: string, request: Request): Response {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return new Response(null, { status: 404 });
+  }
+  const plan = planMediaResponse(size, request.headers.get('range'));
+  const body = plan.range && request.method !== 'HEAD' ? (Readable.toWeb(fs.createReadStream(file, plan.range)) as ReadableStream) : null;
+  return new Response(body, { status: plan.status, headers: plan.headers });
+}
 
 function showWindow(): void {
   if (!mainWindow) return;
@@ -221,7 +236,7 @@ function registerAppProtocol(assets: string): void {
       if (target.kind === 'media') {
         // A recording the studio asked to play (a token recordings:mediaUrl handed out); nothing else on disk.
         const media = (await services?.mediaFile(target.token)) ?? null;
-        return media ? await net.fetch(pathToFileURL(media).toString()) : new Response(null, { status: 404 });
+        return media ? mediaResponse(media, request) : new Response(null, { status: 404 });
       }
       if (!fs.statSync(target.file, { throwIfNoEntry: false })?.isFile()) return new Response(null, { status: 404 });
       const response = await net.fetch(pathToFileURL(target.file).toString());
