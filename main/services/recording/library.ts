@@ -29,6 +29,8 @@ export interface RecordingLibrary {
   list(limit?: number): RecordingEntry[];
   /** Rows the last run left in 'recording': candidates for repair. */
   unfinished(): RecordingEntry[];
+  /** The row for a folder, if any (a folder belongs to one recording). */
+  byFolder(folder: string): RecordingEntry | null;
   remove(id: string): void;
   close(): void;
 }
@@ -42,6 +44,7 @@ export function openRecordingLibrary(file: string, log: (line: string) => void =
   const byId = db.prepare('SELECT entry FROM recordings WHERE id = ?');
   const newest = db.prepare('SELECT entry FROM recordings ORDER BY started_at DESC LIMIT ?');
   const open = db.prepare("SELECT entry FROM recordings WHERE status = 'recording' ORDER BY started_at");
+  const inFolder = db.prepare('SELECT entry FROM recordings WHERE folder = ?');
   const del = db.prepare('DELETE FROM recordings WHERE id = ?');
 
   const parse = (row: unknown): RecordingEntry | null => {
@@ -65,6 +68,7 @@ export function openRecordingLibrary(file: string, log: (line: string) => void =
     get: (id) => parse(byId.get(id)),
     list: (limit = 500) => newest.all(limit).map(parse).filter((e): e is RecordingEntry => e !== null),
     unfinished: () => open.all().map(parse).filter((e): e is RecordingEntry => e !== null),
+    byFolder: (folder) => parse(inFolder.get(folder)),
     remove(id) {
       del.run(id);
     },
