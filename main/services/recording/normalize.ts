@@ -1,7 +1,9 @@
 // The podcast export: a copy of a recording's 24-bit mono WAV brought to a loudness target (−16 LUFS by default)
 // with its true peak held under a ceiling (−1 dBTP) by a look-ahead limiter, then measured again to prove it.
 // Streams in one-second chunks, so a file of any length costs the same memory, and awaits its reads, so it shares
-// the event loop of the worker it runs in.
+// the event loop of the worker it runs in. It renders into a temporary file of its own and renames it into place only
+// when finished and checked.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RECORDING_SAMPLE_RATE } from '../../../common/recording';
@@ -221,8 +223,9 @@ export async function normalizeWav(source: string, destination: string, opts: No
   const measured = await measureWavFile(source, progress);
   if (measured.integrated === null) throw new PodiumError('invalid_state', 'There is no audio loud enough to normalise.');
 
-  const partial = `${destination}.partial`;
-  fs.rmSync(partial, { force: true });
+  // A name of its own: two exports of one file at once (two studio windows) must not render into the same file.
+  // (TrackFile creates it exclusively, so not even a link planted under the name is written through.)
+  const partial = `${destination}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.partial`;
   let gainDb = target - measured.integrated;
   let limiterDb = ceilingDb - LIMITER_MARGIN_DB;
   try {

@@ -1,10 +1,12 @@
 // The recorder's whole surface as plain methods: the recording itself (recorder.ts), the library, recovery at
 // start, deleting, revealing and normalising. It runs wherever it is put: inside a worker thread in the studio
-// (worker.ts), or directly in tests.
+// (worker.ts), or directly in tests. Whatever it deletes, serves or exports must be a plain file or folder whose real
+// path is inside the recordings folder: a library row or a folder's contents may have been changed behind its back.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecorderStatus, RecordingEntry } from '../../../common/recording';
 import { PodiumError } from '../../../common/result';
+import { whyNotInside, MISSING } from './folder';
 import { openRecordingLibrary } from './library';
 import { normalizeWav } from './normalize';
 import { createRecorder, type Recorder, type RecorderOptions } from './recorder';
@@ -25,13 +27,25 @@ export interface RecordingServiceOptions {
 
 export type RecordingService = ReturnType<typeof createRecordingService>;
 
-/** A path inside `directory`, or an error: the library never deletes or serves anything outside it. */
+/**
+ * A path inside `directory` by its name, or an error: the library never deletes or serves anything outside it. (Where
+ * the path really leads is checked before a file is touched: see plainFile.)
+ */
 function inside(directory: string, folder: string): string {
   const relative = path.relative(path.resolve(directory), path.resolve(folder));
   if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new PodiumError('forbidden', 'That recording is not in the recordings folder.');
   }
   return path.resolve(folder);
+}
+
+/** `name` (a bare file name) in `folder`, checked to be a plain file really inside `directory`, or an error in words. */
+function plainFile(directory: string, folder: string, name: string, use: string): string {
+  const file = path.join(folder, path.basename(name));
+  const why = whyNotInside(directory, folder, 'folder') ?? whyNotInside(directory, file, 'file');
+  if (why === MISSING) throw new PodiumError('not_found', `${path.basename(name)} is missing from ${folder}.`);
+  if (why) throw new PodiumError('forbidden', `Podium does not ${use} ${file}: ${why}.`);
+  return file;
 }
 
 export function createRecordingService(options: RecordingServiceOptions) {
@@ -44,6 +58,9 @@ export function createRecordingService(options: RecordingServiceOptions) {
     (recovered) => void (recorder.recovered = recovered),
     (error: unknown) => log(`recording recovery failed: ${(error as Error).message}`),
   );
+
+  /** Recordings being exported now: a second export would render into the same file at the same time. */
+  const exporting = new Set<string>();
 
   const entry = (id: string): RecordingEntry => {
     const found = library.get(id);
@@ -72,8 +89,17 @@ export function createRecordingService(options: RecordingServiceOptions) {
     delete({ id }: { id: string }) {
       const found = entry(id);
       if (recorder.activeId() === id) throw new PodiumError('invalid_state', 'Stop the recording before deleting it.');
+      if (exporting.has(id)) throw new PodiumError('invalid_state', 'Wait for the export to finish before deleting this recording.');
       const folder = inside(options.directory, found.folder);
-      fs.rmSync(folder, { recursive: true, force: true });
+      const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
+      if (stat?.isSymbolicLink()) {
+        // Only the link goes: what it leads to was never Podium's.
+        fs.unlinkSync(folder);
+      } else if (stat) {
+        const why = whyNotInside(options.directory, folder, 'folder');
+        if (why) throw new PodiumError('forbidden', `Podium does not delete ${folder}: ${why}.`);
+        fs.rmSync(folder, { recursive: true, force: true });
+      }
       library.remove(id);
       return { deleted: true as const };
     },
@@ -86,18 +112,24 @@ export function createRecordingService(options: RecordingServiceOptions) {
       const folder = inside(options.directory, found.folder);
       const name = file === 'mix' ? found.tracks.find((t) => t.kind === 'mix')?.file : found.normalizedFile;
       if (!name) throw new PodiumError('not_found', file === 'mix' ? 'This recording has no mix.' : 'Export it for podcasts first.');
-      const full = path.join(folder, path.basename(name));
-      if (!fs.existsSync(full)) throw new PodiumError('not_found', `${name} is missing from ${folder}.`);
-      return full;
+      return plainFile(options.directory, folder, name, 'play');
     },
     async normalize({ id }: { id: string }) {
       const found = entry(id);
       if (recorder.activeId() === id) throw new PodiumError('invalid_state', 'Stop the recording before exporting it.');
+      if (exporting.has(id)) throw new PodiumError('invalid_state', 'This recording is already being exported.');
       const folder = inside(options.directory, found.folder);
       const mix = found.tracks.find((t) => t.kind === 'mix');
       if (!mix) throw new PodiumError('not_found', 'This recording has no mix to export.');
-      const result = await normalizeWav(path.join(folder, mix.file), path.join(folder, NORMALIZED_FILE));
-      const updated: RecordingEntry = { ...found, normalizedFile: NORMALIZED_FILE };
+      const source = plainFile(options.directory, folder, mix.file, 'export');
+      exporting.add(id);
+      let result: Awaited<ReturnType<typeof normalizeWav>>;
+      try {
+        result = await normalizeWav(source, path.join(folder, NORMALIZED_FILE));
+      } finally {
+        exporting.delete(id);
+      }
+      const updated: RecordingEntry = { ...(library.get(id) ?? found), normalizedFile: NORMALIZED_FILE };
       library.put(updated);
       return {
         entry: updated,
