@@ -146,6 +146,7 @@ export async function recoverUnfinished(directory: string, library: RecordingLib
   const folders = new Set(library.unfinished().map((e) => e.folder));
   for (const found of fs.readdirSync(directory, { withFileTypes: true })) {
     const folder = path.join(directory, found.name);
+    if (found.isSymbolicLink()) log(`recovery: ${folder} was not looked at: it is a link to somewhere else`);
     if (!found.isDirectory() || folders.has(folder)) continue;
     const read = inspectManifest(folder);
     if ('manifest' in read) {

@@ -146,6 +146,7 @@ describe('recovery trusts nothing a manifest names', () => {
     const service = await ctx.open();
     expect(service.status().recovered).toEqual([]);
     expect(fs.readdirSync(documents)).toEqual([MANIFEST_FILE]);
+    expect(ctx.logs.join('\n')).toMatch(/Linked was not looked at: it is a link/);
     expect(fs.readdirSync(outside).map((f) => [f, fs.readFileSync(path.join(outside, f))])).toEqual(before);
     const row = service.list().find((e) => e.id === entry.id)!;
     expect(row.status).toBe('failed');
