@@ -198,7 +198,13 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     'recording:stop': (req) => recorder.call('stop', req),
     'recording:status': () => recorder.call('status'),
     'recordings:list': () => recorder.call('list'),
-    'recordings:delete': (req) => recorder.call('delete', req),
+    'recordings:delete': async (req) => {
+      const folder = await recorder.call('folderOf', req);
+      const done = await recorder.call('delete', req);
+      // Playback URLs handed out for it stop working with it.
+      media.revokeFolder(folder);
+      return done;
+    },
     'recordings:reveal': async (req) => {
       const folder = await recorder.call('folderOf', req);
       const reveal = options.reveal ?? revealInFileManager;

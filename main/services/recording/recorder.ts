@@ -20,7 +20,7 @@ import {
 } from '../../../common/recording';
 import { PodiumError } from '../../../common/result';
 import { writeExports } from './finish';
-import { createRecordingFolder, diskError, recordingFolderName, takeLock, trackFileName, writeManifest, type Manifest } from './folder';
+import { createRecordingFolder, diskError, MANIFEST_LIMITS, recordingFolderName, takeLock, trackFileName, writeManifest, type Manifest } from './folder';
 import type { RecordingLibrary } from './library';
 import { createLoudnessMeter } from './loudness';
 import { TrackFile } from './track-file';
@@ -31,10 +31,9 @@ const AHEAD_LIMIT_FRAMES = RATE * 10;
 const GAP_MARK_FRAMES = RATE / 5;
 /** Below this much free space the recording stops while its files can still be finished. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
-// Bounds on what the manifest (rewritten every second) may hold: about 2 MB at most.
-const MAX_MARKERS = 10_000;
-const MAX_STAGE_SNAPSHOTS = 1_000;
-const MAX_STAGE_MEMBERS = 60;
+// Bounds on what the manifest (rewritten every second) may hold: a few MB at most (folder.ts).
+const MAX_MARKERS = MANIFEST_LIMITS.markers;
+const MAX_STAGE_SNAPSHOTS = MANIFEST_LIMITS.stageSnapshots;
 
 interface LiveTrack {
   info: TrackInfo;
@@ -53,6 +52,8 @@ interface Active {
   droppedFrames: number;
   /** The furthest point on the clock any frame reached (written or dropped): every track ends here. */
   clockEnd: number;
+  /** Members kept across all stage snapshots (bounded, with the manifest). */
+  stageMembers: number;
   dirty: boolean;
 }
 
@@ -196,10 +197,10 @@ export function createRecorder(options: RecorderOptions): Recorder {
     a.manifest.message = message;
     const entry = entryFor(a, state, message, loudness);
     try {
+      // Writes the manifest's final state first, then each export on its own (finish.ts).
       writeExports(a.folder, a.manifest, entry, writtenFrames(a));
-      writeManifest(a.folder, a.manifest);
     } catch (error) {
-      log(`recording: exports not written: ${(error as Error).message}`);
+      log(`recording: ${(error as Error).message}`);
     }
     a.releaseLock();
     options.library.put(entry);
@@ -246,7 +247,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
           message: null,
         };
         writeManifest(folder, manifest);
-        active = { manifest, folder, tracks: new Map(), releaseLock, droppedFrames: 0, clockEnd: 0, dirty: false };
+        active = { manifest, folder, tracks: new Map(), releaseLock, droppedFrames: 0, clockEnd: 0, stageMembers: 0, dirty: false };
         recorder.lastError = null;
         options.library.put(entryFor(active, 'recording', null, new Map()));
         return view(active);
@@ -322,10 +323,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
     stage({ id, frame, members }) {
       const a = need(id);
+      const kept = members.slice(0, MANIFEST_LIMITS.membersPerSnapshot);
       const last = a.manifest.stage.at(-1);
-      if (last && JSON.stringify(last.members) === JSON.stringify(members)) return;
-      if (a.manifest.stage.length >= MAX_STAGE_SNAPSHOTS || frame > reach(a)) return;
-      a.manifest.stage.push({ frame, members: members.slice(0, MAX_STAGE_MEMBERS) });
+      if (last && JSON.stringify(last.members) === JSON.stringify(kept)) return;
+      if (a.manifest.stage.length >= MAX_STAGE_SNAPSHOTS || a.stageMembers + kept.length > MANIFEST_LIMITS.stageMembers || frame > reach(a)) return;
+      a.stageMembers += kept.length;
+      a.manifest.stage.push({ frame, members: kept });
       a.dirty = true;
     },
 
