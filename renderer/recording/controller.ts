@@ -203,11 +203,12 @@ function publishMeters(r: Run): void {
 
 async function teardown(): Promise<void> {
   const r = run;
-  run = null;
   if (!r) return;
   r.unsubscribe();
   for (const t of r.timers) clearInterval(t);
+  // The run stays current while the taps deliver their last chunks (onChunk sends them); then it is over.
   await r.capture.close().catch(() => {});
+  if (run === r) run = null;
   deps?.sendToSpace({ type: 'recording', on: false });
 }
 
@@ -270,9 +271,8 @@ export const actions: RecordingActions = {
     if (!deps || !r || recording.get().phase !== 'recording') return;
     recording.set({ phase: 'stopping' });
     const id = r.id;
+    // Every tap ends at one frame and delivers its last chunk before the stop is sent; the link keeps their order.
     await teardown();
-    // The taps' last partial chunks were posted on close; give them a moment to reach the writer.
-    await new Promise((resolve) => setTimeout(resolve, 150));
     const result = await deps.podium()['recording:stop']({ id });
     recording.set({
       phase: 'idle',

@@ -17,7 +17,11 @@ export interface AudioCapture {
   tapTrack(key: string, track: MediaStreamTrack): void;
   untap(key: string): void;
   keys(): string[];
-  close(): Promise<void>;
+  /**
+   * Ends every tap at the same frame (a little ahead, so every tap is still running when told) and resolves once each
+   * has delivered its last chunk, or after `timeoutMs`; then closes the context. Tracks and the mix end together.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 export async function createCapture(onChunk: (key: string, chunk: Chunk) => void): Promise<AudioCapture> {
@@ -29,6 +33,8 @@ export async function createCapture(onChunk: (key: string, chunk: Chunk) => void
   sink.connect(context.destination);
   const mixBus = context.createGain();
 
+  /** Resolvers waiting for a tap's last chunk. */
+  const finals = new Map<AudioWorkletNode, () => void>();
   const tapNode = (key: string): AudioWorkletNode => {
     const node = new AudioWorkletNode(context, TAP_PROCESSOR_NAME, {
       numberOfInputs: 1,
@@ -38,7 +44,10 @@ export async function createCapture(onChunk: (key: string, chunk: Chunk) => void
       channelCountMode: 'explicit',
       channelInterpretation: 'speakers',
     });
-    node.port.onmessage = (event: MessageEvent<Chunk>) => onChunk(key, event.data);
+    node.port.onmessage = (event: MessageEvent<Chunk | { final: true }>) => {
+      if ('final' in event.data) finals.get(node)?.();
+      else onChunk(key, event.data);
+    };
     node.connect(sink);
     return node;
   };
@@ -51,8 +60,12 @@ export async function createCapture(onChunk: (key: string, chunk: Chunk) => void
     if (!tap) return;
     taps.delete(key);
     tap.source.disconnect();
+    // The node stays pulled until it has sent what it holds; then it leaves the graph.
+    new Promise<void>((resolve) => {
+      finals.set(tap.node, resolve);
+      setTimeout(resolve, 2000);
+    }).then(() => tap.node.disconnect(), () => {});
     tap.node.port.postMessage({ type: 'stop' });
-    tap.node.disconnect();
   };
   if (context.state === 'suspended') await context.resume().catch(() => {});
 
@@ -70,10 +83,15 @@ export async function createCapture(onChunk: (key: string, chunk: Chunk) => void
     },
     untap,
     keys: () => [...taps.keys()],
-    async close() {
-      for (const key of [...taps.keys()]) untap(key);
-      mixTap.port.postMessage({ type: 'stop' });
-      await new Promise((r) => setTimeout(r, 50));
+    async close(timeoutMs = 2000) {
+      const nodes = [...[...taps.values()].map((t) => t.node), mixTap];
+      const done = nodes.map((node) => new Promise<void>((resolve) => finals.set(node, resolve)));
+      // 50 ms ahead: every tap gets the message before its clock reaches the frame, so all stop at the same one.
+      const atFrame = Math.round((context.currentTime + 0.05) * CAPTURE_RATE);
+      for (const node of nodes) node.port.postMessage({ type: 'stop', atFrame });
+      await Promise.race([Promise.all(done), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+      for (const tap of taps.values()) tap.source.disconnect();
+      taps.clear();
       await context.close();
     },
   };
