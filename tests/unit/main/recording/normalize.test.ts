@@ -1,7 +1,6 @@
 // The podcast export: loudness target and true-peak ceiling as measured by an independent meter (the ebur128 crate,
 // as WebAssembly), sample-exact length and alignment, silence refused, progress, and files left behind.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,39 +9,15 @@ import { measureSamples } from '../../../../main/services/recording/loudness';
 import { normalizeWav } from '../../../../main/services/recording/normalize';
 import { TrackFile } from '../../../../main/services/recording/track-file';
 import { readWavInfo } from '../../../../main/services/recording/wav';
+import { loadLoudnessReference } from '../../../support/ebur128';
 import { prng } from '../../../support/prng';
 
 const RATE = 48_000;
 
-// ── The reference: ebur128-wasm, loaded by hand (its package only has a bundler entry that imports .wasm) ──────
+/** The independent reference at this file's rate. */
 function loadReference() {
-  const dir = path.dirname(createRequire(import.meta.url).resolve('ebur128-wasm/package.json'));
-  const panic = () => {
-    throw new Error('ebur128-wasm panicked');
-  };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(dir, 'ebur128_wasm_bg.wasm'))), {
-    './ebur128_wasm_bg.js': {
-      __wbg_new_693216e109162396: () => 0,
-      __wbg_stack_0ddaca5d1abfb52f: panic,
-      __wbg_error_09919627ac0992f5: panic,
-      __wbindgen_object_drop_ref: () => {},
-    },
-  });
-  const e = instance.exports as unknown as {
-    memory: WebAssembly.Memory;
-    __wbindgen_malloc(bytes: number): number;
-    ebur128_integrated_mono(rate: number, ptr: number, length: number): number;
-    ebur128_true_peak_mono(rate: number, ptr: number, length: number): number;
-  };
-  const pass = (samples: Float32Array): number => {
-    const ptr = e.__wbindgen_malloc(samples.length * 4);
-    new Float32Array(e.memory.buffer, ptr, samples.length).set(samples);
-    return ptr;
-  };
-  return {
-    integrated: (samples: Float32Array) => e.ebur128_integrated_mono(RATE, pass(samples), samples.length),
-    truePeak: (samples: Float32Array) => e.ebur128_true_peak_mono(RATE, pass(samples), samples.length),
-  };
+  const reference = loadLoudnessReference();
+  return { integrated: (samples: Float32Array) => reference.integrated(RATE, samples), truePeak: (samples: Float32Array) => reference.truePeak(RATE, samples) };
 }
 
 /**
