@@ -1,5 +1,6 @@
 // The studio's overlays: the end-space confirmation, the question before joining a server this studio has not
 // used, notices from the space server, and "joining as co-host…".
+import { AlertDialog } from '../ui/components';
 import { useEffect, type ReactNode } from 'react';
 import { dismissNotice, type Notice } from '../state/space-view';
 import { updateView } from './controller';
@@ -38,31 +39,27 @@ export function TrustDialog(props: { server: string; onCancel: () => void; onCon
   // A held Enter (the one that submitted the link) must not answer a question the person has not read yet.
   useEscapeToCancel(onCancel, true);
   return (
-    <div className="modal-backdrop" onClick={onCancel}>
-      <div
-        className="card modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="trust-title"
-        aria-describedby="trust-body"
-        data-testid="trust-dialog"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h3 id="trust-title">Join a space on a new server?</h3>
-        <p id="trust-body" className="muted">
+    <AlertDialog
+      id="trust"
+      testId="trust-dialog"
+      title="Join a space on a new server?"
+      body={
+        <>
           This invite is for a space on <strong className="trust-server" data-testid="trust-server">{props.server}</strong>, a server this studio has
           not used before. Join only if you trust the person who sent it. Your host key is never sent there.
-        </p>
-        <div className="row modal-actions">
-          <button className="btn" data-testid="cancel-trust" onClick={onCancel}>
-            Cancel <kbd>Esc</kbd>
-          </button>
-          <button className="btn btn-primary" data-testid="confirm-trust" autoFocus onClick={props.onConfirm}>
-            Join <kbd>↵</kbd>
-          </button>
-        </div>
+        </>
+      }
+      onCancel={onCancel}
+    >
+      <div className="row modal-actions">
+        <button className="btn" data-testid="cancel-trust" onClick={onCancel}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+        <button className="btn btn-primary" data-testid="confirm-trust" autoFocus onClick={props.onConfirm}>
+          Join <kbd>↵</kbd>
+        </button>
       </div>
-    </div>
+    </AlertDialog>
   );
 }
 

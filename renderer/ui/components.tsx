@@ -100,3 +100,41 @@ export function useTransientFlag(ms = 1800): [boolean, (on: boolean) => void] {
   }, [on, ms]);
   return [on, setOn];
 }
+
+/**
+ * A question that must be answered before anything else (end, stop, delete, join): the backdrop cancels, a click
+ * inside does not, and the title and body are what a screen reader announces. The actions come as children.
+ */
+export function AlertDialog(props: {
+  id: string;
+  testId: string;
+  title: ReactNode;
+  titleClass?: string;
+  body: ReactNode;
+  bodyClass?: string;
+  backdropClass?: string;
+  onCancel: () => void;
+  children: ReactNode;
+}): ReactNode {
+  return (
+    <div className={`modal-backdrop${props.backdropClass ? ` ${props.backdropClass}` : ''}`} onClick={props.onCancel}>
+      <div
+        className="card modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby={`${props.id}-title`}
+        aria-describedby={`${props.id}-body`}
+        data-testid={props.testId}
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h3 id={`${props.id}-title`} className={props.titleClass}>
+          {props.title}
+        </h3>
+        <p id={`${props.id}-body`} className={props.bodyClass ?? 'muted'}>
+          {props.body}
+        </p>
+        {props.children}
+      </div>
+    </div>
+  );
+}

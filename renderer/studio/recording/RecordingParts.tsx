@@ -1,5 +1,6 @@
 // Pieces of the recording card that only draw what they are given: the per-track meters, the markers line, the
 // stop confirmation and the marker's label field.
+import { AlertDialog } from '../../ui/components';
 import { useState, type ReactNode } from 'react';
 import { MARKER_LABEL_MAX, RECORDING_SAMPLE_RATE, type Marker } from '../../../common/recording';
 import { meterFraction } from '../../audio/levels';
@@ -112,30 +113,27 @@ export function StopDialog(props: { elapsed: string; onCancel: () => void; onCon
   // A held Enter must not answer a question the person has not read yet.
   useEscapeToCancel(onCancel, true);
   return (
-    <div className="modal-backdrop" onClick={onCancel}>
-      <div
-        className="card modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="rec-stop-title"
-        aria-describedby="rec-stop-body"
-        data-testid="rec-stop-dialog"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h3 id="rec-stop-title">Stop recording?</h3>
-        <p id="rec-stop-body" className="muted tight">
+    <AlertDialog
+      id="rec-stop"
+      testId="rec-stop-dialog"
+      title="Stop recording?"
+      bodyClass="muted tight"
+      body={
+        <>
           Podium closes the files after <span className="rec-num">{props.elapsed}</span> and adds them to your recordings. The space stays
           live; Record starts a new recording.
-        </p>
-        <div className="row modal-actions">
-          <button className="btn" onClick={onCancel}>
-            Keep recording <kbd>Esc</kbd>
-          </button>
-          <button className="btn btn-danger" data-testid="rec-stop-confirm" autoFocus onClick={props.onConfirm}>
-            Stop <kbd>↵</kbd>
-          </button>
-        </div>
+        </>
+      }
+      onCancel={onCancel}
+    >
+      <div className="row modal-actions">
+        <button className="btn" onClick={onCancel}>
+          Keep recording <kbd>Esc</kbd>
+        </button>
+        <button className="btn btn-danger" data-testid="rec-stop-confirm" autoFocus onClick={props.onConfirm}>
+          Stop <kbd>↵</kbd>
+        </button>
       </div>
-    </div>
+    </AlertDialog>
   );
 }

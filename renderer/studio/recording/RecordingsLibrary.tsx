@@ -1,6 +1,7 @@
 // The recordings library: a small card (in the lobby, and beside a space) with how many recordings this computer
 // holds, and the library itself, a dialog listing them newest first with what to do with each. Deleting asks first,
 // naming the recording. Esc closes the question, then the library; Enter answers the question.
+import { AlertDialog } from '../../ui/components';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RecordingEntry } from '../../../common/recording';
 import { useStore } from '../../state/store';
@@ -54,32 +55,31 @@ export function RecordingsCard({ finishedId = null }: { finishedId?: string | nu
 function DeleteDialog(props: { entry: RecordingEntry; deleting: boolean; error: string | null; onCancel: () => void; onConfirm: () => void }): ReactNode {
   const { entry } = props;
   return (
-    <div className="modal-backdrop rec-stacked" onClick={props.onCancel}>
-      <div
-        className="card modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="lib-delete-title"
-        aria-describedby="lib-delete-body"
-        data-testid="library-delete-dialog"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h3 id="lib-delete-title" className="lib-delete-title">Delete “{entry.title}”?</h3>
-        <p id="lib-delete-body" className="muted tight">
+    <AlertDialog
+      id="lib-delete"
+      testId="library-delete-dialog"
+      title={<>Delete “{entry.title}”?</>}
+      titleClass="lib-delete-title"
+      bodyClass="muted tight"
+      body={
+        <>
           The recording from {formatDate(entry.startedAt)} (<span className="rec-nowrap">{formatDuration(entry.durationMs)}</span>) is deleted from this computer: the mix, every
           track and the markers{entry.normalizedFile ? ', and the podcast version' : ''}. This can't be undone.
-        </p>
-        {props.error && <div className="field-error" role="alert">Couldn't delete it: {props.error}</div>}
-        <div className="row modal-actions">
-          <button className="btn" onClick={props.onCancel}>
-            Cancel <kbd>Esc</kbd>
-          </button>
-          <button className="btn btn-danger" data-testid="library-delete-confirm" autoFocus disabled={props.deleting} onClick={props.onConfirm}>
-            {props.deleting ? 'Deleting…' : 'Delete'} <kbd>↵</kbd>
-          </button>
-        </div>
+        </>
+      }
+      backdropClass="rec-stacked"
+      onCancel={props.onCancel}
+    >
+      {props.error && <div className="field-error" role="alert">Couldn't delete it: {props.error}</div>}
+      <div className="row modal-actions">
+        <button className="btn" onClick={props.onCancel}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+        <button className="btn btn-danger" data-testid="library-delete-confirm" autoFocus disabled={props.deleting} onClick={props.onConfirm}>
+          {props.deleting ? 'Deleting…' : 'Delete'} <kbd>↵</kbd>
+        </button>
       </div>
-    </div>
+    </AlertDialog>
   );
 }
 
