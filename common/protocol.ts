@@ -58,6 +58,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
    * that reconnects while still recording sends `on: true` again (it sees `you.recording` false).
    */
   z.object({ type: z.literal('recording'), ref, on: z.boolean() }).strict(),
+  /** Asks for a fresh media grant: the SFU connection was lost and the client's SDK gave up (rate-limited). */
+  z.object({ type: z.literal('media'), ref }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -68,8 +70,24 @@ export const mediaGrantSchema = z.object({
   token: z.string(),
   identity: z.string(),
   canPublish: z.boolean(),
+  /** The SFU epoch this grant was minted in (see sfuHealthSchema): a new epoch means the SFU restarted. */
+  epoch: z.number().int().nonnegative().optional(),
 });
 export type MediaGrant = z.infer<typeof mediaGrantSchema>;
+
+/** The audio server (SFU) as the space server sees it; sent on join and on every change, to everyone. */
+export const sfuHealthSchema = z.object({
+  /**
+   * up: serving. restarting: the studio's own audio server stopped and is being started again. down: not reachable
+   * (an external LiveKit, or between checks). failed: the studio gave up restarting it.
+   */
+  status: z.enum(['up', 'restarting', 'down', 'failed']),
+  /** Since when, on the server's clock (ms). */
+  since: z.number().int(),
+  /** Bumped each time the audio server is back after being unavailable; grants carry the epoch they were minted in. */
+  epoch: z.number().int().nonnegative(),
+});
+export type SfuHealth = z.infer<typeof sfuHealthSchema>;
 
 /** Someone on stage (host, co-hosts, speakers), as everyone sees them. */
 export const stageMemberSchema = z.object({
@@ -178,6 +196,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('removed'), message: z.string() }),
   /** Sent when the space is live and this client may connect to the SFU (and again when its grant changes). */
   z.object({ type: z.literal('media'), media: mediaGrantSchema }),
+  /** The audio server's health (everyone): on join and whenever it changes. */
+  z.object({ type: z.literal('sfu'), sfu: sfuHealthSchema }),
   z.object({
     type: z.literal('error'),
     ref,

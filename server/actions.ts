@@ -21,7 +21,7 @@ export interface ActionContext {
   now: () => number;
 }
 
-type ActionMessage = Exclude<ClientMessage, { type: 'join' | 'start' | 'end' | 'ping' }>;
+type ActionMessage = Exclude<ClientMessage, { type: 'join' | 'start' | 'end' | 'ping' | 'media' }>;
 
 function requireModerator(actor: Member): void {
   if (!isModerator(actor.role)) throw new PodiumError('forbidden', 'only the host and co-hosts can do that');

@@ -302,6 +302,10 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       if (message.type === 'start' || message.type === 'end') return await startOrEnd(room, m, message.type);
       const space = deps.store.get(room.spaceId);
       if (!space || space.status === 'ended') throw new PodiumError('invalid_state', 'this space has ended');
+      if (message.type === 'media') {
+        if (space.status !== 'live') throw new PodiumError('invalid_state', 'the space is not live yet');
+        return await grantMedia(room, m, space);
+      }
       if (message.type === 'react') {
         if (!session.reactions.take(now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
         if (!reactionsByAddress.take(addressKey(session.address), now())) {

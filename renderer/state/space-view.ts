@@ -1,7 +1,7 @@
 // The client-side picture of a space, built only from space-protocol messages: a pure reducer, so the studio and
 // the listener page see the same thing and it can be tested without a browser.
 import type { Pin, Reaction, SpaceSettings } from '../../common/moderation';
-import type { AuditEntry, BlockEntry, MediaGrant, Participant, RecordingState, ServerMessage, StageMember, You } from '../../common/protocol';
+import type { AuditEntry, BlockEntry, MediaGrant, Participant, RecordingState, ServerMessage, SfuHealth, StageMember, You } from '../../common/protocol';
 import type { PublicSpace, Role } from '../../common/space';
 
 export interface Notice {
@@ -37,6 +37,8 @@ export interface SpaceView {
   reactions: ReactionBurst[];
   inviteUrl: string | null;
   media: MediaGrant | null;
+  /** The audio server's health as the space server reports it (null until it says; older servers never do). */
+  sfu: SfuHealth | null;
   removed: string | null;
   notFound: boolean;
   error: { code: string; message: string; at: number } | null;
@@ -61,6 +63,7 @@ export const EMPTY_VIEW: SpaceView = {
   reactions: [],
   inviteUrl: null,
   media: null,
+  sfu: null,
   removed: null,
   notFound: false,
   error: null,
@@ -107,6 +110,8 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
       return { ...view, removed: message.message, media: null };
     case 'media':
       return { ...view, media: message.media };
+    case 'sfu':
+      return { ...view, sfu: message.sfu };
     case 'error':
       if (message.code === 'not_found' && !view.space) return { ...view, notFound: true };
       return { ...view, error: { code: message.code, message: message.message, at: now } };

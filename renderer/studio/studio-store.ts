@@ -1,6 +1,7 @@
 // The studio's plain state: what main told us, the microphone, the space this studio is in (as host or co-host)
 // with its protocol view, and the SFU snapshot. Written by the controller; React only reads it.
 import type { AppInfo, Settings } from '../../common/ipc';
+import { SERVICES_RUNNING, type ServicesStatus } from '../../common/services-status';
 import type { PublicSpace } from '../../common/space';
 import type { AudioInput } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuSnapshot } from '../sfu/adapter';
@@ -25,6 +26,8 @@ export interface SpaceTarget {
 export interface StudioState {
   ready: boolean;
   bridgeLost: string | null;
+  /** The studio's services process (space server, audio server, recorder) as the shell reports it. */
+  services: ServicesStatus;
   info: AppInfo | null;
   settings: Settings | null;
   devices: AudioInput[];
@@ -45,6 +48,7 @@ export interface StudioState {
 export const studio = createStore<StudioState>({
   ready: false,
   bridgeLost: null,
+  services: SERVICES_RUNNING,
   info: null,
   settings: null,
   devices: [],
