@@ -11,6 +11,7 @@ import {
 } from 'livekit-client';
 import type { MediaGrant } from '../../common/protocol';
 import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuConnection, type SfuSnapshot } from './adapter';
+import { AUDIO_PROTECTION, publishOptionsFor } from './audio-protection';
 
 function mapState(state: ConnectionState): SfuConnection {
   switch (state) {
@@ -108,9 +109,8 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
         source: Track.Source.Microphone,
         name: 'microphone',
         audioPreset: AudioPresets.music,
-        // Our own stage decides what silence is; DTX would make quiet speech choppy for listeners.
-        dtx: false,
-        red: true,
+        // RED and DTX as measured over lossy, jittery links (renderer/sfu/audio-protection.ts).
+        ...publishOptionsFor(AUDIO_PROTECTION),
       });
       if (options?.muted) await micPublication.track?.mute();
       emit(localState(room));
