@@ -1,8 +1,10 @@
-// Queries for moderation state: settings and co-host invite per space, pins, bans, blocks and the audit log.
+// Queries for moderation state: settings and co-host invite per space, pins, bans, blocks, the audit log, and each
+// member's standing (members.ts), so all of it outlives a restart of the space server.
 import crypto from 'node:crypto';
 import type { ParsedPin, Pin, SpaceSettings } from '../../common/moderation';
 import type { AuditEntry, BlockEntry } from '../../common/protocol';
 import type { Db } from './db';
+import { createMemberStore, type MemberStore } from './members';
 import { hashKey } from './spaces';
 
 export type BlockAuthor = 'host' | 'cohost';
@@ -69,6 +71,8 @@ export interface ModerationStore {
   blocks(owner: string): BlockEntry[];
   audit(spaceId: string, entry: Omit<AuditEntry, 'id'>): AuditEntry;
   auditLog(spaceId: string, limit: number): AuditEntry[];
+  /** Members' standing (role, hand, invite, mute, seat), written through as it changes. */
+  members: MemberStore;
 }
 
 function sameHash(stored: string | null, key: string): boolean {
@@ -182,6 +186,7 @@ export function createModerationStore(db: Db): ModerationStore {
       return { id: Number(info.lastInsertRowid), ...entry };
     },
     auditLog: (spaceId, limit) => q.auditLog.all(spaceId, limit),
+    members: createMemberStore(db),
   };
   return store;
 }

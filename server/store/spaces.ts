@@ -50,6 +50,8 @@ export interface SpaceStore {
   /** Rotates and returns a new host key (the studio re-opening a space it made before a restart). */
   rotateHostKey(id: string): string | null;
   setStatus(id: string, status: SpaceStatus, now: number): PublicSpace | null;
+  /** Every live space: a restarted server brings their rooms back at once, before anyone reconnects. */
+  live(): PublicSpace[];
 }
 
 export function createSpaceStore(db: Db): SpaceStore {
@@ -63,6 +65,7 @@ export function createSpaceStore(db: Db): SpaceStore {
   const toLive = db.prepare(
     `UPDATE spaces SET status = 'live', started_at = COALESCE(started_at, ?) WHERE id = ? AND status != 'ended'`,
   );
+  const liveSpaces = db.prepare<[], SpaceRow>(`SELECT * FROM spaces WHERE status = 'live' ORDER BY started_at`);
   const toEnded = db.prepare(`UPDATE spaces SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'`);
 
   return {
@@ -97,5 +100,6 @@ export function createSpaceStore(db: Db): SpaceStore {
       else if (status === 'ended') toEnded.run(now, id);
       return this.get(id);
     },
+    live: () => liveSpaces.all().map(toPublic),
   };
 }

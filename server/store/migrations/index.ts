@@ -2,6 +2,7 @@
 import { migration0010 } from './0010-spaces';
 import { migration0020 } from './0020-moderation';
 import { migration0030 } from './0030-seats';
+import { migration0040 } from './0040-members';
 
 export interface Migration {
   /** Strictly increasing; becomes PRAGMA user_version once applied. */
@@ -10,4 +11,4 @@ export interface Migration {
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040];

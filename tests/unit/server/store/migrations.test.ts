@@ -9,6 +9,7 @@ import { openDatabase, schemaVersion, type Db } from '../../../../server/store/d
 import { migration0010 } from '../../../../server/store/migrations/0010-spaces';
 import { migration0020 } from '../../../../server/store/migrations/0020-moderation';
 import { migration0030 } from '../../../../server/store/migrations/0030-seats';
+import { migration0040 } from '../../../../server/store/migrations/0040-members';
 import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../server/store/migrations');
@@ -251,6 +252,47 @@ describe('0030-seats', () => {
       expect(() => db.prepare(`INSERT INTO cohost_seats (id, space_id, credential_hash, holder, name, taken_at) VALUES ('s2', 'aaaaaaaaaa', 'h1', 'y', 'Bo', 1)`).run()).toThrow(/UNIQUE/i);
       db.prepare(`DELETE FROM spaces`).run();
       expect(db.prepare('SELECT COUNT(*) AS n FROM cohost_seats').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('0040-members', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-mig40-'));
+    file = path.join(dir, 'podium.sqlite');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('upgrades a 0030 database that holds a live space and a seat: a STRICT members table that goes with its space', () => {
+    const old = openDatabase(file, [migration0010, migration0020, migration0030]);
+    old.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('aaaaaaaaaa', 't', 'h', 'x', 'live', 1)`).run();
+    old.prepare(`INSERT INTO cohost_seats (id, space_id, credential_hash, holder, name, taken_at) VALUES ('s1', 'aaaaaaaaaa', 'h1', 'x', 'Ann', 1)`).run();
+    old.close();
+    const db = openDatabase(file, [migration0010, migration0020, migration0030, migration0040]);
+    try {
+      expect(schemaVersion(db)).toBe(40);
+      expect(columns(db, 'members').sort()).toEqual(
+        ['hand_raised_at', 'id', 'invited', 'joined_at', 'muted_by', 'name', 'role', 'seat_id', 'space_id', 'subject'].sort(),
+      );
+      // What was there before is untouched.
+      expect(db.prepare('SELECT status FROM spaces').get()).toEqual({ status: 'live' });
+      const insert = db.prepare(
+        `INSERT INTO members (space_id, id, subject, name, role, hand_raised_at, invited, muted_by, joined_at, seat_id) VALUES ('aaaaaaaaaa', ?, 'x', 'Ann', ?, ?, ?, NULL, 1, ?)`,
+      );
+      insert.run('p1', 'cohost', null, 0, 's1');
+      insert.run('p2', 'listener', 5, 1, null);
+      expect(() => insert.run('p3', 'owner', null, 0, null)).toThrow(/CHECK constraint/i);
+      expect(() => insert.run('p3', 'listener', null, 2, null)).toThrow(/CHECK constraint/i);
+      expect(() => insert.run('p3', 'listener', 'soon', 0, null)).toThrow(/cannot store TEXT value in INTEGER column/i);
+      expect(() => insert.run('p3', 'cohost', null, 0, 'no-such-seat')).toThrow(/FOREIGN KEY/i);
+      // One row per member of a space.
+      expect(() => insert.run('p2', 'listener', 6, 0, null)).toThrow(/UNIQUE|PRIMARY KEY/i);
+      db.prepare(`DELETE FROM spaces`).run();
+      expect(db.prepare('SELECT COUNT(*) AS n FROM members').get()).toEqual({ n: 0 });
     } finally {
       db.close();
     }
