@@ -143,15 +143,13 @@ async function expel(ctx: ActionContext, action: 'remove' | 'block', target: Pic
   if (action === 'block') room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
   // Whoever holds this id now — the member acted on, or one who rejoined during the SFU call — is closed.
   const sessions = new Set([...target.sessions, ...(room.members.get(target.id)?.sessions ?? [])]);
-  room.members.delete(target.id);
+  // Forgotten (their kept standing too), and kept as recently left: a host's Block right after a co-host's Remove
+  // still finds them (and makes it the host's).
+  room.forget(target);
   for (const s of sessions) {
     send(s, { type: 'removed', message: `${actor.name} removed you from this space.` });
     s.ws.close(4403, 'removed');
   }
-  // Kept as recently left: a host's Block right after a co-host's Remove still finds them (and makes it the host's).
-  room.recentlyLeft.delete(target.id);
-  room.recentlyLeft.set(target.id, { subject: target.subject, name: target.name });
-  room.left(target.id);
   room.schedule('space');
   room.schedule('stage');
   ctx.audit(actor.name, MOD_ACTIONS[action].done, target.name, null);

@@ -1,10 +1,13 @@
 // The live state of one space on this server: its members (a person, across their connections), the hand queue,
-// and coalesced broadcasting so a room of thousands gets one update per moment, not one per join.
+// and coalesced broadcasting so a room of thousands gets one update per moment, not one per join. Whatever gives a
+// member standing (a place on stage, a hand, an invite, a mute) is written through to SQLite as it changes, so a
+// restart of the server gives everyone their place back (server/room-keeping.ts).
 import type { WebSocket } from 'ws';
 import type { Reaction } from '../common/moderation';
 import type { Participant, RecordingState, ServerMessage, StageMember, You } from '../common/protocol';
 import type { Role } from '../common/space';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
+import type { StoredMember } from './store/members';
 
 export interface Session {
   ws: WebSocket;
@@ -36,7 +39,36 @@ export interface Member {
   awaySince: number | null;
   /** How often this moderator may start or stop recording (made on first use; kept across their reconnects). */
   recordingToggles?: RateLimiter;
+  /** Whether SQLite holds a row for this member: only then does losing their standing cost a write. */
+  stored?: boolean;
 }
+
+/** Where a room writes its members' standing through to, so a restart of the space server loses nobody's place. */
+export interface MemberKeeper {
+  save(member: StoredMember): void;
+  remove(id: string): void;
+  /** The space ended: none of its members' rows is needed any more. */
+  clear(): void;
+}
+
+/**
+ * Whether a member holds anything a restart must not lose. A plain listener holds nothing (they simply rejoin), so a
+ * room of hundreds coming and going writes nothing.
+ */
+export const worthKeeping = (m: Pick<Member, 'role' | 'handRaisedAt' | 'invited' | 'mutedBy'>): boolean =>
+  m.role !== 'listener' || m.handRaisedAt !== null || m.invited || m.mutedBy !== null;
+
+const toStored = (m: Member): StoredMember => ({
+  id: m.id,
+  subject: m.subject,
+  name: m.name,
+  role: m.role,
+  handRaisedAt: m.handRaisedAt,
+  invited: m.invited,
+  mutedBy: m.mutedBy,
+  joinedAt: m.joinedAt,
+  seatId: m.seatId ?? null,
+});
 
 /** Who moderators and the stage still list without a connection: anyone on stage (they may still be on the SFU). */
 const listed = (m: Member): boolean => m.sessions.size > 0 || m.role !== 'listener';
@@ -73,6 +105,8 @@ export class SpaceRoom {
     private readonly flushers: Record<'space' | 'stage', (room: SpaceRoom) => void>,
     /** The whole room's reaction rate: however many people tap, the room gets a bounded stream. */
     private readonly reactionCap: RateLimiter,
+    /** Null for a space that has ended (nothing of it needs to survive a restart) and for tests of memory alone. */
+    private keeper: MemberKeeper | null = null,
   ) {}
 
   member(subject: string, id: string, name: string, now: number): Member {
@@ -94,6 +128,38 @@ export class SpaceRoom {
       this.members.set(id, m);
     }
     return m;
+  }
+
+  /** A member SQLite kept, back after a restart: away (no connection yet) from `now`, so their grace starts there. */
+  restore(kept: StoredMember, now: number): Member {
+    const m = this.member(kept.subject, kept.id, kept.name, kept.joinedAt);
+    m.role = kept.role;
+    m.handRaisedAt = kept.handRaisedAt;
+    m.invited = kept.invited;
+    m.mutedBy = kept.mutedBy;
+    m.seatId = kept.seatId ?? undefined;
+    m.awaySince = now;
+    m.stored = true;
+    return m;
+  }
+
+  /** Writes a member's standing through (or drops the row of one who no longer holds any). */
+  private keep(m: Member): void {
+    if (!this.keeper) return;
+    if (worthKeeping(m)) {
+      this.keeper.save(toStored(m));
+      m.stored = true;
+    } else if (m.stored) {
+      this.keeper.remove(m.id);
+      m.stored = false;
+    }
+  }
+
+  /** The space ended: its members' rows go, and nothing more is written for it. */
+  stopKeeping(): void {
+    this.keeper?.clear();
+    this.keeper = null;
+    for (const m of this.members.values()) m.stored = false;
   }
 
   *sessions(): Iterable<Session> {
@@ -173,8 +239,12 @@ export class SpaceRoom {
     return [...this.members.values()].filter(listed).map((m) => this.participant(m));
   }
 
-  /** A member changed: moderators get it in the next roster delta; their own clients get `you` at once. */
+  /**
+   * A member changed: SQLite first (so whatever a client is told has been kept), then their own clients get `you` at
+   * once and moderators get it in the next roster delta.
+   */
   touched(m: Member): void {
+    this.keep(m);
     this.toMember(m, { type: 'you', you: this.you(m) });
     this.rosterRemoves.delete(m.id);
     this.rosterUpserts.add(m.id);
@@ -183,8 +253,9 @@ export class SpaceRoom {
     this.schedule('space');
   }
 
-  /** A member is forgotten: moderators drop their row; a Block can still find them for a while. */
-  forget(m: Member): void {
+  /** A member is forgotten (left with nothing kept, or removed): moderators drop their row; a Block can still find them for a while. */
+  forget(m: Pick<Member, 'id' | 'subject' | 'name'>): void {
+    if (this.members.get(m.id)?.stored) this.keeper?.remove(m.id);
     this.members.delete(m.id);
     this.recentlyLeft.delete(m.id);
     this.recentlyLeft.set(m.id, { subject: m.subject, name: m.name });
