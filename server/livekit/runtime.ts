@@ -18,6 +18,19 @@ export const LIVEKIT_VERSION = '1.13.5';
 
 export type Log = (line: string) => void;
 
+export interface Ports {
+  /** HTTP/signalling (TCP). */
+  http: number;
+  /** The UDP media mux. */
+  udp: number;
+}
+
+/** How a livekit-server process ended. */
+export interface LivekitExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface LivekitServer {
   /** ws://127.0.0.1:PORT */
   url: string;
@@ -25,8 +38,15 @@ export interface LivekitServer {
   apiSecret: string;
   pid: number;
   /** HTTP/signalling and the UDP media mux. */
-  ports: { http: number; udp: number };
+  ports: Ports;
+  /** Ends it gracefully (a second signal forces it; SIGKILL after a grace). */
   stop(): Promise<void>;
+  /** Resolves once the process has ended, whatever ended it (its supervisor restarts it then). */
+  exited: Promise<LivekitExit>;
+  /** Ends it at once (SIGKILL): for one that is hung, whose graceful stop would only wait. */
+  kill(): void;
+  /** Its last lines of output (stdout and stderr), oldest first: why it would not run. */
+  output(): string[];
 }
 
 export interface StartLivekitOptions {
@@ -41,6 +61,13 @@ export interface StartLivekitOptions {
   bin?: string;
   /** A packaged app's resources folder (Electron's process.resourcesPath), where the package put livekit-server. */
   resourcesDir?: string;
+  /**
+   * Fixed ports instead of free ones: a restart, or a new services process, keeps the URL every client holds. A clash
+   * on them is retried on the same ports for `portWaitMs` (the process being replaced may still hold them), never moved.
+   */
+  ports?: Ports;
+  /** How long a clash on fixed `ports` is retried (ms; default 10 s). */
+  portWaitMs?: number;
 }
 
 /** LiveKit's minimum: livekit-server logs an error for shorter secrets (pkg/config/config.go ValidateKeys). */
@@ -216,7 +243,7 @@ function bindUdp(): Promise<dgram.Socket> {
 }
 
 /** Ports the OS just handed out are very unlikely to be handed to a parallel test before livekit binds them. */
-async function pickPorts(): Promise<{ http: number; udp: number }> {
+async function pickPorts(): Promise<Ports> {
   const [a, u] = await Promise.all([listenTcp(), bindUdp()]);
   const ports = { http: (a.address() as net.AddressInfo).port, udp: u.address().port };
   await Promise.all([new Promise((r) => a.close(r)), new Promise<void>((r) => u.close(r))]);
@@ -240,8 +267,13 @@ async function waitReady(url: string, child: ChildProcess, exited: Promise<unkno
       (res) => res.status === 200,
       () => false,
     );
-    // The server ignores SIGTERM until ~100 ms after its HTTP port opens (it is not marked running yet).
-    if (ok) return new Promise((r) => setTimeout(r, 150));
+    if (ok) {
+      // The server ignores SIGTERM until ~100 ms after its HTTP port opens (it is not marked running yet). And on
+      // fixed ports the answer may have come from a process still holding them: ours must still be running after.
+      await new Promise((r) => setTimeout(r, 150));
+      if (!gone) return;
+      continue;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`livekit-server not ready at ${url} after ${READY_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`);
@@ -254,7 +286,7 @@ interface LaunchConfig {
 }
 
 /** livekit-server's configuration: loopback only, no RTC TCP port, our keys, our webhook. */
-function livekitConfig(ports: { http: number; udp: number }, { apiKey, apiSecret, webhookUrls }: LaunchConfig): object {
+function livekitConfig(ports: Ports, { apiKey, apiSecret, webhookUrls }: LaunchConfig): object {
   return {
     port: ports.http,
     // HTTP/signalling (and prometheus/pprof, both off here): pkg/service/server.go listens once per bind address.
@@ -282,8 +314,7 @@ function livekitConfig(ports: { http: number; udp: number }, { apiKey, apiSecret
   };
 }
 
-async function launch(bin: string, launchConfig: LaunchConfig, log: Log): Promise<LivekitServer> {
-  const ports = await pickPorts();
+async function launch(bin: string, launchConfig: LaunchConfig, log: Log, ports: Ports): Promise<LivekitServer> {
   // No `--dev` (placeholder keys, pprof on the HTTP port) and no arguments at all: the config, keys included, is
   // read from LIVEKIT_CONFIG (the env source of --config-body, cmd/server/main.go). JSON is valid YAML.
   const child = spawn(bin, [], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(JSON.stringify(livekitConfig(ports, launchConfig))) });
@@ -295,11 +326,11 @@ async function launch(bin: string, launchConfig: LaunchConfig, log: Log): Promis
   };
   createInterface({ input: child.stdout! }).on('line', onLine);
   createInterface({ input: child.stderr! }).on('line', onLine);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
+  const exited = new Promise<LivekitExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', (err) => {
       onLine(`spawn error: ${err.message}`);
-      resolve();
+      resolve({ code: null, signal: null });
     });
   });
 
@@ -341,8 +372,26 @@ async function launch(bin: string, launchConfig: LaunchConfig, log: Log): Promis
     await stop();
     throw err;
   }
-  return { url: `ws://127.0.0.1:${ports.http}`, apiKey: launchConfig.apiKey, apiSecret: launchConfig.apiSecret, pid: child.pid!, ports, stop };
+  return {
+    url: `ws://127.0.0.1:${ports.http}`,
+    apiKey: launchConfig.apiKey,
+    apiSecret: launchConfig.apiSecret,
+    pid: child.pid!,
+    ports,
+    stop,
+    exited,
+    kill: () => void child.kill('SIGKILL'),
+    output: () => [...lines],
+  };
 }
+
+function checkPorts(ports: Ports): void {
+  for (const port of [ports.http, ports.udp]) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`livekit ports must be 1–65535, got ${JSON.stringify(ports)}`);
+  }
+}
+
+const PORT_WAIT_MS = 10_000;
 
 /** Starts livekit-server on loopback and resolves once it answers; throws (with every way out) if there is none. */
 export async function startLivekit(options: StartLivekitOptions = {}): Promise<LivekitServer> {
@@ -359,12 +408,23 @@ export async function startLivekit(options: StartLivekitOptions = {}): Promise<L
   checkWebhookUrls(webhookUrls);
   const bin = options.bin ?? (await findLivekitBinary({ log, resourcesDir: options.resourcesDir }));
   if (!bin) throw new Error(missingBinaryMessage({ resourcesDir: options.resourcesDir }));
+  const fixed = options.ports;
+  if (fixed) checkPorts(fixed);
+  const waitUntil = Date.now() + (options.portWaitMs ?? PORT_WAIT_MS);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(bin, { ...credentials, webhookUrls }, log);
+      return await launch(bin, { ...credentials, webhookUrls }, log, fixed ?? (await pickPorts()));
     } catch (err) {
+      if (!(err instanceof PortClash)) throw err;
+      if (fixed) {
+        // The ports are the point (clients hold URLs on them): wait for whoever holds them to let go.
+        if (Date.now() >= waitUntil) throw new Error(`ports ${fixed.http}/${fixed.udp} stayed in use: ${err.message}`);
+        log(`ports ${fixed.http}/${fixed.udp} still in use; retrying on the same ports`);
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
       // Another process grabbed a port between our probe and livekit's bind: pick new ones.
-      if (!(err instanceof PortClash) || attempt >= 3) throw err;
+      if (attempt >= 3) throw err;
       log(`port clash, retrying (${attempt})`);
     }
   }
