@@ -16,6 +16,8 @@ export interface Entitlement {
   role: Role;
   /** Away from the space server longer than the grace (or unknown to it): may listen, not publish. */
   away: boolean;
+  /** A moderator muted them and they have not unmuted since: a microphone they publish again starts muted. */
+  muted?: boolean;
 }
 
 export type Verdict = { action: 'ok' } | { action: 'remove' | 'revoke'; reason: string };
@@ -30,6 +32,14 @@ export function judge(p: Pick<SfuParticipant, 'canPublish' | 'micTracks'>, e: En
   if (publishing && !mayPublish(e.role)) return { action: 'revoke', reason: `a ${e.role} may not publish` };
   if (publishing && e.away) return { action: 'revoke', reason: `a ${e.role} away from the space server may not publish` };
   return { action: 'ok' };
+}
+
+/**
+ * Whether a microphone just published must be muted on the SFU: its owner was muted by a moderator and has not
+ * unmuted since (a reconnect after an SFU restart publishes anew). A webhook may list no track yet: mute then too.
+ */
+export function mustMute(p: Pick<SfuParticipant, 'micTracks'>, e: Entitlement): boolean {
+  return e.muted === true && (p.micTracks.length === 0 || p.micTracks.some((t) => !t.muted));
 }
 
 export interface SfuEvent {
@@ -53,27 +63,40 @@ export function startEnforcer(opts: {
   log: (line: string) => void;
   /** How often every room is swept (ms); webhooks do the fast path. */
   sweepEveryMs?: number;
+  /** Whether the SFU is serving (server/livekit/health.ts): a sweep of an SFU that is down would only fail. */
+  sfuUp?: () => boolean;
 }): Enforcer {
   async function enforce(room: string, p: SfuParticipant, via: string): Promise<void> {
     const entitlement = opts.entitlement(room, p.identity);
     if (!entitlement) return;
     const verdict = judge(p, entitlement);
-    if (verdict.action === 'ok') return;
+    if (verdict.action === 'ok') {
+      if (via === 'track_published' && mustMute(p, entitlement)) {
+        opts.log(`enforcer (${via}): ${p.identity} in ${room}: muted by a moderator; muting the microphone they published`);
+        await opts.admin.muteMicrophone(room, p.identity);
+      }
+      return;
+    }
     opts.log(`enforcer (${via}): ${p.identity} in ${room}: ${verdict.reason}; ${verdict.action === 'remove' ? 'removing' : 'revoking publishing'}`);
     if (verdict.action === 'remove') await opts.admin.removeParticipant(room, p.identity);
     else await opts.admin.setCanPublish(room, p.identity, false);
   }
 
   let sweeping = false;
+  /** The sweep's failure is logged once, then nothing until a sweep works again (an SFU down is not news every 10 s). */
+  let failing = false;
   async function sweep(): Promise<void> {
-    if (sweeping) return;
+    if (sweeping || opts.sfuUp?.() === false) return;
     sweeping = true;
     try {
       for (const room of await opts.admin.listRooms()) {
         for (const p of await opts.admin.listParticipants(room)) await enforce(room, p, 'sweep');
       }
+      if (failing) opts.log('enforcer sweep: the SFU answers again');
+      failing = false;
     } catch (error) {
-      opts.log(`enforcer sweep: ${error instanceof Error ? error.message : String(error)}`);
+      if (!failing) opts.log(`enforcer sweep: ${error instanceof Error ? error.message : String(error)} (not logged again until a sweep works)`);
+      failing = true;
     } finally {
       sweeping = false;
     }

@@ -12,6 +12,7 @@ import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle';
 import { startHeartbeat } from './heartbeat';
 import { createHttpHandler, guardRequests, guardUpgrades, httpServerOptions, refuseUpgrade, type HttpTimeouts } from './http';
 import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
+import { probeSfu, steadyHealth, type SfuHealth } from './livekit/health';
 import { createWebhookHandler, LIVEKIT_WEBHOOK_PATH } from './livekit/webhooks';
 import type { LivekitCredentials } from './livekit/tokens';
 import { createSessionHub } from './sessions';
@@ -51,6 +52,11 @@ export interface SpaceServerConfig {
   heartbeatMs?: number;
   /** For tests: the admin-token throttle's limits and clock (server/auth-throttle.ts). */
   adminThrottle?: AuthThrottleOptions;
+  /**
+   * The SFU's health: the supervisor's, when this process runs the LiveKit (server/livekit/supervisor.ts). Absent, the
+   * server probes the LiveKit at livekit.url itself (not when `admin` is a test double: nothing real is there).
+   */
+  sfuHealth?: SfuHealth;
 }
 
 const remoteSpaceSchema = createSpaceSchema.extend({
@@ -90,6 +96,8 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   const store = createSpaceStore(db);
   const admin = config.admin ?? createSfuAdmin(config.livekit);
   const moderation = createModerationStore(db);
+  const probe = config.sfuHealth || config.admin ? null : probeSfu({ url: config.livekit.url, log });
+  const sfuHealth = config.sfuHealth ?? probe ?? steadyHealth(config.now);
   let shareUrlOf = (id: string) => id;
   const hub = createSessionHub({
     store,
@@ -101,6 +109,7 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     sweepEveryMs: config.sweepEveryMs,
     joinDeadlineMs: config.joinDeadlineMs,
     now: config.now,
+    sfuHealth,
   });
   // The SFU's own events drive enforcement: LiveKit posts them here, signed with the API secret.
   const webhook = createWebhookHandler({ livekit: config.livekit, onEvent: (event) => void hub.sfuEvent(event), log });
@@ -177,6 +186,9 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port ?? 0, host, () => resolve());
+  }).catch((error: unknown) => {
+    probe?.stop();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   // A wildcard or IPv6 listen address is not a host name: links name loopback (PODIUM_PUBLIC_URL names the world).
@@ -201,6 +213,7 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     stats: () => hub.stats(),
     sweep: () => hub.sweep(),
     async close() {
+      probe?.stop();
       stopHeartbeat();
       hub.closeAll();
       // Connections that never joined a space are not the hub's; end them too or server.close() waits forever.

@@ -2,7 +2,9 @@
 // connections) of a SpaceRoom. Joining decides the role from the credential presented on this connection alone —
 // the host key, a co-host invite (which takes a seat and hands out that seat's own credential) or a seat credential —
 // refuses removed and blocked people, and sends each client the state its role may see. It also answers the SFU's
-// events: who may be in a room, and who may publish there, is decided here (see enforcer.ts).
+// events: who may be in a room, and who may publish there, is decided here (see enforcer.ts). Members' standing is
+// kept in SQLite as it changes (room.ts, room-keeping.ts): a restarted server has every live space's people back,
+// away until they reconnect, before the first of them does.
 import crypto from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { nameKey } from '../common/names';
@@ -11,12 +13,15 @@ import { PodiumError, type ErrorCode } from '../common/result';
 import type { PublicSpace, Role } from '../common/space';
 import { handleAction, type ActionContext } from './actions';
 import { startEnforcer, type Entitlement, type SfuEvent } from './enforcer';
+import { steadyHealth, type SfuHealth } from './livekit/health';
+import { startSfuRecovery } from './sfu-recovery';
 import { hostIdentity, listenerIdentity, seatIdentity } from './identity';
 import type { SfuAdmin } from './livekit/admin';
 import { mintToken, type LivekitCredentials } from './livekit/tokens';
 import { addressKey, createKeyedRateLimiter, createRateLimiter } from './rate-limit';
 import { dropAllRecorders, dropRecorder } from './recording';
 import { isModerator, send, SpaceRoom, type Member, type Session } from './room';
+import { keeperFor, restoreMembers } from './room-keeping';
 import type { ModerationStore, Seat } from './store/moderation';
 import { hashKey, type SpaceStore } from './store/spaces';
 
@@ -59,6 +64,8 @@ export interface SessionHubDeps {
   awayGraceMs?: number;
   /** Connections one address may hold at once. */
   maxConnectionsPerAddress?: number;
+  /** The SFU's health (server/livekit/health.ts); absent: always up. Everyone is told of it (server/sfu-recovery.ts). */
+  sfuHealth?: SfuHealth;
 }
 
 /** Reactions: per connection and per person (one a second, bursts of five), per address, and for the whole room. */
@@ -99,33 +106,37 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   function roomFor(spaceId: string): SpaceRoom {
     let room = rooms.get(spaceId);
     if (!room) {
-      rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers, createRateLimiter(...REACTIONS.perRoom))));
-      // Seated co-hosts are members whether or not they are connected: the host sees them and can remove them.
-      for (const seat of deps.moderation.activeSeats(spaceId)) {
-        const m = room.member(seat.holder, seatIdentity(seat.id), seat.name, seat.takenAt);
-        m.role = 'cohost';
-        m.seatId = seat.id;
-        m.awaySince = now();
-      }
+      // An ended space keeps nothing of its members (its audit log stays); any other comes back as it was.
+      const ended = deps.store.get(spaceId)?.status === 'ended';
+      const keeper = ended ? null : keeperFor(deps.moderation, spaceId, deps.log);
+      rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers, createRateLimiter(...REACTIONS.perRoom), keeper)));
+      restoreMembers(room, deps.moderation, now(), { kept: !ended });
     }
     return room;
   }
 
-  /** A room is kept while anyone is connected, or while someone holds a place on stage in a live space. */
+  /**
+   * A room is kept while anyone is connected or away within the grace, or while someone holds a place on stage in a
+   * live space. What it forgets then is only what a listener leaving forgets: a raised hand.
+   */
   function disposeIfIdle(room: SpaceRoom): void {
     const members = [...room.members.values()];
-    if (members.some((x) => x.sessions.size > 0)) return;
+    if (members.some((x) => x.sessions.size > 0 || (x.awaySince !== null && !isAway(x)))) return;
     if (deps.store.get(room.spaceId)?.status === 'live' && members.some((x) => x.role !== 'listener')) return;
+    for (const x of members) if (holdsOnlyAHand(x)) room.forget(x);
     room.dispose();
     rooms.delete(room.spaceId);
   }
 
   const isAway = (m: Member): boolean => m.sessions.size === 0 && m.awaySince !== null && now() - m.awaySince > awayGraceMs;
+  /** A listener whose only standing is a raised hand: kept through a dropped connection or a restart, not longer. */
+  const holdsOnlyAHand = (m: Member): boolean => m.role === 'listener' && !m.invited && m.mutedBy === null;
 
   /** Speakers away longer than the grace go back to the listeners (and are forgotten if nothing else is kept). */
   function tidy(): void {
     for (const room of [...rooms.values()]) {
       for (const m of [...room.members.values()]) {
+        if (holdsOnlyAHand(m) && isAway(m)) room.forget(m);
         if (m.role !== 'speaker' || !isAway(m)) continue;
         m.role = 'listener';
         m.mutedBy = null;
@@ -139,11 +150,14 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   }
   const tidyTimer = setInterval(tidy, Math.min(5_000, awayGraceMs));
   tidyTimer.unref();
+  // Live spaces' rooms come back now, not when their first member does: until then, the SFU's events would find
+  // nobody entitled, and a speaker still on air through the SFU would lose their voice at the first sweep.
+  for (const space of deps.store.live()) roomFor(space.id);
 
   async function grantMedia(room: SpaceRoom, m: Member, space: PublicSpace): Promise<void> {
     if (space.status !== 'live') return;
     const token = await mintToken(deps.livekit, { room: space.id, identity: m.id, name: m.name, role: m.role });
-    room.toMember(m, { type: 'media', media: { url: deps.livekit.url, token, identity: m.id, canPublish: m.role !== 'listener' } });
+    room.toMember(m, { type: 'media', media: { url: deps.livekit.url, token, identity: m.id, canPublish: m.role !== 'listener', epoch: recovery.epoch() } });
   }
 
   /** Who an SFU identity is to this server right now: the rule every webhook and sweep is judged by. */
@@ -160,10 +174,26 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     // Nobody keeps a stage's voice from outside the space: whoever is away from the space server (or unknown to it,
     // as after a restart) for longer than the grace may listen but not publish. The host is never moderated.
     const away = role !== 'host' && (member ? isAway(member) : true);
-    return { live, banned: deps.moderation.isBannedIdentity(spaceId, identity), role, away };
+    // A moderator's mute outlives the SFU process: a microphone published again is muted again (enforcer.ts).
+    const muted = member !== undefined && member.mutedBy !== null;
+    return { live, banned: deps.moderation.isBannedIdentity(spaceId, identity), role, away, muted };
   }
 
-  const enforcer = startEnforcer({ admin: deps.admin, entitlement, log: deps.log, sweepEveryMs: deps.sweepEveryMs });
+  // ---- SFU health (server/sfu-recovery.ts): told to everyone; when the SFU is back, fresh grants and a sweep ----
+  const sfuHealth = deps.sfuHealth ?? steadyHealth(now);
+  const enforcer = startEnforcer({ admin: deps.admin, entitlement, log: deps.log, sweepEveryMs: deps.sweepEveryMs, sfuUp: () => sfuHealth.state().status === 'up' });
+  const recovery = startSfuRecovery({
+    health: sfuHealth,
+    rooms: () => rooms.values(),
+    regrant: async (room, m) => {
+      const space = deps.store.get(room.spaceId);
+      if (space) await grantMedia(room, m, space);
+    },
+    sweep: () => enforcer.sweep(),
+    log: deps.log,
+    now,
+  });
+  // ---- end of SFU health ----
 
   /** The role this connection's credential proves. Throws a PodiumError the client is told about. */
   function claimFor(space: PublicSpace, credential: string | undefined, subject: string, name: string): Claim {
@@ -251,6 +281,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       listenerCount: room.listenerCount(),
       ...(claim.role === 'cohost' && claim.issued ? { seatCredential: claim.issued } : {}),
     });
+    recovery.greet(session);
     send(session, { type: 'you', you: room.you(m) });
     send(session, stageMessage(room));
     if (named.notice) send(session, { type: 'notice', text: named.notice });
@@ -285,6 +316,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       await Promise.all([...room.members.values()].filter((x) => x.sessions.size > 0).map((x) => grantMedia(room, x, space)));
     } else {
       deps.store.setStatus(current.id, 'ended', now());
+      room.stopKeeping();
       dropAllRecorders(room, 'ended', (...a) => audit(room, ...a));
       audit(room, m.name, 'ended the space', null, null);
       flushers.space(room);
@@ -304,7 +336,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       if (!space || space.status === 'ended') throw new PodiumError('invalid_state', 'this space has ended');
       if (message.type === 'media') {
         if (space.status !== 'live') throw new PodiumError('invalid_state', 'the space is not live yet');
-        return await grantMedia(room, m, space);
+        return await recovery.requestMedia(m, () => grantMedia(room, m, space));
       }
       if (message.type === 'react') {
         if (!session.reactions.take(now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
@@ -333,9 +365,10 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       m.awaySince = now();
       // Nobody can vouch for a recording whose studio is gone: it stops showing until that studio is back and says so.
       dropRecorder(room, m, 'left', (...a) => audit(room, ...a));
-      // A listener who left holds nothing worth keeping (a host's invite or mute is kept): forget them, or a room
-      // with many comings and goings grows without bound. Anyone on stage stays listed, marked away.
-      if (m.role === 'listener' && !m.invited && m.mutedBy === null) room.forget(m);
+      // A listener who left holds nothing worth keeping (a host's invite or mute is kept, and a raised hand through
+      // the away grace, so a dropped connection does not cost their place in the queue): forget them, or a room with
+      // many comings and goings grows without bound. Anyone on stage stays listed, marked away.
+      if (holdsOnlyAHand(m) && m.handRaisedAt === null) room.forget(m);
       else if (m.role === 'listener') room.left(m.id);
       else room.touched(m);
       room.schedule('space');
@@ -393,6 +426,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     stats: () => ({ rooms: rooms.size, members: [...rooms.values()].reduce((n, r) => n + r.members.size, 0) }),
     closeAll() {
       enforcer.stop();
+      recovery.stop();
       clearInterval(tidyTimer);
       for (const room of rooms.values()) {
         for (const s of room.sessions()) s.ws.close(1001, 'server shutting down');

@@ -2,7 +2,7 @@
 // server's state now — whatever token the participant holds.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../../common/space';
-import { judge, startEnforcer, type Enforcer, type Entitlement } from '../../../server/enforcer';
+import { judge, mustMute, startEnforcer, type Enforcer, type Entitlement } from '../../../server/enforcer';
 import type { SfuParticipant } from '../../../server/livekit/admin';
 import { recordingAdmin } from '../../support/recording-admin';
 
@@ -75,5 +75,63 @@ describe('the enforcer', () => {
     enforcer = startEnforcer({ admin, entitlement: () => live('listener', true), log: (l) => lines.push(l) });
     await expect(enforcer.onEvent({ kind: 'participant_joined', room: 'r', participant: { identity: 'x', ...listening } })).resolves.toBeUndefined();
     expect(lines.join('\n')).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('after the SFU restarts', () => {
+  let enforcer: Enforcer | null = null;
+  afterEach(() => enforcer?.stop());
+  const muted: Entitlement = { ...live('speaker'), muted: true };
+
+  it('mutes a microphone published again by someone a moderator muted, unless it is muted already', () => {
+    expect(mustMute(publishing, muted)).toBe(true);
+    // A webhook may list no track yet: the mute is asked for anyway.
+    expect(mustMute(listening, muted)).toBe(true);
+    expect(mustMute({ micTracks: [{ sid: 'TR_1', muted: true }] }, muted)).toBe(false);
+    expect(mustMute(publishing, live('speaker'))).toBe(false);
+  });
+
+  it('acts on track_published only: joining, or a sweep, leaves an unmuted microphone alone', async () => {
+    const admin = recordingAdmin();
+    admin.present = [{ identity: 'mia', ...publishing }];
+    enforcer = startEnforcer({ admin, entitlement: () => muted, log: () => {}, sweepEveryMs: 60_000 });
+    await enforcer.onEvent({ kind: 'participant_joined', room: 'space', participant: { identity: 'mia', ...listening } });
+    await enforcer.sweep();
+    expect(admin.calls).toEqual([]);
+    await enforcer.onEvent({ kind: 'track_published', room: 'space', participant: { identity: 'mia', ...publishing } });
+    expect(admin.calls).toEqual(['mute space mia']);
+  });
+
+  it('does not call an SFU that is not up', async () => {
+    const admin = recordingAdmin();
+    let asked = 0;
+    admin.listRooms = async () => {
+      asked++;
+      return [];
+    };
+    let up = false;
+    enforcer = startEnforcer({ admin, entitlement: () => live('speaker'), log: () => {}, sweepEveryMs: 60_000, sfuUp: () => up });
+    await enforcer.sweep();
+    expect(asked).toBe(0);
+    up = true;
+    await enforcer.sweep();
+    expect(asked).toBe(1);
+  });
+
+  it('logs a failing sweep once, not every time, and says when it works again', async () => {
+    const admin = recordingAdmin();
+    let failing = true;
+    admin.listRooms = async () => {
+      if (failing) throw new TypeError('fetch failed');
+      return [];
+    };
+    const lines: string[] = [];
+    enforcer = startEnforcer({ admin, entitlement: () => live('speaker'), log: (l) => lines.push(l), sweepEveryMs: 60_000 });
+    for (let i = 0; i < 5; i++) await enforcer.sweep();
+    expect(lines).toEqual(['enforcer sweep: fetch failed (not logged again until a sweep works)']);
+    failing = false;
+    await enforcer.sweep();
+    await enforcer.sweep();
+    expect(lines.slice(1)).toEqual(['enforcer sweep: the SFU answers again']);
   });
 });
