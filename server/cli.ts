@@ -1,11 +1,13 @@
 // `npm run server`: the space server on its own, for a space that outgrows one studio machine. LiveKit comes from
 // LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET (LiveKit Cloud or a Redis-backed cluster); without them a local
-// livekit-server is started on loopback, as the studio does.
+// livekit-server is started on loopback and kept running (server/livekit/supervisor.ts), as the studio does; a
+// LiveKit named by LIVEKIT_URL is probed instead (server/livekit/health.ts), since it is not ours to restart.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startLivekit } from './livekit/runtime';
+import type { SfuHealth } from './livekit/health';
+import { startSupervisedLivekit } from './livekit/supervisor';
 import { startSpaceServer } from './index';
 import { localWebhook } from './local-webhook';
 import { installProcessGuard } from './process-guard';
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
   const livekitUrl = values['livekit-url'] ?? process.env.LIVEKIT_URL;
   let livekit;
   let stopLivekit = async () => {};
+  let sfuHealth: SfuHealth | undefined;
   if (livekitUrl) {
     const apiKey = process.env.LIVEKIT_API_KEY;
     const apiSecret = process.env.LIVEKIT_API_SECRET;
@@ -62,10 +65,18 @@ async function main(): Promise<void> {
     // The local LiveKit tells this server who joins and publishes (SFU enforcement); it needs the URL up front.
     const webhook = await localWebhook(host, port);
     port = webhook.port;
-    const local = await startLivekit({ webhookUrls: [webhook.url] });
+    // The supervisor's own lines, not livekit-server's chatter.
+    const log = (line: string): void => {
+      if (line.startsWith('livekit supervisor:')) console.log(`  · ${line}`);
+    };
+    const local = await startSupervisedLivekit({ webhookUrls: [webhook.url], log });
     livekit = local;
     stopLivekit = () => local.stop();
-    console.log(`  started a local livekit-server at ${local.url} (set LIVEKIT_URL to use another)`);
+    sfuHealth = local.health;
+    local.health.subscribe((state) => {
+      if (state.status === 'failed') console.error(`  ! ${local.failure() ?? 'the local livekit-server failed'}`);
+    });
+    console.log(`  started a local livekit-server at ${local.url}, restarted if it stops (set LIVEKIT_URL to use another)`);
   }
   const adminToken = givenToken ?? crypto.randomBytes(24).toString('base64url');
   const server = await startSpaceServer({
@@ -77,6 +88,7 @@ async function main(): Promise<void> {
     publicUrl: values['public-url'] ?? process.env.PODIUM_PUBLIC_URL,
     adminToken,
     log: (line) => console.log(`  · ${line}`),
+    sfuHealth,
   });
   console.log(`  Podium space server ready at ${server.url} — Ctrl+C to stop`);
   if (!process.env.PODIUM_ADMIN_TOKEN) console.log(`  Admin token for POST /api/spaces (set PODIUM_ADMIN_TOKEN to choose one): ${adminToken}`);

@@ -1,13 +1,16 @@
 // The studio's main-process services, composed once: settings, secrets, the LiveKit connection (an embedded
-// livekit-server on loopback, or LiveKit Cloud / a cluster from settings), and the embedded space server.
+// livekit-server on loopback, kept running by its supervisor, or LiveKit Cloud / a cluster from settings), and the
+// embedded space server, which tells every client the SFU's health.
 // Both shells (Electron main, web studio host) build this and bind its handlers to their transport.
 import path from 'node:path';
 import { DEFAULT_PROCESSING, MAX_REMEMBERED_DEVICES, type AppInfo, type DesktopState, type HostedSpace, type ShortcutStatus } from '../../common/ipc';
 import { PodiumError } from '../../common/result';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
+import type { SfuHealth } from '../../server/livekit/health';
 import type { LivekitCredentials } from '../../server/livekit/tokens';
 import { localWebhook } from '../../server/local-webhook';
-import { generateLivekitCredentials } from '../../server/livekit/runtime';
+import { generateLivekitCredentials, type LivekitServer, type Ports } from '../../server/livekit/runtime';
+import { superviseLivekit } from '../../server/livekit/supervisor';
 import type { IpcHandlers } from '../ipc/dispatch';
 import { createSecretStore, type Cipher, type SecretStore } from './secrets';
 import { createSettingsService } from './settings';
@@ -25,6 +28,19 @@ export interface EmbeddedLivekitOptions {
   apiSecret: string;
   /** Where LiveKit posts its webhooks: the embedded space server. */
   webhookUrls: string[];
+  /** The ports to run on: the same on every restart, and those an earlier services process used. Absent: free ones. */
+  ports?: Ports;
+}
+
+/**
+ * What startEmbeddedLivekit gives back. A livekit-server this process runs (server/livekit/runtime.ts) is
+ * supervised: restarted by calling startEmbeddedLivekit again on its ports. Bare credentials and stop (a LiveKit a
+ * test already runs) are only probed, like a custom one.
+ */
+export type EmbeddedLivekit = LivekitCredentials & { stop(): Promise<void> } & Partial<Pick<LivekitServer, 'pid' | 'ports' | 'exited' | 'kill' | 'output'>>;
+
+function isSupervisable(run: EmbeddedLivekit): run is LivekitServer {
+  return run.ports !== undefined && run.exited instanceof Promise && typeof run.kill === 'function' && typeof run.output === 'function' && typeof run.pid === 'number';
 }
 
 export interface StudioOptions {
@@ -34,7 +50,9 @@ export interface StudioOptions {
   shell: AppInfo['shell'];
   version: string;
   /** Starts the embedded LiveKit when settings ask for it (server/livekit/runtime.ts in production, tests pass a running one). */
-  startEmbeddedLivekit: (opts: EmbeddedLivekitOptions) => Promise<LivekitCredentials & { stop(): Promise<void> }>;
+  startEmbeddedLivekit: (opts: EmbeddedLivekitOptions) => Promise<EmbeddedLivekit>;
+  /** The embedded LiveKit's ports (a restarted services process passes the previous one's, so its URL stays the same). */
+  livekitPorts?: Ports;
   /** 0 or absent: a free port, chosen before LiveKit starts so its webhook URL can name it. */
   spaceServerPort?: number;
   spaceServerHost?: string;
@@ -62,6 +80,10 @@ export interface StudioServices {
   desktopState(): DesktopState | null;
   spaceServer: SpaceServer;
   livekit: LivekitCredentials;
+  /** The embedded LiveKit's ports, the same across its restarts (null for a custom LiveKit or one given by a test). */
+  livekitPorts: Ports | null;
+  /** The embedded LiveKit's pid now (null between a loss and its restart, or when it is not ours). */
+  livekitPid(): number | null;
   /** Binary PCM frames from the renderer (a MessagePort in Electron, binary WebSocket frames in the web studio). */
   ingestAudio(bytes: Uint8Array): void;
   /** Audio dropped on the way here (the shell's link was behind): the recorder marks the gap. */
@@ -100,6 +122,10 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
 
   let stopLivekit: (() => Promise<void>) | null = null;
   let livekit: LivekitCredentials;
+  let livekitPorts: Ports | null = null;
+  let livekitPid = (): number | null => null;
+  /** The supervisor's, for the embedded LiveKit; absent, the space server probes the LiveKit itself. */
+  let sfuHealth: SfuHealth | undefined;
   const chosen = settings.get().livekit;
   if (chosen.mode === 'custom') {
     const apiSecret = secrets.get(LIVEKIT_SECRET_NAME);
@@ -109,9 +135,29 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     // LiveKit starts first and must be told where the space server will be, so settle its port now.
     const webhook = await localWebhook(spaceServerHost, spaceServerPort);
     spaceServerPort = webhook.port;
-    const embedded = await options.startEmbeddedLivekit({ ...embeddedCredentials(secrets, log), webhookUrls: [webhook.url] });
-    livekit = { url: embedded.url, apiKey: embedded.apiKey, apiSecret: embedded.apiSecret };
-    stopLivekit = () => embedded.stop();
+    const launch = { ...embeddedCredentials(secrets, log), webhookUrls: [webhook.url] };
+    const first = await options.startEmbeddedLivekit({ ...launch, ...(options.livekitPorts ? { ports: options.livekitPorts } : {}) });
+    livekit = { url: first.url, apiKey: first.apiKey, apiSecret: first.apiSecret };
+    if (isSupervisable(first)) {
+      const supervised = await superviseLivekit(
+        async (ports) => {
+          const run = await options.startEmbeddedLivekit({ ...launch, ...(ports ? { ports } : {}) });
+          if (isSupervisable(run)) return run;
+          await run.stop();
+          throw new Error('the embedded LiveKit cannot be supervised');
+        },
+        { started: first, log },
+      );
+      supervised.health.subscribe((state) => {
+        if (state.status === 'failed') log(supervised.failure() ?? 'the embedded LiveKit failed');
+      });
+      stopLivekit = () => supervised.stop();
+      sfuHealth = supervised.health;
+      livekitPorts = supervised.ports;
+      livekitPid = () => supervised.pid();
+    } else {
+      stopLivekit = () => first.stop();
+    }
   }
 
   let spaceServer: SpaceServer;
@@ -124,6 +170,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
       host: spaceServerHost,
       publicUrl: options.publicUrl,
       log,
+      sfuHealth,
     });
   } catch (error) {
     await stopLivekit?.();
@@ -220,6 +267,8 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     desktopState: () => desktop,
     spaceServer,
     livekit,
+    livekitPorts,
+    livekitPid: () => livekitPid(),
     ingestAudio: (bytes) => recorder.ingest(bytes),
     audioDropped: (frames, atFrame, serial) => recorder.noteDropped(frames, atFrame, serial),
     mediaFile: (token) => media.resolve(token),

@@ -20,6 +20,8 @@ export interface ServicesStartOptions {
   revealInShell?: boolean;
   /** A packaged app's resources folder, where its livekit-server is. */
   resourcesDir?: string;
+  /** The embedded LiveKit's ports: a restarted services process passes the previous one's, so its URL stays the same. */
+  livekitPorts?: { http: number; udp: number };
   /** Why the shell's secret store would refuse a new secret (a weak keyring), so the services refuse in those words. */
   secretRefusal?: string | null;
 }
@@ -28,6 +30,14 @@ export interface ServicesInfo {
   spaceServerUrl: string;
   protocolUrl: string;
   livekitUrl: string;
+  /** The embedded LiveKit's ports (the same across its restarts); null or absent when the LiveKit is not the services' own. */
+  livekitPorts?: { http: number; udp: number } | null;
+}
+
+/** What a process that started reports: its addresses, and the port its space server took (kept across restarts). */
+export interface ServicesReady {
+  info: ServicesInfo;
+  spaceServerPort: number;
 }
 
 export type ToServices =
@@ -42,7 +52,7 @@ export type ToServices =
   | { kind: 'close' };
 
 export type FromServices =
-  | { kind: 'ready'; info: ServicesInfo }
+  | { kind: 'ready'; ready: ServicesReady }
   | { kind: 'failed'; message: string }
   | { kind: 'result'; id: number; result: Result<unknown> }
   | { kind: 'media'; id: number; file: string | null }
