@@ -1,6 +1,6 @@
 // The studio's services in their own process: the shell's queue of audio to them is bounded (a flood is dropped in
 // the shell, counted and marked as a gap, and calls still get answers), and when the process dies, calls say so in
-// words instead of hanging.
+// words instead of hanging while it is started again (tests/integration/services-restart.test.ts goes further).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,10 +54,21 @@ describe('services process', () => {
     expect(entry.durationMs).toBe(9000);
   });
 
-  it('calls answer in words once the services process is gone', async () => {
-    process.kill(studio.services.pid!, 'SIGKILL');
-    await expect.poll(async () => (await studio.services.call('spaces:list', undefined)).ok, { timeout: 10_000 }).toBe(false);
+  it('calls answer in words while the services process restarts, and are served again after', async () => {
+    const pid = studio.services.pid!;
+    const restarting = new Promise<void>((resolve) => {
+      const off = studio.services.onStatus((status) => {
+        if (status.state !== 'restarting') return;
+        off();
+        resolve();
+      });
+    });
+    process.kill(pid, 'SIGKILL');
+    await restarting;
     const result = await studio.services.call('spaces:list', undefined);
-    expect(result).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('services') } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('restarting') } });
+    await expect.poll(() => studio.services.status().state, { timeout: 60_000 }).toBe('running');
+    expect(studio.services.pid).not.toBe(pid);
+    expect(Array.isArray(await ask(studio, 'spaces:list'))).toBe(true);
   });
 });

@@ -1,16 +1,18 @@
 // The services process: the studio's main-side services (space server, recorder, the embedded LiveKit) in a process
 // of their own, so the shell's thread — Electron's UI thread, or the web studio host's event loop — never waits on
 // SQLite, a thousand listeners' WebSockets or the enforcer. Started by parent.ts as an Electron utility process or a
-// Node child process; the contract is dispatched here, with the same checks as in-process.
+// Node child process; the contract is dispatched here, with the same checks as in-process. It reports the port its
+// space server took, so that a process started after this one stopped takes the same (links stay valid).
 import { PodiumError } from '../../../common/result';
 import { installProcessGuard } from '../../../server/process-guard';
 import { dispatch } from '../../ipc/dispatch';
 import { startLivekit } from '../../../server/livekit/runtime';
+import { freePort } from '../../../server/local-webhook';
 import { revealInFileManager } from '../recording/reveal';
 import type { SecretStore } from '../secrets';
 import { startStudioServices, type StudioServices } from '../studio';
 import type { ShortcutStatus } from '../../../common/ipc';
-import type { FromServices, ToServices } from './protocol';
+import type { FromServices, ServicesStartOptions, ToServices } from './protocol';
 
 interface Channel {
   send(message: FromServices): void;
@@ -28,7 +30,8 @@ function parentChannel(): Channel {
   }
   if (!process.send) throw new Error('the services process must be started by the studio');
   return {
-    send: (m) => void process.send!(m),
+    // After a disconnect (the shell is gone) there is nobody to tell: sending would throw.
+    send: (m) => void (process.connected && process.send!(m)),
     onMessage: (listener) => process.on('message', (m) => listener(m as ToServices)),
   };
 }
@@ -36,11 +39,14 @@ function parentChannel(): Channel {
 const channel = parentChannel();
 const log = (line: string) => channel.send({ kind: 'log', line });
 let services: StudioServices | null = null;
+/** Settles once the start has (or has not) worked: a close that arrives meanwhile waits for it. */
+let starting: Promise<void> | null = null;
+let closing = false;
 let shortcut: ShortcutStatus | null = null;
 // Whatever escapes a handler of the space server is logged, and the spaces stay live.
 installProcessGuard(log);
 // The shell went away without saying goodbye (it crashed): finish the recording, close the spaces, leave.
-process.on('disconnect', () => void (services?.close() ?? Promise.resolve()).finally(() => process.exit(0)));
+process.on('disconnect', () => closeAndExit());
 
 /** Secrets live in the shell; the services keep a copy in memory and tell the shell about every change. */
 function secretsFrom(initial: Record<string, string>, refusal: string | null): SecretStore {
@@ -70,36 +76,59 @@ function acknowledge(bytes: number): void {
   }, 50);
 }
 
+/** Starts the services on the port the shell asked for, or a free one it is then told about (and reuses after a restart). */
+async function startServices(options: ServicesStartOptions, secrets: Record<string, string>): Promise<void> {
+  try {
+    const host = options.spaceServerHost ?? '127.0.0.1';
+    const spaceServerPort = options.spaceServerPort || (await freePort(host));
+    const given = options.livekit;
+    const started = await startStudioServices({
+      ...options,
+      spaceServerPort,
+      log,
+      secrets: secretsFrom(secrets, options.secretRefusal ?? null),
+      startEmbeddedLivekit: given ? async () => ({ ...given, stop: async () => {} }) : (opts) => startLivekit({ ...opts, resourcesDir: options.resourcesDir, log: () => {} }),
+      onDesktopState: (state) => channel.send({ kind: 'desktop', state }),
+      shortcutStatus: () => shortcut,
+      reveal: options.revealInShell
+        ? async (folder) => {
+            channel.send({ kind: 'reveal', folder });
+            return true;
+          }
+        : revealInFileManager,
+    });
+    services = started;
+    if (closing) return;
+    const info = {
+      spaceServerUrl: started.spaceServer.url,
+      protocolUrl: started.spaceServer.protocolUrl,
+      livekitUrl: started.livekit.url,
+      livekitPorts: started.livekitPorts,
+    };
+    channel.send({ kind: 'ready', ready: { info, spaceServerPort } });
+  } catch (error) {
+    channel.send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Finishes the recording and closes the spaces (once a start under way has settled), then leaves. */
+function closeAndExit(): void {
+  if (closing) return;
+  closing = true;
+  void (starting ?? Promise.resolve())
+    .then(() => services?.close())
+    .catch((error: unknown) => log(`closing the studio services: ${String(error)}`))
+    .finally(() => {
+      channel.send({ kind: 'closed' });
+      setTimeout(() => process.exit(0), 50);
+    });
+}
+
 channel.onMessage((message) => {
   switch (message.kind) {
-    case 'start': {
-      const { options } = message;
-      const given = options.livekit;
-      startStudioServices({
-        ...options,
-        log,
-        secrets: secretsFrom(message.secrets, options.secretRefusal ?? null),
-        startEmbeddedLivekit: given ? async () => ({ ...given, stop: async () => {} }) : (opts) => startLivekit({ ...opts, resourcesDir: options.resourcesDir, log: () => {} }),
-        onDesktopState: (state) => channel.send({ kind: 'desktop', state }),
-        shortcutStatus: () => shortcut,
-        reveal: options.revealInShell
-          ? async (folder) => {
-              channel.send({ kind: 'reveal', folder });
-              return true;
-            }
-          : revealInFileManager,
-      }).then(
-        (started) => {
-          services = started;
-          channel.send({
-            kind: 'ready',
-            info: { spaceServerUrl: started.spaceServer.url, protocolUrl: started.spaceServer.protocolUrl, livekitUrl: started.livekit.url },
-          });
-        },
-        (error: unknown) => channel.send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
-      );
+    case 'start':
+      starting ??= startServices(message.options, message.secrets);
       return;
-    }
     case 'call':
       if (!services) return channel.send({ kind: 'result', id: message.id, result: { ok: false, error: { code: 'unavailable', message: 'The studio is still starting.' } } });
       void dispatch(services.handlers, message.channel, message.request, log).then((result) => channel.send({ kind: 'result', id: message.id, result }));
@@ -118,10 +147,6 @@ channel.onMessage((message) => {
       shortcut = message.status;
       return;
     case 'close':
-      void (services?.close() ?? Promise.resolve()).finally(() => {
-        channel.send({ kind: 'closed' });
-        setTimeout(() => process.exit(0), 50);
-      });
-      return;
+      return closeAndExit();
   }
 });
