@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { describeIssues } from './protocol';
 import type { Result } from './result';
+import type { ServicesStatus } from './services-status';
 
 export const bridgeRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), secret: z.string().max(200) }).strict(),
@@ -13,6 +14,8 @@ export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
 export type BridgeReply =
   | { type: 'welcome' }
   | { type: 'result'; id: number; result: Result<unknown> }
+  /** The studio's services process as the host sees it: once after the welcome, then at every change. */
+  | { type: 'services'; status: ServicesStatus }
   | { type: 'error'; message: string };
 
 export function parseBridgeRequest(raw: Buffer | string): { ok: true; value: BridgeRequest } | { ok: false; message: string } {

@@ -1,6 +1,7 @@
 // The web studio: the studio renderer served to a browser on loopback, with the IPC contract carried over a
 // WebSocket at /bridge. A per-run secret (in the URL fragment, never sent in a request line) plus an Origin check
-// keep other local pages and processes from driving the studio.
+// keep other local pages and processes from driving the studio. The services process's status (running, restarting,
+// given up) is pushed to every authenticated page, so the studio can say what is happening.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,7 @@ import {
 } from '../../server/http';
 import { requestPath } from '../../server/request-target';
 import type { Result } from '../../common/result';
+import type { ServicesStatus } from '../../common/services-status';
 import { parseBridgeRequest, type BridgeReply } from '../../common/bridge';
 import { serveMediaFile } from './media';
 
@@ -46,6 +48,8 @@ export async function startWebStudioHost(opts: {
   audio?: (bytes: Uint8Array) => void;
   /** The file behind a /media/<token> URL, if the recorder handed that token out. */
   media?: (token: string) => Promise<string | null> | string | null;
+  /** The services process's status and its changes, pushed to the page (main/services/process/parent.ts). */
+  services?: { status(): ServicesStatus; onStatus(listener: (status: ServicesStatus) => void): () => void };
 }): Promise<WebStudioHost> {
   const log = opts.log ?? (() => {});
   const secret = crypto.randomBytes(24).toString('base64url');
@@ -91,6 +95,9 @@ export async function startWebStudioHost(opts: {
   // 256 KiB: a call, or one PCM frame (a second of audio is 192 KB).
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   let origin = '';
+  /** Pages that showed the secret: only they hear the services' status. */
+  const authedPages = new Set<WebSocket>();
+  const push = (ws: WebSocket, message: BridgeReply) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
   server.on(
     'upgrade',
     guardUpgrades((req, socket, head) => {
@@ -104,12 +111,15 @@ export async function startWebStudioHost(opts: {
 
   function attach(ws: WebSocket): void {
     let authed = false;
-    const reply = (message: BridgeReply) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
+    const reply = (message: BridgeReply) => push(ws, message);
     // A client that does not present the secret promptly is dropped.
     const timer = setTimeout(() => !authed && ws.close(4401, 'secret required'), 3000);
     // A protocol error (an oversized or malformed frame) is that connection's end, never an uncaught event.
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => clearTimeout(timer));
+    ws.on('close', () => {
+      clearTimeout(timer);
+      authedPages.delete(ws);
+    });
     ws.on('message', async (raw, isBinary) => {
       if (isBinary) {
         // Audio for the recorder: never parsed as JSON, and only once the page has shown the secret.
@@ -129,7 +139,11 @@ export async function startWebStudioHost(opts: {
           return ws.close(4401, 'bad secret');
         }
         authed = true;
-        return reply({ type: 'welcome' });
+        authedPages.add(ws);
+        reply({ type: 'welcome' });
+        // What the page assumes (services running since the start) may be out of date: it hears the truth at once.
+        if (opts.services) reply({ type: 'services', status: opts.services.status() });
+        return;
       }
       if (!authed) return ws.close(4401, 'secret required');
       const result = await opts.call(message.channel, message.request);
@@ -143,10 +157,15 @@ export async function startWebStudioHost(opts: {
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  // Subscribed once listening, so a host that failed to start leaves no listener on the services behind.
+  const stopStatus = opts.services?.onStatus((status) => {
+    for (const ws of authedPages) push(ws, { type: 'services', status });
+  });
   return {
     origin,
     url: `${origin}/#k=${secret}`,
     async close() {
+      stopStatus?.();
       for (const client of wss.clients) client.close(1001, 'studio closing');
       wss.close();
       server.closeAllConnections();

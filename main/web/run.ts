@@ -22,6 +22,7 @@ export async function runWebStudio(
       call: (channel, request) => services.call(channel, request),
       audio: (bytes) => services.ingestAudio(bytes),
       media: (token) => services.mediaFile(token),
+      services: { status: () => services.status(), onStatus: (listener) => services.onStatus(listener) },
       assetsDir: options.assetsDir,
       port: options.studioPort,
       log,

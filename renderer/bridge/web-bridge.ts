@@ -1,6 +1,7 @@
 // The web studio's side of the contract: the same PodiumApi as Electron's preload, carried over a WebSocket to the
 // Node process that runs the main services. The per-run secret arrives in the URL fragment once and is kept in
-// sessionStorage (this tab only) so a reload still works; the fragment is then removed from the address bar.
+// sessionStorage (this tab only) so a reload still works; the fragment is then removed from the address bar. The host
+// also pushes the services process's status (running, restarting, given up) on the same socket.
 import type { BridgeReply } from '../../common/bridge';
 import { IPC_CHANNELS, WEB_BRIDGE_PATH, type PodiumApi } from '../../common/ipc';
 import { err, type Result } from '../../common/result';
@@ -23,7 +24,11 @@ export type AudioSink = (frame: ArrayBuffer) => AudioSend;
 /** Above this much unsent data the link is behind: frames are dropped (and counted) rather than queued. */
 const MAX_BUFFERED_AUDIO = 2 * 1024 * 1024;
 
-export function createWebBridge(onLost: (reason: string) => void): PodiumApi & { sendAudio: AudioSink } {
+export function createWebBridge(
+  onLost: (reason: string) => void,
+  /** The services' status as the host pushed it; checked by the caller. */
+  onServices: (status: unknown) => void = () => {},
+): PodiumApi & { sendAudio: AudioSink } {
   const secret = takeSecret();
   const pending = new Map<number, (result: Result<unknown>) => void>();
   let nextId = 1;
@@ -42,6 +47,7 @@ export function createWebBridge(onLost: (reason: string) => void): PodiumApi & {
           resolve(ws);
         }
         else if (reply.type === 'result') pending.get(reply.id)?.(reply.result);
+        else if (reply.type === 'services') onServices(reply.status);
         else if (reply.type === 'error') {
           // Before the welcome: the key was refused. After it: a call the host could not even read; fail them all.
           reject(new Error(reply.message));

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WEB_BRIDGE_PATH, type Settings } from '../../../../common/ipc';
 import { dispatch, type IpcHandlers } from '../../../../main/ipc/dispatch';
 import { startWebStudioHost, type WebStudioHost } from '../../../../main/web/host';
+import type { ServicesStatus } from '../../../../common/services-status';
 
 const SETTINGS: Settings = { microphone: null, hostName: 'Host', livekit: { mode: 'embedded' }, processing: {} };
 const STUDIO_PAGE = '<!doctype html><title>Podium studio</title>';
@@ -120,5 +121,46 @@ describe('web studio host', () => {
     const started = Date.now();
     expect(await bridge.closed).toBe(4401);
     expect(Date.now() - started).toBeLessThan(4500);
+  });
+});
+
+describe('web studio host: the services status', () => {
+  it('tells a page that showed the secret the current status at once, then every change; others hear nothing', async () => {
+    const listeners = new Set<(status: ServicesStatus) => void>();
+    let status: ServicesStatus = { state: 'running', since: 1, restarts: 0, detail: null };
+    const withStatus = await startWebStudioHost({
+      call: async () => ({ ok: true, value: null }),
+      assetsDir: dir,
+      services: {
+        status: () => status,
+        onStatus(listener) {
+          listeners.add(listener);
+          return () => void listeners.delete(listener);
+        },
+      },
+    });
+    try {
+      const key = new URL(withStatus.url).hash.replace(/^#k=/, '');
+      const connect = async () => {
+        const ws = new WebSocket(withStatus.origin.replace(/^http/, 'ws') + WEB_BRIDGE_PATH, { origin: withStatus.origin });
+        sockets.push(ws);
+        const inbox: unknown[] = [];
+        ws.on('message', (raw) => inbox.push(JSON.parse(String(raw))));
+        await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+        return { ws, inbox };
+      };
+      const page = await connect();
+      const stranger = await connect();
+      page.ws.send(JSON.stringify({ type: 'hello', secret: key }));
+      await vi.waitFor(() => expect(page.inbox).toEqual([{ type: 'welcome' }, { type: 'services', status }]));
+      status = { state: 'restarting', since: 2, restarts: 0, detail: null };
+      for (const listener of listeners) listener(status);
+      await vi.waitFor(() => expect(page.inbox.at(-1)).toEqual({ type: 'services', status }));
+      expect(stranger.inbox).toEqual([]);
+    } finally {
+      await withStatus.close();
+    }
+    // Closing the host lets go of the services' status.
+    expect(listeners.size).toBe(0);
   });
 });
