@@ -7,7 +7,7 @@ import type { ModAction } from '../../common/moderation';
 import type { ClientMessage } from '../../common/protocol';
 import type { Result } from '../../common/result';
 import { createProcessingController } from '../audio/processing';
-import { getPodium } from '../bridge/index';
+import { getPodium, onServicesStatus } from '../bridge/index';
 import { hasUsedServer } from '../state/client-keys';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { needsTrustPrompt, parseCohostInvite, serverLabel, type CohostInvite } from './invite-link';
@@ -61,6 +61,7 @@ function unwrap<T>(result: Result<T>): T | null {
 
 export async function initStudio(audioSink: HTMLElement): Promise<void> {
   podium = getPodium((reason) => studio.set({ bridgeLost: reason }));
+  onServicesStatus((services) => studio.set({ services }));
   initMedia(audioSink);
   initRecording({ podium: () => podium, studio, micTrack, remoteAudio, sendToSpace: (message) => sendToSpace(message) });
   const [info, settings, recent] = await Promise.all([podium['app:info'](), podium['settings:get'](), podium['spaces:list']()]);
