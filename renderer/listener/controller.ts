@@ -6,6 +6,7 @@ import { SPACE_ID_PATTERN, type Role } from '../../common/space';
 import { openMicrophone, type MicrophonePipeline } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuSnapshot } from '../sfu/adapter';
 import { createLivekitAdapter } from '../sfu/livekit';
+import { createRegrantLoop, grantDecision, republishMuted, type RegrantLoop } from '../sfu/recovery';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { dismissNotice, dropReaction, EMPTY_VIEW } from '../state/space-view';
 import { createStore } from '../state/store';
@@ -51,6 +52,12 @@ let session: SpaceSession | null = null;
 let sfu: SfuAdapter | null = null;
 let pipeline: MicrophonePipeline | null = null;
 let grant: MediaGrant | null = null;
+/** Bumped by every connect, so a connect overtaken by a newer grant does not publish. */
+let connectGeneration = 0;
+/** This speaker's mute state as last seen on a working call (null: not publishing), kept for a fresh connect. */
+let seatMuted: boolean | null = null;
+/** Asks the space server for a fresh grant while the SDK has given up and the audio server is up. */
+let regrant: RegrantLoop | null = null;
 /** Bumped whenever the microphone is closed, so an open still in flight knows it is no longer wanted. */
 let micGeneration = 0;
 /** True while this page itself mutes the mic, so a mute we did not ask for is recognised as a host's. */
@@ -75,8 +82,10 @@ export function initListener(audioSink: HTMLElement): () => void {
     if (snap.micMuted && !prevSnap.micMuted && snap.publishing && !selfMuting) {
       listener.set((s) => ({ hostMutedBy: s.view.you?.mutedBy ?? s.hostMutedBy ?? 'A host' }));
     }
+    if (snap.connection === 'connected' && snap.publishing) seatMuted = snap.micMuted;
     prevSnap = snap;
     listener.set({ sfu: snap });
+    regrant?.update();
   });
 
   sentName = cleanName(listener.get().name);
@@ -88,6 +97,19 @@ export function initListener(audioSink: HTMLElement): () => void {
     ...(sentName ? { name: sentName } : {}),
   });
   session = opened;
+  regrant = createRegrantLoop(
+    () => {
+      const { view, sfu: snap } = listener.get();
+      return {
+        live: view.space?.status === 'live' && view.removed === null,
+        protocolOpen: view.status === 'open',
+        hasGrant: grant !== null,
+        sfuUp: view.sfu === null || view.sfu.status === 'up',
+        connection: snap.connection,
+      };
+    },
+    () => opened.send({ type: 'media' }),
+  );
   const joinName = sentName;
   let prev = opened.store.get();
   const offView = opened.store.subscribe(() => {
@@ -96,10 +118,13 @@ export function initListener(audioSink: HTMLElement): () => void {
     prev = view;
     listener.set({ view });
     react(before, view, joinName);
+    regrant?.update();
   });
   return () => {
     offView();
     offSfu();
+    regrant?.stop();
+    regrant = null;
     for (const t of Object.values(timers)) clearTimeout(t);
     teardownAudio();
     opened.close();
@@ -132,21 +157,23 @@ function react(before: SessionView, view: SessionView, joinName: string): void {
 function connectMedia(next: MediaGrant): void {
   const adapter = sfu;
   if (!adapter) return;
-  const live = ['connecting', 'connected', 'reconnecting'].includes(adapter.snapshot().connection);
-  // A re-join after a network blip sends a fresh grant for the same seat: keep the call that is still up.
-  if (grant && live && grant.identity === next.identity && grant.url === next.url) {
-    grant = next;
-    return;
-  }
+  const previous = grant;
   grant = next;
+  // A re-join after a network blip sends a fresh grant for the same seat: keep the call that is up. A grant from a
+  // restarted audio server (new epoch) while the call is down connects fresh (renderer/sfu/recovery.ts).
+  if (grantDecision(previous, next, adapter.snapshot().connection, { reconnectOnPermission: false }) === 'keep') return;
+  const generation = ++connectGeneration;
   adapter.connect(next).then(
     async () => {
+      if (generation !== connectGeneration || adapter.snapshot().connection !== 'connected') return;
+      // The Listen click earlier lets the page play again without a new one.
       if (listener.get().listening) await adapter.startAudio().catch(() => {});
-      // Reconnected while on stage with the mic open: put it back, muted, for the speaker to unmute.
-      if (pipeline && onStage(listener.get().view.you?.role)) await publish(adapter, pipeline.track, true);
+      // Reconnected while on stage with the mic open: put it back as it was (muted if a host muted them since).
+      const you = listener.get().view.you;
+      if (pipeline && onStage(you?.role)) await publish(adapter, pipeline.track, republishMuted(seatMuted, you?.mutedBy ?? null, true));
     },
     () => {
-      // The adapter's snapshot carries the error for the page to show.
+      // The adapter's snapshot carries the error; the connection banner says what happens next.
     },
   );
 }
@@ -163,11 +190,13 @@ async function publish(adapter: SfuAdapter, track: MediaStreamTrack, muted: bool
 function teardownAudio(): void {
   closeMicrophone();
   grant = null;
+  connectGeneration += 1;
   void sfu?.disconnect().catch(() => {});
 }
 
 function closeMicrophone(): void {
   micGeneration += 1;
+  seatMuted = null;
   const p = pipeline;
   pipeline = null;
   listener.set({ mic: 'off', hostMutedBy: null, micError: null });

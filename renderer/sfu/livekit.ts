@@ -39,6 +39,15 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
     snap = { ...snap, ...patch };
     for (const l of listeners) l(snap);
   };
+  /** Elements of a call that is gone (the SFU died: no unsubscribe events came) would play silence forever. */
+  const dropRemoteElements = () => {
+    for (const el of audioSink.querySelectorAll('audio[data-podium-remote-audio]')) el.remove();
+  };
+  /** Leaves a room without stopping our microphone track: the audio pipeline owns it and publishes it again. */
+  const leave = async (r: Room) => {
+    r.removeAllListeners();
+    await r.disconnect(false);
+  };
   const remoteList = (r: Room) =>
     [...r.remoteParticipants.values()].map((p) => ({
       identity: p.identity,
@@ -53,21 +62,25 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
   });
 
   function wire(r: Room): void {
-    const refresh = () => emit({ remote: remoteList(r) });
-    r.on(RoomEvent.ConnectionStateChanged, (state) => emit({ connection: mapState(state) }))
-      .on(RoomEvent.ActiveSpeakersChanged, (speakers: Participant[]) => emit({ activeSpeakers: speakers.map((p) => p.identity) }))
+    // A room replaced by a fresh connect may still fire events while it winds down: they no longer describe us.
+    const ours = (patch: Partial<SfuSnapshot>) => {
+      if (room === r) emit(patch);
+    };
+    const refresh = () => ours({ remote: remoteList(r) });
+    r.on(RoomEvent.ConnectionStateChanged, (state) => ours({ connection: mapState(state) }))
+      .on(RoomEvent.ActiveSpeakersChanged, (speakers: Participant[]) => ours({ activeSpeakers: speakers.map((p) => p.identity) }))
       .on(RoomEvent.ParticipantConnected, refresh)
       .on(RoomEvent.ParticipantDisconnected, refresh)
       // Mutes of our own track come from here too: a host's server-side mute arrives as TrackMuted.
-      .on(RoomEvent.TrackMuted, () => emit({ ...localState(r), remote: remoteList(r) }))
-      .on(RoomEvent.TrackUnmuted, () => emit({ ...localState(r), remote: remoteList(r) }))
+      .on(RoomEvent.TrackMuted, () => ours({ ...localState(r), remote: remoteList(r) }))
+      .on(RoomEvent.TrackUnmuted, () => ours({ ...localState(r), remote: remoteList(r) }))
       .on(RoomEvent.ParticipantPermissionsChanged, (_prev, participant) => {
-        if (participant === r.localParticipant) emit(localState(r));
+        if (participant === r.localParticipant) ours(localState(r));
       })
       .on(RoomEvent.LocalTrackUnpublished, (publication) => {
         // A demotion revokes publishing and the SFU unpublishes us: reflect it instead of pretending to be on air.
         if (publication === micPublication) micPublication = null;
-        emit(localState(r));
+        ours(localState(r));
       })
       .on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant) => {
         if (track.kind === Track.Kind.Audio) {
@@ -82,21 +95,34 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
         track.detach().forEach((el) => el.remove());
         refresh();
       })
-      .on(RoomEvent.AudioPlaybackStatusChanged, () => emit({ audioBlocked: !r.canPlaybackAudio }))
-      .on(RoomEvent.Disconnected, () => emit({ connection: 'disconnected', remote: [], activeSpeakers: [], publishing: false }));
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => ours({ audioBlocked: !r.canPlaybackAudio }))
+      .on(RoomEvent.Disconnected, () => {
+        // The SDK gave up (or the room was closed): nothing of ours is published any more.
+        if (room === r) micPublication = null;
+        ours({ connection: 'disconnected', remote: [], activeSpeakers: [], publishing: false });
+      });
   }
 
   return {
     async connect(grant: MediaGrant) {
-      if (room) await room.disconnect();
-      const r = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
+      const old = room;
+      room = null;
+      micPublication = null;
+      if (old) await leave(old).catch(() => {});
+      dropRemoteElements();
+      // stopLocalTrackOnUnpublish: false — when the SDK gives up on a dead SFU it must not end the pipeline's track,
+      // which the next connection publishes again.
+      const r = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true, stopLocalTrackOnUnpublish: false });
       room = r;
       wire(r);
       emit({ connection: 'connecting', error: null });
       try {
         await r.connect(grant.url, grant.token, { autoSubscribe: true });
+        if (room !== r) return;
         emit({ connection: 'connected', audioBlocked: !r.canPlaybackAudio, remote: remoteList(r), ...localState(r) });
       } catch (error) {
+        // Replaced by a fresh connect while it was under way: that one speaks for the connection now.
+        if (room !== r) return;
         emit({ connection: 'disconnected', error: `Could not reach the audio server: ${(error as Error).message}` });
         throw error;
       }
@@ -137,9 +163,9 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
       const r = room;
       room = null;
       micPublication = null;
-      await r?.disconnect();
+      if (r) await leave(r);
       // Elements of tracks that never got an unsubscribe event (the room went away at once) go too.
-      for (const el of audioSink.querySelectorAll('audio[data-podium-remote-audio]')) el.remove();
+      dropRemoteElements();
       emit({ ...INITIAL_SFU_SNAPSHOT, connection: 'disconnected' });
     },
     snapshot: () => snap,

@@ -14,12 +14,13 @@ import { needsTrustPrompt, parseCohostInvite, serverLabel, type CohostInvite } f
 import { initRecording, recording } from '../recording/controller';
 import { createStore } from '../state/store';
 import { createStateSender, desktopStateOf } from './desktop-state';
-import { applyGrant, disconnectMedia, initMedia, micTrack, remoteAudio, resumeAudio, toggleMute } from './media';
+import { createRegrantLoop, type RegrantLoop } from '../sfu/recovery';
+import { applyGrant, disconnectMedia, initMedia, micTrack, remoteAudio, resumeAudio, toggleMute as toggleMediaMute } from './media';
 import { initDevices, startMicrophone } from './microphone';
 import { studio, type SpaceTarget } from './studio-store';
 
 export { studio, currentSpace, isModeratorRole, type SpaceTarget, type StudioMode, type StudioState } from './studio-store';
-export { micLevel, resumeAudio, toggleMute } from './media';
+export { micLevel, resumeAudio } from './media';
 export { chooseMonitorOutput, devices, dismissDeviceNotice, startMicrophone, type DevicesView } from './microphone';
 
 declare global {
@@ -35,6 +36,8 @@ export const shortcut = createStore<{ status: ShortcutStatus | null }>({ status:
 let podium: PodiumApi;
 let session: SpaceSession | null = null;
 let stopSession: (() => void) | null = null;
+/** Asks for a fresh media grant while the SDK has given up and the audio server is up (renderer/sfu/recovery.ts). */
+let regrant: RegrantLoop | null = null;
 
 /** The microphone's processing settings, remembered by main per device label. */
 export const processing = createProcessingController({
@@ -113,7 +116,7 @@ export async function setHostName(hostName: string): Promise<boolean> {
 /** Reacts to what the space server said: media grants, the end of the space, refusals. */
 function onView(target: SpaceTarget, view: SessionView, prev: SessionView | null): void {
   studio.set({ view });
-  if (view.media && view.media !== prev?.media) void applyGrant(view.media, target.mode);
+  if (view.media && view.media !== prev?.media) void applyGrant(view.media, target.mode, view.you?.mutedBy ?? null);
   const status = view.space?.status;
   if (status === 'ended' && prev?.space?.status !== 'ended') {
     void disconnectMedia();
@@ -146,6 +149,8 @@ function failJoin(message: string, prefix = true): void {
 function detach(): void {
   stopSession?.();
   stopSession = null;
+  regrant?.stop();
+  regrant = null;
   session?.close();
   session = null;
 }
@@ -169,7 +174,28 @@ function attach(target: SpaceTarget): void {
     prev = view;
     onView(target, view, before);
   };
-  stopSession = s.store.subscribe(update);
+  const loop = createRegrantLoop(
+    () => {
+      const st = studio.get();
+      const v = st.view;
+      return {
+        live: v?.space?.status === 'live' && !v.removed,
+        protocolOpen: v?.status === 'open',
+        hasGrant: v?.media != null,
+        sfuUp: !v?.sfu || v.sfu.status === 'up',
+        connection: st.sfu.connection,
+      };
+    },
+    () => s.send({ type: 'media' }),
+  );
+  regrant = loop;
+  const offSession = s.store.subscribe(update);
+  // The SFU snapshot lives in the studio store: every change there may start or end the asking.
+  const offStudio = studio.subscribe(() => loop.update());
+  stopSession = () => {
+    offSession();
+    offStudio();
+  };
   update();
 }
 
@@ -222,6 +248,12 @@ export function cancelTrust(): void {
 function joinInvite(invite: CohostInvite): void {
   studio.set({ busy: 'join' });
   attach({ mode: 'cohost', spaceId: invite.spaceId, shareUrl: invite.shareUrl, protocolUrl: invite.protocolUrl, credential: invite.key, space: null });
+}
+
+/** M, the Mute button, the tray and the global shortcut. Unmuting tells the space server, which forgets who muted us. */
+export async function toggleMute(): Promise<void> {
+  const muted = await toggleMediaMute();
+  if (muted === false) session?.send({ type: 'unmuted' });
 }
 
 export function sendToSpace(message: ClientMessage): void {

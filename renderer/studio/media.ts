@@ -1,23 +1,30 @@
 // The studio's audio: the microphone pipeline and the SFU connection. A media grant from the space server connects
 // to the SFU and publishes the pipeline's track — unmuted for the host going live, muted for a co-host (they unmute
-// with M when ready).
+// with M when ready). After the SFU restarts (a grant of a new epoch) or the SDK gives up, it connects fresh and
+// publishes again with the mute state it had (renderer/sfu/recovery.ts decides).
 import type { MediaGrant } from '../../common/protocol';
 import type { MicrophonePipeline } from '../audio/pipeline';
-import type { SfuAdapter, SfuConnection } from '../sfu/adapter';
+import type { SfuAdapter } from '../sfu/adapter';
 import { createLivekitAdapter } from '../sfu/livekit';
+import { grantDecision, republishMuted } from '../sfu/recovery';
 import { studio, type StudioMode } from './studio-store';
 
 let pipeline: MicrophonePipeline | null = null;
 let sfu: SfuAdapter | null = null;
 let lastGrant: MediaGrant | null = null;
 let unsubscribe: (() => void) | null = null;
-
-const LIVE_CONNECTIONS: readonly SfuConnection[] = ['connecting', 'connected', 'reconnecting'];
+/** The mute state of this seat's published microphone as last seen on a working call (null: never published). */
+let seatMuted: boolean | null = null;
+/** Bumped by every connect, so a connect overtaken by a newer grant does not publish. */
+let generation = 0;
 
 export function initMedia(audioSink: HTMLElement): void {
   unsubscribe?.();
   sfu = createLivekitAdapter(audioSink);
-  unsubscribe = sfu.subscribe((snap) => studio.set({ sfu: snap }));
+  unsubscribe = sfu.subscribe((snap) => {
+    if (snap.connection === 'connected' && snap.publishing) seatMuted = snap.micMuted;
+    studio.set({ sfu: snap });
+  });
 }
 
 export function hasPipeline(): boolean {
@@ -59,40 +66,48 @@ export async function resumeAudio(): Promise<void> {
   if (sfu && snap.connection === 'connected' && snap.audioBlocked) await sfu.startAudio();
 }
 
-/** A media grant arrived: connect (unless this is the same grant again after a protocol reconnect) and publish. */
-export async function applyGrant(grant: MediaGrant, mode: StudioMode): Promise<void> {
+/**
+ * A media grant arrived: connect and publish — unless it is the same seat again and the call is up or recovering
+ * (a protocol reconnect re-sends the grant; livekit-client may have recovered on its own). `mutedBy`: a host muted
+ * this co-host and they have not unmuted since, so a fresh publish stays muted.
+ */
+export async function applyGrant(grant: MediaGrant, mode: StudioMode, mutedBy: string | null = null): Promise<void> {
   if (!sfu) return;
+  const adapter = sfu;
   const previous = lastGrant;
   lastGrant = grant;
-  const same =
-    previous !== null &&
-    previous.url === grant.url &&
-    previous.identity === grant.identity &&
-    previous.canPublish === grant.canPublish &&
-    LIVE_CONNECTIONS.includes(sfu.snapshot().connection);
+  const decision = grantDecision(previous, grant, adapter.snapshot().connection, { reconnectOnPermission: true });
+  const sameSeat = previous !== null && previous.identity === grant.identity && previous.canPublish === grant.canPublish;
+  if (!sameSeat) seatMuted = null;
+  const gen = ++generation;
   try {
-    if (same) return;
-    await sfu.connect(grant);
-    if (!grant.canPublish) return;
+    if (decision === 'keep') return;
+    await adapter.connect(grant);
+    if (gen !== generation || adapter.snapshot().connection !== 'connected' || !grant.canPublish) return;
     if (!pipeline) {
       studio.set({ error: 'You are on air without a microphone. Pick a microphone on the left to be heard.' });
       return;
     }
-    await sfu.publishMicrophone(pipeline.track, { muted: mode === 'cohost' });
+    await adapter.publishMicrophone(pipeline.track, { muted: republishMuted(seatMuted, mutedBy, mode === 'cohost') });
   } catch (error) {
-    studio.set({ error: `Could not go on air: ${(error as Error).message}` });
+    // A reconnect that fails is retried by itself (and the connection banner says so); only a first one is an error.
+    if (gen === generation && !sameSeat) studio.set({ error: `Could not go on air: ${(error as Error).message}` });
   } finally {
-    studio.set({ busy: null });
+    if (gen === generation) studio.set({ busy: null });
   }
 }
 
-export async function toggleMute(): Promise<void> {
+export async function toggleMute(): Promise<boolean | null> {
   const snap = studio.get().sfu;
-  if (!sfu || !snap.publishing) return;
-  await sfu.setMicrophoneMuted(!snap.micMuted);
+  if (!sfu || !snap.publishing || snap.connection !== 'connected') return null;
+  const muted = !snap.micMuted;
+  await sfu.setMicrophoneMuted(muted);
+  return muted;
 }
 
 export async function disconnectMedia(): Promise<void> {
   lastGrant = null;
+  seatMuted = null;
+  generation += 1;
   await sfu?.disconnect();
 }
