@@ -2,12 +2,14 @@
 // host brings them up, their speaker controls. Reads the controller's store only.
 import { useEffect, type ReactNode } from 'react';
 import { Brand } from '../ui/components';
+import { ConnectionBanner, useHealthBanner } from '../ui/ConnectionBanner';
 import { ReactionLayer } from '../ui/social';
 import { useStore } from '../state/store';
 import { listener, reactionDone, type ListenerState } from './controller';
 import { LiveDock } from './LiveDock';
 import { NameField } from './NameField';
-import { ErrorBanner, Offline, Toasts } from './Notices';
+import { listenerHealthInput } from './health';
+import { ErrorBanner, Toasts } from './Notices';
 import { phaseOf, type Phase } from './phase';
 import { ShareButton } from './ShareButton';
 import { SpaceHeader } from './SpaceHeader';
@@ -43,6 +45,9 @@ export function App(): ReactNode {
   const phase = phaseOf(s);
   useDocumentTitle(s.view.space?.title ?? null, phase);
   const hasSpace = phase === 'waiting' || phase === 'live' || phase === 'ended';
+  // One banner for every link (the space, the audio server, this page's audio), in listener words.
+  const health = useHealthBanner((now) => listenerHealthInput(s, now));
+  const showHealth = health !== null && phase !== 'removed' && phase !== 'ended';
   return (
     <div className="listener">
       <header className="topbar">
@@ -50,7 +55,10 @@ export function App(): ReactNode {
         <div className="spacer" />
         {hasSpace ? <ShareButton shared={s.shared} /> : <span className="faint">Live audio spaces</span>}
       </header>
-      {s.view.status === 'retrying' && phase !== 'removed' && phase !== 'ended' && <Offline attempt={s.view.attempt} />}
+      {showHealth && (
+        // "offline" names the space-server-lost state as it did before this banner (tests and scripts look for it).
+        <ConnectionBanner banner={health} legacyTestId={health.kind === 'space-retrying' ? 'offline' : undefined} />
+      )}
       <main className="card sheet" data-phase={phase} aria-busy={phase === 'loading'}>
         {phase !== 'live' && hasSpace && <ErrorBanner />}
         {phase === 'loading' && <Loading />}

@@ -19,10 +19,9 @@ function ListenStatus({ s }: { s: ListenerState }): ReactNode {
   }
   const connected = s.sfu.connection === 'connected';
   const blocked = connected && s.sfu.audioBlocked;
+  // What went wrong, and that it heals by itself, is the connection banner's to say; this line only says "not yet".
   const text = !connected
-    ? s.sfu.connection === 'reconnecting'
-      ? 'Reconnecting to the audio…'
-      : 'Connecting to the audio…'
+    ? 'Waiting for the audio…'
     : blocked
       ? 'Your browser paused the audio.'
       : 'You are listening.';
@@ -80,7 +79,6 @@ export function LiveDock({ s }: { s: ListenerState }): ReactNode {
   return (
     <section className="dock" aria-label="Controls">
       <ErrorBanner />
-      {s.sfu.error && s.sfu.connection !== 'connected' && <div className="banner banner-error">{s.sfu.error}</div>}
       <ListenStatus s={s} />
       {speaker ? <SpeakerPanel s={s} /> : <HandRaise s={s} />}
       <div className="reactions">

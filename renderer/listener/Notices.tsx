@@ -1,4 +1,4 @@
-// Messages to the listener: the offline banner, the server's errors, and notices as toasts that fade by themselves.
+// Messages to the listener: the server's errors, and notices as toasts that fade by themselves (links: ui/ConnectionBanner).
 import { useEffect, type ReactNode } from 'react';
 import type { Notice } from '../state/space-view';
 import { useStore } from '../state/store';
@@ -6,17 +6,6 @@ import { closeNotice, dismissError, listener } from './controller';
 import { CloseIcon } from './icons';
 
 const NOTICE_MS = 6000;
-
-export function Offline({ attempt }: { attempt: number }): ReactNode {
-  return (
-    <div className="banner offline" role="status" data-testid="offline">
-      <span className="offline-spinner" aria-hidden />
-      <span>
-        Can't reach Podium right now — retrying{attempt > 1 ? ` (attempt ${attempt})` : ''}. This page recovers by itself.
-      </span>
-    </div>
-  );
-}
 
 /** The last error the server sent (except rate limits, which are a hint), dismissible. */
 export function ErrorBanner(): ReactNode {

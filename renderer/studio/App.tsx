@@ -3,6 +3,7 @@
 // (after a confirmation); the host panel adds its own keys (see host/HostPanel.tsx), the recording card Alt+R and Alt+K.
 import { useEffect, useState, type ReactNode } from 'react';
 import { Brand } from '../ui/components';
+import { ConnectionBanner, useHealthBanner } from '../ui/ConnectionBanner';
 import { useStore } from '../state/store';
 import { recording, recordingActions } from '../recording/controller';
 import { currentSpace, dismissError, endSpace, goLive, isModeratorRole, leaveSpace, resumeAudio, studio, toggleMute } from './controller';
@@ -13,6 +14,7 @@ import { CohostSection, SettingsSection } from './host/SettingsSections';
 import { MicrophoneCard, ProfileCard } from './MicrophoneCard';
 import { AudioServerCard } from './AudioServerCard';
 import { AudioPanel } from './AudioPanel';
+import { studioHealthInput } from './health';
 import { Lobby } from './Lobby';
 import { SpacePanel } from './SpacePanel';
 import { EndDialog, JoiningCard, Notices } from './Overlays';
@@ -23,6 +25,8 @@ export function App(): ReactNode {
   const rec = useStore(recording);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
+  // The one connection banner: services, space server, audio server, this studio's audio, the microphone.
+  const health = useHealthBanner((now) => studioHealthInput(s, now));
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -91,13 +95,7 @@ export function App(): ReactNode {
         {s.info && <span className="faint">v{s.info.version}</span>}
       </header>
 
-      {s.bridgeLost && (
-        <div className="banner banner-error topbanner" role="alert">
-          {s.bridgeLost === 'key'
-            ? 'This studio link is out of date. Open the link that `npm start` printed.'
-            : 'The studio service has stopped. Start it again with `npm start`, then reload this page.'}
-        </div>
-      )}
+      {health && <ConnectionBanner banner={health} className="topbanner" />}
       {error && (
         <div className="banner banner-error topbanner" role="alert" data-testid="studio-error">
           <span className="spacer">{error}</span>

@@ -7,6 +7,7 @@ import { ReactionBar, ReactionLayer } from '../ui/social';
 import { dropReaction } from '../state/space-view';
 import { currentSpace, sendToSpace, updateView, type StudioState } from './controller';
 import { useNow } from './host/hooks';
+import { muteBlockedReason, studioOnAir } from './health';
 import { Stage } from './Stage';
 
 function ShareLink({ url }: { url: string }): ReactNode {
@@ -40,9 +41,10 @@ export function SpacePanel(props: {
   const isHost = target.mode === 'host';
   const live = space.status === 'live';
   const now = useNow(live);
-  const onAir = live && state.sfu.publishing;
+  // "On air" only while this studio's audio really reaches the audio server; the connection banner says why not.
+  const onAir = studioOnAir(state);
   const protocol = view?.status ?? 'connecting';
-  const reconnecting = protocol === 'retrying' || state.sfu.connection === 'reconnecting';
+  const muteReason = live ? muteBlockedReason(state) : null;
   const listenerCount = view?.listenerCount ?? 0;
   const onReact = useCallback((emoji: Reaction) => sendToSpace({ type: 'react', emoji }), []);
   const onDone = useCallback((id: number) => updateView((v) => dropReaction(v, id)), []);
@@ -55,9 +57,8 @@ export function SpacePanel(props: {
         {space.status === 'scheduled' && <span className="pill">Not started</span>}
         {space.status === 'ended' && <span className="pill">Ended</span>}
         {!isHost && !demoted && <span className="pill pill-accent" data-testid="cohost-badge">Co-host</span>}
-        {reconnecting && <span className="pill pill-warn">Reconnecting…</span>}
         {onAir && !state.sfu.micMuted && <span className="pill pill-ok" data-testid="on-air">On air</span>}
-        {onAir && state.sfu.micMuted && <span className="pill pill-warn">Muted</span>}
+        {onAir && state.sfu.micMuted && <span className="pill pill-warn" data-testid="muted-pill">Muted</span>}
         <div className="spacer" />
         {live && view && <ReactionBar onReact={onReact} disabled={protocol !== 'open'} />}
         {!live && (
@@ -83,7 +84,7 @@ export function SpacePanel(props: {
           </div>
           <div className="stat">
             <strong>{space.startedAt ? formatDuration((live ? now : (space.endedAt ?? now)) - space.startedAt) : '—'}</strong>
-            <span className="faint">on air</span>
+            <span className="faint">live</span>
           </div>
         </div>
       </div>
@@ -117,10 +118,21 @@ export function SpacePanel(props: {
       )}
       {live && !demoted && (
         <div className="row actions">
-          <button className="btn" data-testid="mute" title="Mute or unmute your microphone (M)" onClick={props.onMute} disabled={!state.sfu.publishing}>
+          <button
+            className="btn"
+            data-testid="mute"
+            title={muteReason ?? 'Mute or unmute your microphone (M)'}
+            onClick={props.onMute}
+            disabled={muteReason !== null}
+            aria-describedby={muteReason ? 'mute-reason' : undefined}
+          >
             {state.sfu.micMuted ? 'Unmute' : 'Mute'} <kbd>M</kbd>
           </button>
-          {!isHost && !state.sfu.publishing && <span className="faint">Connecting your microphone…</span>}
+          {muteReason && (
+            <span className="faint" id="mute-reason" data-testid="mute-reason">
+              {muteReason}
+            </span>
+          )}
           <div className="spacer" />
           {!isHost && (
             <button className="btn btn-quiet" onClick={props.onLeave} title="Leave this space (the space goes on)">
