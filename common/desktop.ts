@@ -14,3 +14,11 @@ export type DesktopCommand = (typeof DESKTOP_COMMANDS)[number];
 export function isDesktopCommand(value: unknown): value is DesktopCommand {
   return typeof value === 'string' && (DESKTOP_COMMANDS as readonly string[]).includes(value);
 }
+
+/**
+ * Which connection is down while live, as the studio reports it (desktop:state `link`): the space server's, this
+ * studio's own audio connection (media), or the audio server itself — restarting (or the studio's services with it),
+ * or given up on.
+ */
+export const DESKTOP_LINKS = ['ok', 'space-lost', 'media-lost', 'audio-restarting', 'audio-failed'] as const;
+export type DesktopLink = (typeof DESKTOP_LINKS)[number];

@@ -2,6 +2,7 @@
 // response schemas. Electron's preload and the web studio's WebSocket bridge are both generated from this table,
 // and main's handlers are typed as a mapped type over it, so a missing handler does not compile.
 import { z } from 'zod';
+import { DESKTOP_LINKS } from './desktop';
 import type { IpcChannel } from './ipc-channels';
 import type { Result } from './result';
 import {
@@ -110,8 +111,8 @@ export const desktopStateSchema = z
     title: z.string().max(200).nullable(),
     /** Raised hands waiting (0 for someone who cannot moderate). */
     handsUp: z.number().int().min(0).max(1_000_000),
-    /** Which connection is down while live: the space server's, or the SFU's (media). */
-    link: z.enum(['ok', 'space-lost', 'media-lost']),
+    /** Which connection is down while live (common/desktop.ts DESKTOP_LINKS). */
+    link: z.enum(DESKTOP_LINKS),
   })
   .strict();
 export type DesktopState = z.infer<typeof desktopStateSchema>;

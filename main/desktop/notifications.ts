@@ -1,6 +1,7 @@
 // When the desktop studio shows a system notification, and what it says: raised hands while the window is in the
 // background (at most one notification per HAND_INTERVAL_MS, later hands batched into "3 people raised their
-// hand"), and a connection that stays down (space server or SFU) — then "Reconnected". A pure step function over
+// hand"), a connection that stays down (space server or SFU), and the audio server restarting or given up on — then
+// "Back on air" or "Reconnected". A pure step function over
 // the studio's reported state, the window's focus and the time: main/index.ts calls it on every desktop:state, on
 // focus and blur, and at the `wakeAt` it returns, and shows what it says with Electron's Notification.
 import type { DesktopState } from '../../common/ipc';
@@ -9,6 +10,16 @@ import type { DesktopState } from '../../common/ipc';
 export const HAND_INTERVAL_MS = 30_000;
 /** A link must stay down this long before anyone is alarmed: most drops are over in a second or two. */
 export const LINK_GRACE_MS = 5_000;
+
+type DownLink = Exclude<DesktopState['link'], 'ok'>;
+
+/**
+ * How long each kind of trouble must last before it is told. The audio server restarting or given up on is no blip:
+ * the space server confirmed it, and the host's listeners hear nothing from that moment, so it is told at once.
+ */
+export function linkGraceMs(link: DownLink): number {
+  return link === 'audio-restarting' || link === 'audio-failed' ? 0 : LINK_GRACE_MS;
+}
 
 export interface NotificationModel {
   kind: 'hands' | 'link-lost' | 'link-back';
@@ -25,7 +36,7 @@ export interface NotifyState {
   handsToldAt: number;
   /** Since when the link has been down (while live), or null. */
   downSince: number | null;
-  downKind: Exclude<DesktopState['link'], 'ok'> | null;
+  downKind: DownLink | null;
   /** A "lost" notification went out for this drop: its end earns a "Reconnected". */
   toldDown: boolean;
 }
@@ -66,18 +77,37 @@ export function handsNotification(count: number, waiting: number, title: string 
   };
 }
 
-export function linkNotification(kind: 'space-lost' | 'media-lost' | 'back', title: string | null): NotificationModel {
-  if (kind === 'media-lost') {
-    return { kind: 'link-lost', title: 'Listeners can’t hear you', body: `The audio connection of ${quoted(title)} dropped. Podium is reconnecting…` };
+export function linkNotification(kind: DownLink | 'back', title: string | null, after: DownLink | null = null, onAir = false): NotificationModel {
+  switch (kind) {
+    case 'media-lost':
+      return { kind: 'link-lost', title: 'Listeners can’t hear you', body: `The audio connection of ${quoted(title)} dropped. Podium is reconnecting…` };
+    case 'space-lost':
+      return {
+        kind: 'link-lost',
+        title: 'Lost the space server',
+        body: `Your audio still goes out, but hands, requests and moderation in ${quoted(title)} wait until Podium reconnects.`,
+      };
+    case 'audio-restarting':
+      return {
+        kind: 'link-lost',
+        title: 'Audio server restarting — listeners can’t hear you',
+        body: `Podium is restarting the audio server of ${quoted(title)} by itself. You’ll be back on air in a moment.`,
+      };
+    case 'audio-failed':
+      return {
+        kind: 'link-lost',
+        title: 'The audio server stopped',
+        body: `Podium could not restart it, so listeners of ${quoted(title)} can’t hear you. Open Podium to see what to do.`,
+      };
+    case 'back':
+      // After the audio itself was away, what the host wants to know is that they are heard again.
+      if (after !== null && after !== 'space-lost' && onAir) return { kind: 'link-back', title: 'Back on air', body: `Listeners of ${quoted(title)} hear you again.` };
+      return { kind: 'link-back', title: 'Reconnected', body: `${quoted(title)} is back to normal.` };
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
   }
-  if (kind === 'space-lost') {
-    return {
-      kind: 'link-lost',
-      title: 'Lost the space server',
-      body: `Your audio still goes out, but hands, requests and moderation in ${quoted(title)} wait until Podium reconnects.`,
-    };
-  }
-  return { kind: 'link-back', title: 'Reconnected', body: `${quoted(title)} is back to normal.` };
 }
 
 export function notifyStep(state: NotifyState, input: NotifyInput): NotifyStep {
@@ -102,9 +132,9 @@ export function notifyStep(state: NotifyState, input: NotifyInput): NotifyStep {
     }
   }
 
-  // The link: told once it has been down for LINK_GRACE_MS (and the window is not in front); back: told if told down.
+  // The link: told once it has been down for its grace (and the window is not in front); back: told if told down.
   if (desktop.link === 'ok') {
-    if (state.toldDown && !focused) notify.push(linkNotification('back', desktop.title));
+    if (state.toldDown && !focused) notify.push(linkNotification('back', desktop.title, state.downKind, desktop.onAir));
     next.downSince = null;
     next.downKind = null;
     next.toldDown = false;
@@ -116,11 +146,12 @@ export function notifyStep(state: NotifyState, input: NotifyInput): NotifyStep {
     const told = state.toldDown && state.downKind === desktop.link;
     next.toldDown = told;
     if (!told && !focused) {
-      if (now - since >= LINK_GRACE_MS) {
+      const grace = linkGraceMs(desktop.link);
+      if (now - since >= grace) {
         notify.push(linkNotification(desktop.link, desktop.title));
         next.toldDown = true;
       } else {
-        wake.push(since + LINK_GRACE_MS);
+        wake.push(since + grace);
       }
     }
   }

@@ -57,6 +57,8 @@ export function handsLabel(count: number): string {
 function linkLabel(link: DesktopState['link']): string | null {
   if (link === 'space-lost') return 'Reconnecting to the space server…';
   if (link === 'media-lost') return 'Reconnecting audio — listeners cannot hear you';
+  if (link === 'audio-restarting') return 'Audio server restarting — listeners cannot hear you';
+  if (link === 'audio-failed') return 'Audio server stopped — listeners cannot hear you';
   return null;
 }
 

@@ -1,18 +1,51 @@
 // What the studio tells the desktop shell for its tray, global mute shortcut and notifications (desktop:state):
 // derived from the studio and recording stores by a pure function, and sent only when it changes, at most a few
 // times a second — speaking indicators and meters change far more often and are not part of it.
+import type { DesktopLink } from '../../common/desktop';
 import type { DesktopState } from '../../common/ipc';
 import type { RecordingView } from '../recording/types';
+import { healthBanner, type HealthKind } from '../state/connection-health';
+import { studioHealthInput } from './health';
 import { currentSpace, isModeratorRole, type StudioState } from './studio-store';
 
-export function desktopStateOf(s: StudioState, rec: Pick<RecordingView, 'phase'>): DesktopState {
+/** The shell's coarser words for what the studio's connection banner says (common/desktop.ts DESKTOP_LINKS). */
+export function desktopLinkOf(kind: HealthKind | null): DesktopLink {
+  switch (kind) {
+    case 'space-retrying':
+      return 'space-lost';
+    case 'media-reconnecting':
+      return 'media-lost';
+    case 'sfu-restarting':
+    case 'sfu-down':
+    case 'services-restarting':
+      return 'audio-restarting';
+    case 'sfu-failed':
+    case 'services-failed':
+    case 'bridge-lost':
+    case 'bridge-key':
+      return 'audio-failed';
+    // Connecting, a microphone problem (the studio window says those), back, or nothing wrong.
+    case 'media-connecting':
+    case 'mic-failed':
+    case 'mic-off':
+    case 'back':
+    case null:
+      return 'ok';
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
+  }
+}
+
+export function desktopStateOf(s: StudioState, rec: Pick<RecordingView, 'phase'>, now = Date.now()): DesktopState {
   const space = currentSpace(s);
   const view = s.view;
   const live = space?.status === 'live' && s.target !== null && !view?.removed;
   const moderator = isModeratorRole(view?.role);
-  // A link is "lost" only while it matters: during a live space this studio is in.
-  const spaceDown = live && view !== null && (view.status === 'retrying' || view.status === 'closed');
-  const mediaDown = live && view?.media != null && (s.sfu.connection === 'reconnecting' || s.sfu.connection === 'disconnected');
+  // A link is "lost" only while it matters: during a live space this studio is in. A closed protocol (removed, or a
+  // refused seat) is final and says so in the window; the banner's words decide the rest.
+  const link = !live ? 'ok' : view?.status === 'closed' ? 'space-lost' : desktopLinkOf(healthBanner(studioHealthInput(s, now))?.kind ?? null);
   return {
     live,
     canEnd: live && s.target?.mode === 'host',
@@ -21,7 +54,7 @@ export function desktopStateOf(s: StudioState, rec: Pick<RecordingView, 'phase'>
     recording: rec.phase !== 'idle',
     title: space ? space.title.slice(0, 200) : null,
     handsUp: moderator && live ? Math.max(0, view?.handCount ?? 0) : 0,
-    link: spaceDown ? 'space-lost' : mediaDown ? 'media-lost' : 'ok',
+    link,
   };
 }
 

@@ -82,8 +82,59 @@ describe('dropped connections', () => {
       { at: LINK_GRACE_MS + 1_000, desktop: { link: 'media-lost' } },
       { at: 20_000, desktop: { link: 'ok' } },
     ]);
-    expect(steps.map((s) => s.notify.map((n) => n.title))).toEqual([[], ['Listeners can’t hear you'], [], ['Reconnected']]);
-    expect(steps[3]!.notify[0]!.body).toBe('“Morning show” is back to normal.');
+    // The audio itself was away and the host is on air: what they want to hear is that listeners hear them again.
+    expect(steps.map((s) => s.notify.map((n) => n.title))).toEqual([[], ['Listeners can’t hear you'], [], ['Back on air']]);
+    expect(steps[3]!.notify[0]!.body).toBe('Listeners of “Morning show” hear you again.');
+  });
+
+  it('the space server back, or audio back for someone not on air: "Reconnected"', () => {
+    const space = run([
+      { at: 0, desktop: { link: 'space-lost' } },
+      { at: LINK_GRACE_MS, desktop: { link: 'space-lost' } },
+      { at: 20_000, desktop: { link: 'ok' } },
+    ]);
+    expect(space[2]!.notify[0]).toEqual({ kind: 'link-back', title: 'Reconnected', body: '“Morning show” is back to normal.' });
+    const offAir = run([
+      { at: 0, desktop: { link: 'media-lost', onAir: false } },
+      { at: LINK_GRACE_MS, desktop: { link: 'media-lost', onAir: false } },
+      { at: 20_000, desktop: { link: 'ok', onAir: false } },
+    ]);
+    expect(offAir[2]!.notify[0]!.title).toBe('Reconnected');
+  });
+
+  it('the audio server restarting is told at once (the server confirmed it: no blip), then "Back on air"', () => {
+    const steps = run([
+      { at: 0, desktop: { link: 'audio-restarting' } },
+      { at: 3_000, desktop: { link: 'audio-restarting' } },
+      { at: 6_000, desktop: { link: 'ok' } },
+    ]);
+    expect(steps[0]!.notify).toEqual([
+      {
+        kind: 'link-lost',
+        title: 'Audio server restarting — listeners can’t hear you',
+        body: 'Podium is restarting the audio server of “Morning show” by itself. You’ll be back on air in a moment.',
+      },
+    ]);
+    expect(steps[1]!.notify).toEqual([]);
+    expect(steps[2]!.notify.map((n) => n.title)).toEqual(['Back on air']);
+  });
+
+  it('the audio server given up on: its own words, told at once; a restart that fails becomes a new drop to tell', () => {
+    const steps = run([
+      { at: 0, desktop: { link: 'audio-restarting' } },
+      { at: 30_000, desktop: { link: 'audio-failed' } },
+    ]);
+    expect(steps[1]!.notify).toEqual([
+      { kind: 'link-lost', title: 'The audio server stopped', body: 'Podium could not restart it, so listeners of “Morning show” can’t hear you. Open Podium to see what to do.' },
+    ]);
+  });
+
+  it('in front, the audio server restarting is not told (the studio shows it)', () => {
+    const steps = run([
+      { at: 0, desktop: { link: 'audio-restarting' }, focused: true },
+      { at: 5_000, desktop: { link: 'ok' }, focused: true },
+    ]);
+    expect(steps.flatMap((s) => s.notify)).toEqual([]);
   });
 
   it('the space server lost: its own words (audio still goes out)', () => {

@@ -59,6 +59,12 @@ describe('desktopStateOf', () => {
     expect(desktopStateOf(state({ view: { ...view, status: 'retrying' } }), { phase: 'idle' }).link).toBe('space-lost');
     const sfuDown = state({ sfu: { ...state().sfu, connection: 'reconnecting' } });
     expect(desktopStateOf(sfuDown, { phase: 'idle' }).link).toBe('media-lost');
+    const restarting = state({ view: { ...view, sfu: { status: 'restarting', since: 0, epoch: 1 } }, sfu: { ...state().sfu, connection: 'reconnecting' } });
+    expect(desktopStateOf(restarting, { phase: 'idle' }).link).toBe('audio-restarting');
+    expect(desktopStateOf(state({ view: { ...view, sfu: { status: 'failed', since: 0, epoch: 1 } } }), { phase: 'idle' }).link).toBe('audio-failed');
+    expect(desktopStateOf(state({ services: { state: 'restarting', since: 0, restarts: 1, detail: null } }), { phase: 'idle' }).link).toBe('audio-restarting');
+    // Connecting for the first time, or a microphone problem, is the window's to say, not a lost link.
+    expect(desktopStateOf(state({ sfu: { ...state().sfu, connection: 'connecting' } }), { phase: 'idle' }).link).toBe('ok');
     const ended = state({ view: { ...view, status: 'closed', space: { ...space, status: 'ended' } } });
     expect(desktopStateOf(ended, { phase: 'idle' })).toMatchObject({ live: false, link: 'ok' });
   });
