@@ -31,6 +31,7 @@ import { DESKTOP_COMMAND_CHANNEL, type DesktopCommand } from '../common/desktop'
 import { IPC_CHANNELS } from '../common/ipc';
 import { LINK_SCHEME } from '../common/links';
 import { err } from '../common/result';
+import { SERVICES_STATUS_CHANNEL, statusForNewWindow } from '../common/services-channel';
 import { installProcessGuard } from '../server/process-guard';
 import type { NotificationModel } from './desktop/notifications';
 import { createDesktopShell, type DesktopShell } from './desktop/shell';
@@ -319,6 +320,9 @@ function createWindow(): void {
   win.webContents.on('did-finish-load', () => {
     if (pendingLink) win.webContents.send(OPEN_LINK_CHANNEL, pendingLink);
     pendingLink = null;
+    // A page (re)loaded during or after a restart of the services must not assume they never stopped.
+    const status = services?.status();
+    if (status && statusForNewWindow(status)) win.webContents.send(SERVICES_STATUS_CHANNEL, status);
   });
   void win.loadURL(APP_PAGE_URL);
 }
@@ -350,6 +354,11 @@ async function boot(settings: DesktopSettings): Promise<ServicesHandle> {
   });
   try {
     services = studio;
+    // The services process is restarted by the handle when it stops on its own; the studio window says so.
+    studio.onStatus((status) => {
+      if (status.state !== 'running') log(`studio services: ${status.state}${status.detail ? ` (${status.detail})` : ''}`);
+      mainWindow?.webContents.send(SERVICES_STATUS_CHANNEL, status);
+    });
     startDesktopShell();
     bindContract(studio);
     openLink(webLinkFromArgv(process.argv));

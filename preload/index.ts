@@ -4,6 +4,7 @@ import { contextBridge, ipcRenderer } from 'electron';
 import type { PodiumApi } from '../common/ipc';
 import { DESKTOP_COMMAND_CHANNEL, isDesktopCommand } from '../common/desktop';
 import { IPC_CHANNELS } from '../common/ipc-channels';
+import { isServicesStatus, SERVICES_STATUS_CHANNEL } from '../common/services-channel';
 
 const api = Object.fromEntries(
   IPC_CHANNELS.map((channel) => [channel, (request?: unknown) => ipcRenderer.invoke(channel, request)]),
@@ -50,6 +51,19 @@ contextBridge.exposeInMainWorld(
       const listener = (_event: unknown, command: unknown) => isDesktopCommand(command) && callback(command);
       ipcRenderer.on(DESKTOP_COMMAND_CHANNEL, listener);
       return () => ipcRenderer.removeListener(DESKTOP_COMMAND_CHANNEL, listener);
+    },
+  }),
+);
+
+// The studio's services process (running, restarting, given up), pushed by main when it changes: only a well-formed
+// status passes.
+contextBridge.exposeInMainWorld(
+  'podiumServices',
+  Object.freeze({
+    onStatus(callback: (status: unknown) => void): () => void {
+      const listener = (_event: unknown, status: unknown) => isServicesStatus(status) && callback(status);
+      ipcRenderer.on(SERVICES_STATUS_CHANNEL, listener);
+      return () => ipcRenderer.removeListener(SERVICES_STATUS_CHANNEL, listener);
     },
   }),
 );

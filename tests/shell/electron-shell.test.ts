@@ -245,10 +245,37 @@ describe('the desktop shell on a stand-in Electron', () => {
     expect(state.sentToWindow).toEqual([{ channel: 'podium:open-link', args: ['https://spaces.example.org/s/abcdefghij'] }]);
   });
 
+  it('starts the services process again when it dies, on the same ports, and tells the window', async () => {
+    const before = await invoke('app:info');
+    expect(before.ok).toBe(true);
+    const oldPid = (await shell.state()).utilityProcesses.at(-1)!.pid!;
+    const statuses = async () =>
+      (await shell.state()).sentToWindow.filter((m) => m.channel === 'podium:services-status').map((m) => m.args[0] as { state: string; restarts: number });
+    expect(await statuses()).toEqual([]);
+    process.kill(oldPid, 'SIGKILL');
+    await expect.poll(async () => (await statuses()).map((s) => s.state), { timeout: 5_000 }).toEqual(['restarting']);
+    // Meanwhile the studio page's calls are answered at once, in words.
+    expect(await invoke('spaces:list')).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/restarting/) } });
+    // Starting the embedded LiveKit and the space server again takes seconds on a loaded machine.
+    await expect.poll(async () => (await statuses()).map((s) => s.state), { timeout: 90_000 }).toEqual(['restarting', 'running']);
+    expect((await statuses()).at(-1)).toMatchObject({ restarts: 1 });
+    const processes = (await shell.state()).utilityProcesses;
+    expect(processes).toHaveLength(2);
+    expect(processes[1]!.modulePath).toBe(path.join(ROOT, 'out', 'main', 'services.js'));
+    expect(processes[1]!.pid).not.toBe(oldPid);
+    // Same addresses: the space server on PODIUM_PORT, LiveKit on its port; the spaces made before are still there.
+    expect(await invoke('app:info')).toEqual(before);
+    expect(await get(`http://127.0.0.1:${port}/healthz`)).toMatchObject({ status: 200 });
+    const livekitPort = Number(new URL(String(before.ok && before.value.livekitUrl)).port);
+    expect((await get(`http://127.0.0.1:${livekitPort}/`)).status).toBe(200);
+    const spaces = await invoke('spaces:list');
+    expect(spaces.ok && (spaces.value as unknown as { title: string }[]).map((s) => s.title)).toContain('Shell test');
+  }, 120_000);
+
   it('quits only after the services have closed: space server, LiveKit and the services process', async () => {
     const info = await invoke('app:info');
     const livekitPort = Number(new URL(String(info.ok && info.value.livekitUrl)).port);
-    const servicesPid = (await shell.state()).utilityProcesses[0]!.pid!;
+    const servicesPid = (await shell.state()).utilityProcesses.at(-1)!.pid!;
     await shell.send({ cmd: 'watch-ports', ports: [port, livekitPort] });
     await shell.send({ cmd: 'quit' });
     const { code, report } = await shell.exited;
