@@ -3,6 +3,7 @@
 // to when Electron is unavailable, and what the e2e tests drive. This process's event loop stays free for the page.
 import { startServicesProcess, type ServicesHandle } from '../services/process/parent';
 import type { ServicesStartOptions } from '../services/process/protocol';
+import type { RestartPolicy } from '../services/process/supervision';
 import { createSecretStore } from '../services/secrets';
 import { startWebStudioHost, type WebStudioHost } from './host';
 
@@ -13,7 +14,7 @@ export interface WebStudio {
 }
 
 export async function runWebStudio(
-  options: Omit<ServicesStartOptions, 'shell'> & { studioPort?: number; log?: (line: string) => void },
+  options: Omit<ServicesStartOptions, 'shell'> & { studioPort?: number; log?: (line: string) => void; restartPolicy?: RestartPolicy },
 ): Promise<WebStudio> {
   const log = options.log ?? (() => {});
   const services = await startServicesProcess({ ...options, shell: 'web', secrets: createSecretStore(options.dataDir, log), log });
