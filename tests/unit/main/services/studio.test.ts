@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vite
 import { DEFAULT_PROCESSING, type AppInfo, type DesktopState, type HostedSpace, type ProcessingSettings, type Settings } from '../../../../common/ipc';
 import type { Result } from '../../../../common/result';
 import { dispatch } from '../../../../main/ipc/dispatch';
+import type { LivekitExit } from '../../../../server/livekit/runtime';
 import type { LivekitCredentials } from '../../../../server/livekit/tokens';
 import { LIVEKIT_WEBHOOK_PATH } from '../../../../server/livekit/webhooks';
 import {
@@ -327,5 +328,57 @@ describe('desktop state for the tray', () => {
     for (const bad of [{ ...state, handsUp: -1 }, { ...state, link: 'down' }, { ...state, title: 't'.repeat(201) }]) {
       expect((await dispatch(studio!.handlers, 'desktop:state', bad)).ok).toBe(false);
     }
+  });
+});
+
+describe('the embedded LiveKit under supervision', () => {
+  it('runs on the ports it is given, reports them, and a restart reuses them while every client is told', async () => {
+    // A stand-in livekit-server: its HTTP root answers as LiveKit's does, so the supervisor's health checks pass.
+    const http = await import('node:http');
+    const root = http.createServer((_req, res) => res.end('OK'));
+    await new Promise<void>((resolve) => root.listen(0, '127.0.0.1', resolve));
+    const ports = { http: (root.address() as AddressInfo).port, udp: 9 };
+    const ends: (() => void)[] = [];
+    const start = vi.fn(async (opts: EmbeddedLivekitOptions) => {
+      const exited = new Promise<LivekitExit>((resolve) => ends.push(() => resolve({ code: null, signal: 'SIGKILL' })));
+      return {
+        url: `ws://127.0.0.1:${opts.ports?.http ?? 1}`,
+        apiKey: opts.apiKey,
+        apiSecret: opts.apiSecret,
+        pid: 1_000 + ends.length,
+        ports: opts.ports ?? { http: 1, udp: 2 },
+        exited,
+        kill: () => ends.at(-1)!(),
+        output: () => [],
+        stop: async () => ends.at(-1)!(),
+      };
+    });
+    try {
+      const s = await boot({ startEmbeddedLivekit: start, livekitPorts: ports });
+      expect(start.mock.calls[0]![0].ports).toEqual(ports);
+      expect(s.livekitPorts).toEqual(ports);
+      expect(s.livekitPid()).toBe(1_001);
+      const hosted = await call<HostedSpace>('spaces:create', { title: 'Through a crash' });
+      const c = await connect(hosted.protocolUrl);
+      clients.push(c);
+      c.send({ type: 'join', spaceId: hosted.space.id, credential: hosted.credential });
+      await c.next((m) => m.type === 'sfu' && m.sfu.status === 'up' && m.sfu.epoch === 0);
+      ends[0]!();
+      await c.next((m) => m.type === 'sfu' && m.sfu.status === 'restarting');
+      await c.next((m) => m.type === 'sfu' && m.sfu.status === 'up' && m.sfu.epoch === 1);
+      expect(start).toHaveBeenCalledTimes(2);
+      expect(start.mock.calls[1]![0].ports).toEqual(ports);
+      expect(s.livekitPid()).toBe(1_002);
+    } finally {
+      await studio?.close();
+      studio = null;
+      root.close();
+    }
+  });
+
+  it('only probes a LiveKit it cannot restart (one a test already runs): no ports to report', async () => {
+    const s = await boot();
+    expect(s.livekitPorts).toBeNull();
+    expect(s.livekitPid()).toBeNull();
   });
 });
