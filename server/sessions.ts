@@ -12,6 +12,7 @@ import { parseClientMessage, type ClientMessage, type ServerMessage } from '../c
 import { PodiumError, type ErrorCode } from '../common/result';
 import type { PublicSpace, Role } from '../common/space';
 import { handleAction, type ActionContext } from './actions';
+import { claimFor, nameFor, type Claim } from './claims';
 import { startEnforcer, type Entitlement, type SfuEvent } from './enforcer';
 import { steadyHealth, type SfuHealth } from './livekit/health';
 import { startSfuRecovery } from './sfu-recovery';
@@ -22,7 +23,7 @@ import { addressKey, createKeyedRateLimiter, createRateLimiter } from './rate-li
 import { dropAllRecorders, dropRecorder } from './recording';
 import { isModerator, send, SpaceRoom, type Member, type Session } from './room';
 import { keeperFor, restoreMembers } from './room-keeping';
-import type { ModerationStore, Seat } from './store/moderation';
+import type { ModerationStore } from './store/moderation';
 import { hashKey, type SpaceStore } from './store/spaces';
 
 /** Where per-address limits count; kept importable from here for the tests that check it. */
@@ -74,8 +75,6 @@ const REACTIONS = { perPerson: [1, 5], perAddress: [5, 15], perRoom: [40, 80] } 
 function fail(session: Session, code: ErrorCode, message: string, ref?: string): void {
   send(session, { type: 'error', code, message, ...(ref ? { ref } : {}) });
 }
-
-type Claim = { role: 'host' } | { role: 'cohost'; seat: Seat; issued: string | null } | { role: 'listener' };
 
 export function createSessionHub(deps: SessionHubDeps): SessionHub {
   const now = deps.now ?? Date.now;
@@ -195,40 +194,6 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   });
   // ---- end of SFU health ----
 
-  /** The role this connection's credential proves. Throws a PodiumError the client is told about. */
-  function claimFor(space: PublicSpace, credential: string | undefined, subject: string, name: string): Claim {
-    if (credential === undefined) return { role: 'listener' };
-    if (deps.store.verifyHostKey(space.id, credential)) return { role: 'host' };
-    const seat = deps.moderation.seatByCredential(space.id, credential);
-    if (seat) {
-      if (seat.revokedAt !== null) throw new PodiumError('forbidden', 'The host removed you as co-host of this space. Ask them for a new invite if that was a mistake.');
-      return { role: 'cohost', seat, issued: null };
-    }
-    if (!deps.moderation.verifyCohostKey(space.id, credential)) {
-      throw new PodiumError('forbidden', 'that key is not valid for this space (a co-host invite may have been replaced)');
-    }
-    const seats = deps.moderation.activeSeats(space.id);
-    // The invite plus someone's client key must not hand over *their* seat: a seat is re-entered only with its own
-    // credential (the studio keeps it), and a lost one is replaced by the host removing the seat.
-    if (seats.some((s) => s.holder === subject)) {
-      throw new PodiumError('forbidden', 'you already hold a co-host seat in this space: open it from the studio you joined with, or ask the host to remove that seat and invite you again');
-    }
-    if (seats.length >= deps.moderation.settings(space.id).cohostLimit) {
-      throw new PodiumError('forbidden', 'all co-host seats of this space are taken');
-    }
-    const taken = deps.moderation.takeSeat(space.id, subject, name, now());
-    return { role: 'cohost', seat: taken.seat, issued: taken.credential };
-  }
-
-  /** The name this person asked for, unless it is the host's; then a neutral one and a notice saying why. */
-  function nameFor(space: PublicSpace, role: Role, asked: string | undefined, id: string): { name: string; notice: string | null } {
-    const fallback = `${role === 'cohost' ? 'Co-host' : 'Listener'} ${id.slice(1, 5)}`;
-    if (!asked) return { name: fallback, notice: null };
-    if (role !== 'host' && nameKey(asked) === nameKey(space.hostName)) {
-      return { name: fallback, notice: `"${asked}" is the host's name, so others see you as ${fallback}. Pick another name.` };
-    }
-    return { name: asked, notice: null };
-  }
 
   async function join(session: Session, message: Extract<ClientMessage, { type: 'join' }>): Promise<void> {
     const ref = message.ref;
@@ -247,7 +212,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     }
     let claim: Claim;
     try {
-      claim = claimFor(space, message.credential, subject, message.name ?? 'Co-host');
+      claim = claimFor(deps, space, message.credential, subject, message.name ?? 'Co-host', now());
     } catch (error) {
       if (!(error instanceof PodiumError)) throw error;
       return fail(session, error.code, error.message, ref);
