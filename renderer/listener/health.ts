@@ -15,6 +15,7 @@ export function listenerHealthInput(s: ListenerState, now: number): HealthInput 
     clockOffset: view.clockOffset,
     media: s.sfu.connection,
     hasGrant: view.media !== null,
+    publishing: s.sfu.publishing,
     audioServerHost: null,
   };
 }

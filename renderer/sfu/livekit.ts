@@ -29,6 +29,19 @@ function mapState(state: ConnectionState): SfuConnection {
   }
 }
 
+const LEAVE_WAIT_MS = 2_000;
+
+/** Waits for `work` (its failure ignored) at most `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([work.then(() => {}, () => {}), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `audioSink` holds the <audio> elements of remote tracks (they must be in the DOM to play). */
 export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
   let room: Room | null = null;
@@ -108,7 +121,8 @@ export function createLivekitAdapter(audioSink: HTMLElement): SfuAdapter {
       const old = room;
       room = null;
       micPublication = null;
-      if (old) await leave(old).catch(() => {});
+      // Bounded: saying goodbye to an SFU that died must not hold up the new connection.
+      if (old) await within(leave(old), LEAVE_WAIT_MS);
       dropRemoteElements();
       // stopLocalTrackOnUnpublish: false — when the SDK gives up on a dead SFU it must not end the pipeline's track,
       // which the next connection publishes again.

@@ -56,6 +56,8 @@ export interface HealthInput {
   media: SfuConnection;
   /** A media grant is held: the SFU connection is supposed to be up. */
   hasGrant: boolean;
+  /** On stage: this client's microphone is published on the SFU now (absent where it does not apply). */
+  publishing?: boolean;
   /** The host of a LiveKit server the studio was pointed at (settings: custom), or null for the studio's own. */
   audioServerHost: string | null;
   /** Studio only: the web bridge to the studio's services is gone ('key': refused as out of date). */
@@ -163,8 +165,14 @@ function sfuTrouble(input: HealthInput): HealthBanner | null {
 
 /** This client's own SFU connection, while the space server says the audio server is fine. */
 function mediaTrouble(input: HealthInput): HealthBanner | null {
-  if (!input.live || !input.hasGrant || input.media === 'connected') return null;
+  if (!input.live || !input.hasGrant) return null;
   const listener = input.audience === 'listener';
+  if (input.media === 'connected') {
+    // Connected but the microphone not published yet (just after a fresh connect): not on air yet, so not "back".
+    const micReady = !input.mic || input.mic.status === 'on';
+    if (!input.onStage || input.publishing !== false || !micReady) return null;
+    return banner('media-connecting', 'info', listener ? 'Putting your microphone back…' : 'Putting you on air…', null);
+  }
   if (input.media === 'connecting' || input.media === 'idle') {
     return listener
       ? banner('media-connecting', 'info', 'Connecting to the audio…', null)

@@ -30,6 +30,7 @@ export function studioHealthInput(s: StudioState, now: number): HealthInput {
     clockOffset: view?.clockOffset ?? 0,
     media: s.sfu.connection,
     hasGrant: view?.media != null,
+    publishing: s.sfu.publishing,
     audioServerHost: own ? null : hostOf(view?.media?.url ?? s.info?.livekitUrl),
     bridgeLost: s.bridgeLost,
     services: s.services,

@@ -29,6 +29,7 @@ function input(patch: Partial<HealthInput> = {}): HealthInput {
     clockOffset: 0,
     media: 'connected',
     hasGrant: true,
+    publishing: true,
     audioServerHost: null,
     bridgeLost: null,
     services: { state: 'running', since: 0, restarts: 0, detail: null },
@@ -108,6 +109,11 @@ describe('the studio banner', () => {
       expect(healthBanner(input({ media }))).toMatchObject({ kind: 'media-reconnecting', tone: 'warn', title: "Audio connection lost — listeners can't hear you" });
     }
     expect(healthBanner(input({ media: 'connecting' }))).toMatchObject({ kind: 'media-connecting', tone: 'info' });
+    // Connected, but the microphone not published again yet: not on air, so not "back" either.
+    expect(healthBanner(input({ publishing: false }))).toMatchObject({ kind: 'media-connecting', tone: 'info', title: 'Putting you on air…' });
+    // …unless there is no microphone to publish: that is the microphone's banner.
+    expect(healthBanner(input({ publishing: false, mic: { status: 'off', error: null } }))!.kind).toBe('mic-off');
+    expect(healthBanner(input({ publishing: false, onStage: false }))).toBeNull();
     // No grant yet (going live): nothing to be connected to.
     expect(healthBanner(input({ media: 'idle', hasGrant: false }))).toBeNull();
   });
@@ -199,6 +205,7 @@ describe('stepHealth: back on air, then nothing', () => {
       { at: NOW, patch: {} },
       { at: NOW + 1000, patch: { sfuHealth: restarting(0), media: 'reconnecting' } },
       { at: NOW + 5000, patch: { media: 'connecting' } },
+      { at: NOW + 5500, patch: { publishing: false } },
       { at: NOW + 6000, patch: {} },
       { at: NOW + 6000 + BACK_MS - 1, patch: {} },
       { at: NOW + 6000 + BACK_MS, patch: {} },
@@ -206,9 +213,10 @@ describe('stepHealth: back on air, then nothing', () => {
     expect(kinds[0]).toBeNull();
     expect(kinds[1]).toMatch(/^sfu-restarting:/);
     expect(kinds[2]).toMatch(/^media-connecting:/);
-    expect(kinds[3]).toBe('back:Back on air');
+    expect(kinds[3]).toBe('media-connecting:Putting you on air…');
     expect(kinds[4]).toBe('back:Back on air');
-    expect(kinds[5]).toBeNull();
+    expect(kinds[5]).toBe('back:Back on air');
+    expect(kinds[6]).toBeNull();
   });
 
   it('a first connect is no "back"', () => {
