@@ -85,6 +85,8 @@ describe('web studio bridge', () => {
     const c = await open(bridgeUrl(), studio.host.origin);
     c.ws.send(JSON.stringify({ type: 'hello', secret }));
     expect(await c.next()).toEqual({ type: 'welcome' });
+    // Then the services' status, which the studio shows when they are not simply running.
+    expect(await c.next()).toMatchObject({ type: 'services', status: { state: 'running', restarts: 0, detail: null } });
     c.ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'spaces:create', request: { title: '' } }));
     expect(await c.next()).toMatchObject({ id: 1, result: { ok: false, error: { code: 'bad_request', message: expect.stringContaining('title') } } });
     c.ws.send(JSON.stringify({ type: 'call', id: 2, channel: 'fs:readFile', request: '/etc/passwd' }));
@@ -124,6 +126,8 @@ describe('web studio bridge', () => {
     const page = await open(url, studio.host.origin);
     page.ws.send(JSON.stringify({ type: 'hello', secret: key }));
     expect(await page.next()).toEqual({ type: 'welcome' });
+    // Then the services' status, which the studio shows when they are not simply running.
+    expect(await page.next()).toMatchObject({ type: 'services', status: { state: 'running', restarts: 0, detail: null } });
     let id = 10;
     const call = async (channel: string, request?: unknown) => {
       page.ws.send(JSON.stringify({ type: 'call', id: ++id, channel, request }));
@@ -157,6 +161,25 @@ describe('web studio bridge', () => {
     for (const bad of ['/media/AAAAAAAAAAAAAAAAAAAAAAAA', '/media/..%2f..%2fetc%2fpasswd', '/media/']) {
       expect((await fetch(studio.host.origin + bad)).status, bad).toBe(404);
     }
+    page.ws.close();
+  });
+  it("tells the page when the studio's services stop and come back, and calls meanwhile get words", async () => {
+    const key = new URL(studio.host.url).hash.replace('#k=', '');
+    const page = await open(`${studio.host.origin.replace('http', 'ws')}/bridge`, studio.host.origin);
+    page.ws.send(JSON.stringify({ type: 'hello', secret: key }));
+    expect(await page.next()).toEqual({ type: 'welcome' });
+    expect(await page.next()).toMatchObject({ type: 'services', status: { state: 'running' } });
+    process.kill(studio.services.pid!, 'SIGKILL');
+    expect(await page.next()).toMatchObject({ type: 'services', status: { state: 'restarting', restarts: 0 } });
+    page.ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'spaces:list' }));
+    expect(await page.next()).toEqual({ type: 'result', id: 1, result: { ok: false, error: { code: 'unavailable', message: expect.stringContaining('restarting') } } });
+    // Generous: the services process starts again on a machine that may be busy.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const back = await Promise.race([page.next(), new Promise((r) => (timer = setTimeout(() => r('timed out'), 60_000)))]);
+    clearTimeout(timer);
+    expect(back).toMatchObject({ type: 'services', status: { state: 'running', restarts: 1, detail: null } });
+    page.ws.send(JSON.stringify({ type: 'call', id: 2, channel: 'spaces:list' }));
+    expect(await page.next()).toMatchObject({ type: 'result', id: 2, result: { ok: true } });
     page.ws.close();
   });
 });
