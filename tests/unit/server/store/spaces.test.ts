@@ -146,6 +146,19 @@ describe('status', () => {
   });
 });
 
+describe('live', () => {
+  it('lists the live spaces only, in the order they went live, also after a re-open (what a restart brings back)', () => {
+    const [a, b, c, d] = ['A', 'B', 'C', 'D'].map((t) => store.create(input(t), 1).space);
+    store.setStatus(b!.id, 'live', 300);
+    store.setStatus(a!.id, 'live', 400);
+    store.setStatus(c!.id, 'live', 200);
+    store.setStatus(c!.id, 'ended', 500);
+    reopen();
+    expect(store.live().map((s) => s.title)).toEqual(['B', 'A']);
+    expect(store.live().map((s) => s.id)).not.toContain(d!.id);
+  });
+});
+
 describe('list', () => {
   it('lists newest first and honours the limit', () => {
     const ids = [300, 100, 200].map((t) => store.create(input(`t${t}`), t).space.id);
