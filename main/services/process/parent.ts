@@ -142,7 +142,7 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
     const decision = decideRestart(crashes, Date.now(), policy);
     crashes = decision.crashes;
     if (decision.action === 'give-up') {
-      log(`the studio services process exited (${code}) again; not restarting it`);
+      log(`the studio services process exited (${code}) again; not restarting it. ${decision.detail}`);
       return setStatus({ state: 'failed', since: Date.now(), restarts: status.restarts, detail: decision.detail });
     }
     log(`the studio services process exited (${code}); starting it again in ${decision.delayMs} ms`);
