@@ -218,7 +218,7 @@ export interface HealthMemory {
 export const INITIAL_HEALTH_MEMORY: HealthMemory = { troubled: false, backAt: null };
 
 function backBanner(input: HealthInput, backAt: number): HealthBanner {
-  if (input.audience === 'listener') return banner('back', 'ok', "You're back — the space is playing again", null, backAt);
+  if (input.audience === 'listener') return banner('back', 'ok', "You're connected again", null, backAt);
   return banner('back', 'ok', input.onStage ? 'Back on air' : 'Reconnected', input.onStage ? 'Listeners hear you again.' : null, backAt);
 }
 

@@ -233,7 +233,7 @@ describe('stepHealth: back on air, then nothing', () => {
       ],
       listener,
     );
-    expect(kinds).toEqual(['media-reconnecting:Reconnecting…', expect.stringMatching(/^back:You're back/), 'media-reconnecting:Reconnecting…', expect.stringMatching(/^back:/)]);
+    expect(kinds).toEqual(['media-reconnecting:Reconnecting…', expect.stringMatching(/^back:You're connected again/), 'media-reconnecting:Reconnecting…', expect.stringMatching(/^back:/)]);
   });
 
   it('a space that ended is nothing to be back on', () => {
