@@ -151,7 +151,11 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   tidyTimer.unref();
   // Live spaces' rooms come back now, not when their first member does: until then, the SFU's events would find
   // nobody entitled, and a speaker still on air through the SFU would lose their voice at the first sweep.
-  for (const space of deps.store.live()) roomFor(space.id);
+  // The audit log (and so a recording's markers) shows the gap, and how many people it gave their place back to.
+  for (const space of deps.store.live()) {
+    const room = roomFor(space.id);
+    audit(room, 'Podium', 'restarted', null, `${room.members.size} ${room.members.size === 1 ? 'person' : 'people'} kept their place`);
+  }
 
   async function grantMedia(room: SpaceRoom, m: Member, space: PublicSpace): Promise<void> {
     if (space.status !== 'live') return;
