@@ -8,22 +8,17 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, constants as fsConstants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import dgram from 'node:dgram';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { checkPorts, pickPorts, waitForPorts, type Ports } from './ports';
+
+export type { Ports };
 
 export const LIVEKIT_VERSION = '1.13.5';
 
 export type Log = (line: string) => void;
-
-export interface Ports {
-  /** HTTP/signalling (TCP). */
-  http: number;
-  /** The UDP media mux. */
-  udp: number;
-}
 
 /** How a livekit-server process ended. */
 export interface LivekitExit {
@@ -225,31 +220,6 @@ const READY_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
 const TAIL_LINES = 50;
 
-function listenTcp(): Promise<net.Server> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    // No host: a port free on every interface is free on loopback, where livekit binds it.
-    server.listen(0, () => resolve(server));
-  });
-}
-
-function bindUdp(): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, () => resolve(socket));
-  });
-}
-
-/** Ports the OS just handed out are very unlikely to be handed to a parallel test before livekit binds them. */
-async function pickPorts(): Promise<Ports> {
-  const [a, u] = await Promise.all([listenTcp(), bindUdp()]);
-  const ports = { http: (a.address() as net.AddressInfo).port, udp: u.address().port };
-  await Promise.all([new Promise((r) => a.close(r)), new Promise<void>((r) => u.close(r))]);
-  return ports;
-}
-
 class PortClash extends Error {}
 
 async function waitReady(url: string, child: ChildProcess, exited: Promise<unknown>, lines: string[]): Promise<void> {
@@ -385,12 +355,6 @@ async function launch(bin: string, launchConfig: LaunchConfig, log: Log, ports: 
   };
 }
 
-function checkPorts(ports: Ports): void {
-  for (const port of [ports.http, ports.udp]) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`livekit ports must be 1–65535, got ${JSON.stringify(ports)}`);
-  }
-}
-
 const PORT_WAIT_MS = 10_000;
 
 /** Starts livekit-server on loopback and resolves once it answers; throws (with every way out) if there is none. */
@@ -412,6 +376,9 @@ export async function startLivekit(options: StartLivekitOptions = {}): Promise<L
   if (fixed) checkPorts(fixed);
   const waitUntil = Date.now() + (options.portWaitMs ?? PORT_WAIT_MS);
   for (let attempt = 1; ; attempt++) {
+    // On fixed ports, wait for whoever holds them to let go first: a process that answers on them must not pass
+    // for ours while ours is still starting.
+    if (fixed && !(await waitForPorts(fixed, waitUntil))) log(`ports ${fixed.http}/${fixed.udp} still in use; trying anyway`);
     try {
       return await launch(bin, { ...credentials, webhookUrls }, log, fixed ?? (await pickPorts()));
     } catch (err) {

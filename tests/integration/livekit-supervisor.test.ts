@@ -1,9 +1,12 @@
 // The supervisor with the real livekit-server: killed (-9) it is back on the same ports with the same keys in a new
-// epoch; hung (SIGSTOP) its health checks catch it, kill it and start it again; stop() ends it for good.
+// epoch; hung (SIGSTOP) its health checks catch it, kill it and start it again; stop() ends it for good. And a start
+// on fixed ports waits for them rather than moving.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLivekitBinary } from '../../scripts/livekit';
+import { ensureLivekitBinary, startLivekit } from '../../scripts/livekit';
 import { createSfuAdmin } from '../../server/livekit/admin';
 import type { SfuHealthState } from '../../server/livekit/health';
+import { pickPorts } from '../../server/livekit/ports';
 import { startSupervisedLivekit, type SupervisedLivekit } from '../../server/livekit/supervisor';
 import { sleep, timeout } from '../support/rtc-bot';
 
@@ -87,5 +90,31 @@ describe('supervising the real livekit-server', () => {
     await sleep(3_000);
     expect(sup.pid()).toBeNull();
     await expect(root()).rejects.toThrow();
+  });
+});
+
+describe('starting on fixed ports', () => {
+  it('waits for whoever holds them to let go, and never moves to other ports', async () => {
+    const ports = await pickPorts();
+    // Someone answers on the HTTP port as a livekit-server would: the process being replaced, still going.
+    const holder = http.createServer((_req, res) => res.end('OK'));
+    await new Promise<void>((resolve) => holder.listen(ports.http, '127.0.0.1', resolve));
+    setTimeout(() => {
+      holder.closeAllConnections();
+      holder.close();
+    }, 1_500);
+    const startedAt = Date.now();
+    const lk = await startLivekit({ bin: await ensureLivekitBinary(), ports });
+    try {
+      console.log(`started on the same ports ${Date.now() - startedAt} ms after asking (the holder let go after 1500 ms)`);
+      expect(lk.ports).toEqual(ports);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_500);
+      // Ours answers, not the holder (gone): and it stays up.
+      await sleep(500);
+      expect(alive(lk.pid)).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${ports.http}/`)).status).toBe(200);
+    } finally {
+      await lk.stop();
+    }
   });
 });
