@@ -68,6 +68,9 @@ export function startSfuRecovery(deps: {
     },
     up: () => last.status === 'up',
     async requestMedia(member, grant) {
+      if (last.status === 'failed') {
+        throw new PodiumError('unavailable', "The audio server stopped and could not be started again; the host's studio has to be restarted.");
+      }
       if (last.status !== 'up') {
         throw new PodiumError('unavailable', 'The audio server is restarting; a fresh connection is sent to you as soon as it is back.');
       }

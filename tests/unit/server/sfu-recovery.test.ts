@@ -79,7 +79,9 @@ describe('SFU recovery', () => {
     expect(grants).toBe(3);
     t.health.move('restarting');
     t.tick(60_000);
-    await expect(ask()).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(ask()).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/restarting/) });
+    t.health.move('failed');
+    await expect(ask()).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/could not be started again/) });
     expect(grants).toBe(3);
   });
 });
