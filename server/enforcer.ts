@@ -3,7 +3,8 @@
 // expiry; so assume every token it ever issued is in an attacker's hands. The SFU's own events (webhooks: participant
 // joined, track published) are checked against who is entitled *now*, and anything not entitled is removed or loses
 // its publishing at once. A slower sweep of every room on the SFU backs the webhooks up (a lost or late webhook, a
-// space server restart).
+// space server restart). After an SFU restart everyone publishes anew: a microphone published by someone a moderator
+// muted is muted again. While the SFU is down the sweep waits, and a failing sweep is logged once, not every time.
 import type { Role } from '../common/space';
 import type { SfuAdmin, SfuParticipant } from './livekit/admin';
 
