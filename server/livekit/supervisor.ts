@@ -23,7 +23,10 @@ export interface SupervisorOptions {
   policy?: Partial<RestartPolicy>;
   /** How often its HTTP root is checked while up (ms; default 1 s). */
   probeEveryMs?: number;
-  /** One check's limit (ms; default 1 s). */
+  /**
+   * One check's limit (ms; default 2.5 s). Generous on purpose: killing a healthy SFU on a busy machine would cause
+   * the very dead air this prevents, so a hang is called only after several seconds without any answer.
+   */
   probeTimeoutMs?: number;
   /** Checks missed in a row that make it hung, to be killed and restarted (default 3). */
   missesForHung?: number;
@@ -155,7 +158,7 @@ export async function superviseLivekit(
     const server = current;
     if (probing || stopped || !server || health.state().status !== 'up') return;
     probing = true;
-    void fetch(`http://127.0.0.1:${ports.http}/`, { signal: AbortSignal.timeout(options.probeTimeoutMs ?? 1_000) })
+    void fetch(`http://127.0.0.1:${ports.http}/`, { signal: AbortSignal.timeout(options.probeTimeoutMs ?? 2_500) })
       .then(
         async (res) => {
           await res.body?.cancel().catch(() => {});
