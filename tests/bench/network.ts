@@ -49,11 +49,13 @@ if (reason) {
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+const concealed = (m: Measured): number => m.stats.concealedSamples / Math.max(1, m.stats.totalSamplesReceived);
 const cell = (ms: Measured[]): string => {
-  const r = ms.map((m) => m.r);
-  const s = ms.map((m) => m.silentShare);
+  if (ms.length === 0) return '–';
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return ms.length === 1 ? `r ${r[0]!.toFixed(3)}, silent ${pct(s[0]!)}` : `r ${mean(r).toFixed(3)} (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}), silent ${pct(mean(s))}`;
+  const r = ms.map((m) => m.r);
+  const range = ms.length > 1 ? ` (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})` : '';
+  return `r ${mean(r).toFixed(3)}${range}, silent ${pct(mean(ms.map((m) => m.silentShare)))}, concealed ${pct(mean(ms.map(concealed)))}`;
 };
 
 const speechWav = makeSpeechWav();
@@ -81,7 +83,7 @@ try {
             `  ${condition.name.padEnd(36)} r ${m.r.toFixed(3)} (control ${m.control.toFixed(3)}), silent ${pct(m.silentShare)} of ${m.speechBlocks} speech blocks, ` +
               `slips ${m.slips}; relay dropped ${m.droppedDown}/${m.droppedDown + m.forwardedDown} down, ${m.droppedUp}/${m.droppedUp + m.forwardedUp} speaker up; ` +
               `rx ${st.codec}: lost ${st.packetsLost}, nack ${st.nackCount}, fec ${st.fecPacketsReceived}, ` +
-              `concealed ${pct(st.concealedSamples / Math.max(1, st.totalSamplesReceived))}, ` +
+              `concealed ${pct(concealed(m))}, ` +
               `jb ${Math.round((st.jitterBufferDelay / Math.max(1, st.jitterBufferEmittedCount)) * 1000)} ms`,
           );
         }
@@ -100,4 +102,4 @@ console.log(`|---|${sets.map(() => '---').join('|')}|`);
 for (const condition of CONDITIONS) {
   console.log(`| ${condition.name} | ${sets.map((set) => cell(results.get(`${condition.name}|${set}`) ?? [])).join(' | ')} |`);
 }
-console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; r = envelope correlation with the source, 20 ms blocks; silent = share of source speech blocks received below -55 dBFS)`);
+console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; r = envelope correlation with the source, 20 ms blocks; silent = share of source speech blocks received below -55 dBFS; concealed = share of played samples the listener's jitter buffer invented)`);

@@ -224,27 +224,38 @@ export interface Measured extends SpeechQuality {
 
 /** Records `seconds` of what the listener plays and judges it against the source. */
 export async function measure(rig: Rig, session: Session, seconds: number): Promise<Measured> {
-  const before = await session.listener.evaluate(() => window.podiumNetworkPage.receiveStats());
+  return (await measureTogether(rig, [session], seconds))[0]!;
+}
+
+/**
+ * Records several sessions' listeners at the same time, so that a comparison between protection sets meets the same
+ * machine load (on a loaded machine a starved jitter buffer conceals too). Relay counts are for the whole link.
+ */
+export async function measureTogether(rig: Rig, sessions: Session[], seconds: number): Promise<Measured[]> {
+  const statsNow = () => Promise.all(sessions.map((s) => s.listener.evaluate(() => window.podiumNetworkPage.receiveStats())));
+  const before = await statsNow();
   rig.sfu.relay.resetCounts();
-  const { env, met } = await session.listener.evaluate((s) => window.podiumNetworkPage.record({ seconds: s, timeoutMs: s * 3000 + 10_000 }), seconds);
-  if (!met) throw new Error(`recording ${seconds} s of the listener's audio took more than ${seconds * 3 + 10} s`);
-  let droppedDown = 0;
-  let forwardedDown = 0;
-  let droppedUp = 0;
-  let forwardedUp = 0;
-  for (const [address, c] of rig.sfu.relay.counts()) {
+  const recordings = await Promise.all(
+    sessions.map((s) => s.listener.evaluate((sec) => window.podiumNetworkPage.record({ seconds: sec, timeoutMs: sec * 3000 + 10_000 }), seconds)),
+  );
+  const counts = rig.sfu.relay.counts();
+  const after = await statsNow();
+  const link = { droppedDown: 0, forwardedDown: 0, droppedUp: 0, forwardedUp: 0 };
+  for (const [address, c] of counts) {
     if (address.startsWith(`${rig.listenerNet.peerAddress}:`)) {
-      droppedDown += c.down.dropped;
-      forwardedDown += c.down.forwarded;
+      link.droppedDown += c.down.dropped;
+      link.forwardedDown += c.down.forwarded;
     } else if (address.startsWith(`${rig.speakerNet.peerAddress}:`)) {
-      droppedUp += c.up.dropped;
-      forwardedUp += c.up.forwarded;
+      link.droppedUp += c.up.dropped;
+      link.forwardedUp += c.up.forwarded;
     }
   }
-  const after = await session.listener.evaluate(() => window.podiumNetworkPage.receiveStats());
-  const stats = { ...after };
-  for (const key of Object.keys(after) as (keyof ReceiveStats)[]) {
-    if (key !== 'codec') stats[key] = after[key] - before[key];
-  }
-  return { ...speechQuality(env, rig.sourceEnv), droppedDown, forwardedDown, droppedUp, forwardedUp, stats };
+  return recordings.map(({ env, met }, i) => {
+    if (!met) throw new Error(`recording ${seconds} s of the listener's audio took more than ${seconds * 3 + 10} s`);
+    const stats = { ...after[i]! };
+    for (const key of Object.keys(stats) as (keyof ReceiveStats)[]) {
+      if (key !== 'codec') stats[key] = after[i]![key] - before[i]![key];
+    }
+    return { ...speechQuality(env, rig.sourceEnv), ...link, stats };
+  });
 }
