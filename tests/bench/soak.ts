@@ -7,6 +7,7 @@
 // printed): memory after the warm-up, open files once the crowd has gone, no error anywhere, and the host heard in
 // every sample. Exits 1 on any failure, 130 when interrupted. Ctrl+C stops everything it started.
 import { setMaxListeners } from 'node:events';
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ import { makeSpeechWav } from '../support/fixtures';
 import type { Ear } from '../support/soak-audio';
 import { connectSoakClient, isType, type SoakClient } from '../support/soak-client';
 import { startCrowd, type Crowd } from '../support/soak-crowd';
-import { startSoakServer, type SoakServer } from '../support/soak-server';
+import { LIVEKIT_LOG, startSoakServer, type SoakServer } from '../support/soak-server';
 import type { Host, Speakers } from '../support/soak-stage';
 import { FD_GROWTH_BOUND, judgeAudioWindow, judgeSoak, MAX_SILENCE_MS, PRESENT_FLOOR_DBFS, RSS_GROWTH_BOUND_MB, type Sample } from '../support/soak-verdict';
 
@@ -27,11 +28,12 @@ const { values } = parseArgs({
     listeners: { type: 'string', default: '200' },
     seed: { type: 'string', default: '12' },
     json: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log('Usage: npm run bench:soak -- [--minutes 10] [--listeners 200] [--seed 12] [--json]');
+  console.log('Usage: npm run bench:soak -- [--minutes 10] [--listeners 200] [--seed 12] [--json] [--verbose]');
   process.exit(0);
 }
 const minutes = Number(values.minutes);
@@ -57,6 +59,8 @@ interface Row extends Sample {
   present: boolean;
   speakersHeard: number;
   loopDelayP99Ms: number;
+  /** The machine's 1-minute load average: this soak shares its cores with whatever else runs. */
+  load: number;
   errors: number;
 }
 
@@ -85,6 +89,8 @@ async function main(): Promise<number> {
   const since = () => ((performance.now() - started) / 1000).toFixed(0);
   const errors: string[] = [];
   const notes: string[] = [];
+  /** What the SFU connections of the ear and the host went through, printed when the host goes missing. */
+  const earNotes: string[] = [];
   const problem = (text: string): void => {
     if (abort.signal.aborted) return;
     errors.push(`${since()} s: ${text}`);
@@ -115,9 +121,9 @@ async function main(): Promise<number> {
     // Closed in reverse: rtc-node itself only after every room made with it (host, ear, speakers).
     closers.push({ what: "rtc-node's native client", close: () => dispose() });
     const { spaceId, hostKey } = await server.createSpace('Soak', 'Soak Host');
-    const host: Host = await startHost(server.protocolUrl, spaceId, hostKey, frames, problem);
+    const host: Host = await startHost(server.protocolUrl, spaceId, hostKey, frames, problem, (text) => earNotes.push(`${since()} s: ${text}`));
     closers.push({ what: 'the host', close: () => host.close() });
-    const { ear, earClient, reactionsHeard } = await startEar(server, spaceId, problem);
+    const { ear, earClient, reactionsHeard } = await startEar(server, spaceId, problem, (text) => earNotes.push(`${since()} s: ${text}`));
     closers.push({ what: 'the listening ear', close: async () => (await ear.close(), await earClient.close()) });
     await waitFor(() => ear.heard().has(host.participantId), 20_000, "the host's voice at the listening ear");
 
@@ -147,6 +153,8 @@ async function main(): Promise<number> {
         );
       }
       lastVoiceFrames = voice.frames;
+      if (!hostAudio.present || values.verbose) for (const line of earNotes.splice(0)) say(`    (${line})`);
+      earNotes.length = 0;
       const speakersHeard = [...windows].filter(([id, blocks]) => id !== host.participantId && judgeAudioWindow(blocks, BLOCK_MS).levelDb > PRESENT_FLOOR_DBFS).length;
       const row: Row = {
         t: n * (SAMPLE_EVERY_MS / 1000),
@@ -163,6 +171,7 @@ async function main(): Promise<number> {
         present: hostAudio.present,
         speakersHeard,
         loopDelayP99Ms: loop.percentile(99) / 1e6,
+        load: os.loadavg()[0]!,
         errors: errors.length,
       };
       loop.reset();
@@ -172,7 +181,7 @@ async function main(): Promise<number> {
         `  ${String(row.t).padStart(4)} s  rss ${row.rssMb.toFixed(1).padStart(6)} MB  fds ${String(row.fds).padStart(4)} (${row.sockets} sockets)  ` +
           `listeners ${String(row.listeners).padStart(4)}/${listeners}  on stage ${row.onStage}  reactions ${row.reactionsSentPerS.toFixed(1)}/s ` +
           `(heard ${row.reactionsHeardPerS.toFixed(1)}/s)  host ${fmtDb(row.hostDb)} (gap ${(row.longestSilenceMs / 1000).toFixed(1)} s)  ` +
-          `speakers heard ${row.speakersHeard}  loop p99 ${row.loopDelayP99Ms.toFixed(0)} ms  errors ${row.errors}`,
+          `speakers heard ${row.speakersHeard}  loop p99 ${row.loopDelayP99Ms.toFixed(0)} ms  load ${row.load.toFixed(1)}  errors ${row.errors}`,
       );
     }
 
@@ -195,11 +204,15 @@ async function main(): Promise<number> {
     say(`  open files   ${verdict.fds.first} first, ${verdict.fds.last} last sample; with the crowd gone ${verdict.fds.quietStart} → ${verdict.fds.quietEnd} (${signed(verdict.fds.growth)}); bound +${FD_GROWTH_BOUND}`);
     say(`  errors       ${errors.length}${notes.length > 2 ? `; other server lines: ${notes.length}` : ''}`);
     say(`  host audio   present in ${rows.filter((r) => r.present).length}/${rows.length} samples (RMS above ${PRESENT_FLOOR_DBFS} dBFS, no silence over ${MAX_SILENCE_MS / 1000} s)`);
+    const trouble = server.sfuTrouble();
+    say(`  SFU          ${trouble.iceDrops} ICE connections dropped, ${trouble.rejoins} full rejoins, ${trouble.highCpu} "high cpu load" notes (LiveKit's log: ${LIVEKIT_LOG})`);
+    const loads = rows.map((r) => r.load);
+    say(`  machine      ${os.cpus().length} cores, load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run`);
     say(`  harness      event-loop delay p99 worst ${Math.max(0, ...rows.map((r) => r.loopDelayP99Ms)).toFixed(0)} ms (a starved harness, not the server, would show here)`);
     for (const f of verdict.failures) say(`  FAIL ${f}`);
     say(verdict.failures.length ? '  SOAK FAILED' : '  SOAK PASSED');
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ minutes, listeners, seed, warmupS, rows, verdict, errors, serverLines: notes, crowd: crowd.stats, turns }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ minutes, listeners, seed, warmupS, rows, verdict, errors, serverLines: notes, crowd: crowd.stats, turns, sfu: trouble }, null, 2)}\n`);
     }
     return verdict.failures.length ? 1 : 0;
   } catch (error) {
@@ -241,7 +254,7 @@ async function quietFds(server: SoakServer): Promise<number> {
 }
 
 /** A listener on the SFU whose protocol client also counts the reactions the room is sent. */
-async function startEar(server: SoakServer, spaceId: string, problem: (p: string) => void): Promise<{ ear: Ear; earClient: SoakClient; reactionsHeard: () => number }> {
+async function startEar(server: SoakServer, spaceId: string, problem: (p: string) => void, note: (n: string) => void): Promise<{ ear: Ear; earClient: SoakClient; reactionsHeard: () => number }> {
   const earClient = await connectSoakClient(server.protocolUrl, { onProblem: (p) => problem(`ear: ${p}`) });
   let heard = 0;
   earClient.onMessage((m) => {
@@ -250,7 +263,7 @@ async function startEar(server: SoakServer, spaceId: string, problem: (p: string
   const grant = earClient.expect(isType('media'), 20_000, "the ear's media grant");
   earClient.send({ type: 'join', spaceId, key: 'soak-listening-ear-key', name: 'Ear' });
   try {
-    const ear = await connectEar((await grant).media, problem);
+    const ear = await connectEar((await grant).media, problem, note);
     return { ear, earClient, reactionsHeard: () => heard };
   } catch (error) {
     await earClient.close();

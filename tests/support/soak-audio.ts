@@ -43,9 +43,17 @@ export interface Voice {
 }
 
 /** Connects to the SFU with `grant`. `onFailure` hears a loop that broke, or an SFU disconnect not asked for. */
-export async function connectVoice(grant: MediaGrant, frames: Int16Array[], who: string, onFailure: (problem: string) => void): Promise<Voice> {
+export async function connectVoice(
+  grant: MediaGrant,
+  frames: Int16Array[],
+  who: string,
+  onFailure: (problem: string) => void,
+  onNote: (note: string) => void = () => {},
+): Promise<Voice> {
   const room = new Room();
   let closing = false;
+  room.on(RoomEvent.Reconnecting, () => onNote(`${who} is reconnecting to the SFU`));
+  room.on(RoomEvent.Reconnected, () => onNote(`${who} reconnected to the SFU`));
   room.on(RoomEvent.Disconnected, (reason) => {
     if (!closing) onFailure(`${who} was disconnected from the SFU (reason ${String(reason)})`);
   });
@@ -116,9 +124,14 @@ export interface Ear {
 }
 
 /** A listener on the SFU that measures every audio track it is sent. */
-export async function connectEar(grant: MediaGrant, onFailure: (problem: string) => void): Promise<Ear> {
+export async function connectEar(grant: MediaGrant, onFailure: (problem: string) => void, onNote: (note: string) => void): Promise<Ear> {
   const room = new Room();
   let closing = false;
+  // The SFU connection's own story (reconnects, state changes): evidence when what the ear hears goes quiet.
+  room.on(RoomEvent.Reconnecting, () => onNote('the ear is reconnecting to the SFU'));
+  room.on(RoomEvent.Reconnected, () => onNote('the ear reconnected to the SFU'));
+  room.on(RoomEvent.ConnectionStateChanged, (state) => onNote(`the ear's SFU connection is now ${String(state)}`));
+  room.on(RoomEvent.TrackUnsubscribed, (_track: RemoteTrack, _pub: unknown, participant: RemoteParticipant) => onNote(`the ear stopped receiving ${participant.identity}`));
   const pending = new Map<string, Block[]>();
   const heard = new Set<string>();
   const readers: { cancel(): Promise<void> }[] = [];
@@ -129,6 +142,7 @@ export async function connectEar(grant: MediaGrant, onFailure: (problem: string)
     if (track.kind !== TrackKind.KIND_AUDIO) return;
     const identity = participant.identity;
     heard.add(identity);
+    onNote(`the ear receives ${identity}`);
     const reader = new AudioStream(track, SAMPLE_RATE, 1).getReader();
     readers.push(reader);
     void (async () => {

@@ -15,6 +15,7 @@ import { localWebhook } from '../../server/local-webhook';
 import { isFailureLine } from './soak-verdict';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const LIVEKIT_LOG = path.join(os.tmpdir(), 'podium-soak-livekit.log');
 
 export interface ProcSample {
   rssMb: number;
@@ -32,7 +33,18 @@ export interface SoakServer {
   /** Connected listeners, as the server's public API counts them. */
   listenerCount(spaceId: string): Promise<number>;
   sample(): ProcSample;
+  /** What LiveKit logged about clients losing their media path: evidence when audio goes missing. */
+  sfuTrouble(): SfuTrouble;
   close(): Promise<void>;
+}
+
+export interface SfuTrouble {
+  /** A client's ICE connection dropped ("short ice connection"). */
+  iceDrops: number;
+  /** A client came back while LiveKit still held its old session (a full rejoin). */
+  rejoins: number;
+  /** LiveKit's own "high cpu load" notes. */
+  highCpu: number;
 }
 
 export interface SoakServerOptions {
@@ -63,7 +75,18 @@ export function sampleProcess(pid: number): ProcSample {
 
 export async function startSoakServer(options: SoakServerOptions): Promise<SoakServer> {
   const { port, url: webhookUrl } = await localWebhook('127.0.0.1', 0);
-  const lk = await startLivekit({ webhookUrls: [webhookUrl] });
+  // LiveKit's own log goes to a file that outlives the run: the evidence when audio goes missing.
+  const livekitLog = fs.createWriteStream(LIVEKIT_LOG);
+  const trouble: SfuTrouble = { iceDrops: 0, rejoins: 0, highCpu: 0 };
+  const lk = await startLivekit({
+    webhookUrls: [webhookUrl],
+    log: (line) => {
+      livekitLog.write(`${line}\n`);
+      if (line.includes('short ice connection')) trouble.iceDrops++;
+      else if (line.includes('removing duplicate participant')) trouble.rejoins++;
+      else if (line.includes('high cpu load')) trouble.highCpu++;
+    },
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-soak-'));
   const adminToken = crypto.randomBytes(32).toString('base64url');
   // Node itself with tsx's loader, not the tsx launcher: the pid sampled is then the space server's own process.
@@ -112,6 +135,7 @@ export async function startSoakServer(options: SoakServerOptions): Promise<SoakS
       clearTimeout(kill);
     }
     await lk.stop();
+    livekitLog.end();
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
@@ -144,6 +168,7 @@ export async function startSoakServer(options: SoakServerOptions): Promise<SoakS
       return body.listenerCount;
     },
     sample: () => sampleProcess(pid),
+    sfuTrouble: () => ({ ...trouble }),
     close,
   };
 }

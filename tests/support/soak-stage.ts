@@ -34,7 +34,14 @@ async function joinLive(client: SoakClient, join: { spaceId: string; key?: strin
   return { joined, you, media };
 }
 
-export async function startHost(protocolUrl: string, spaceId: string, hostKey: string, frames: Int16Array[], onProblem: (p: string) => void): Promise<Host> {
+export async function startHost(
+  protocolUrl: string,
+  spaceId: string,
+  hostKey: string,
+  frames: Int16Array[],
+  onProblem: (p: string) => void,
+  onNote: (n: string) => void = () => {},
+): Promise<Host> {
   const client = await connectSoakClient(protocolUrl, { onProblem: (p) => onProblem(`host: ${p}`) });
   let members: StageMember[] = [];
   const hands = new Set<string>();
@@ -52,7 +59,7 @@ export async function startHost(protocolUrl: string, spaceId: string, hostKey: s
   const { participantId } = await joined;
   const grant = client.expect(isType('media'), 20_000, "the host's media grant");
   client.send({ type: 'start' });
-  const voice = await connectVoice((await grant).media, frames, 'the host', onProblem);
+  const voice = await connectVoice((await grant).media, frames, 'the host', onProblem, onNote);
   await voice.speak();
   let leaving = false;
   void client.closed.then(({ code, reason }) => {
