@@ -117,6 +117,26 @@ async function publishTone(room: Room, what: string): Promise<() => Promise<void
 
 const micOf = async (spaceId: string, identity: string) => (await admin.listParticipants(spaceId)).find((p) => p.identity === identity);
 
+describe('asking for a fresh grant', () => {
+  it('answers a client asking in a loop with one grant, then rate_limited, until 2 s have passed', async () => {
+    const { space, hostKey } = server.createSpace({ title: 'Loop', hostName: 'Ann' });
+    const host = await member(space.id, { credential: hostKey, name: 'Ann' });
+    host.c.send({ type: 'start' });
+    await host.grant();
+    const lee = await member(space.id, { name: 'Lee' });
+    await lee.grant();
+    const grantsBefore = lee.c.received.filter((m) => m.type === 'media').length;
+    for (let i = 0; i < 5; i++) lee.c.send({ type: 'media', ref: `m${i}` });
+    const refused = await lee.c.waitForCount((m) => m.type === 'error' && m.code === 'rate_limited' && /^m\d$/.test(m.ref ?? ''), 4);
+    expect(refused).toHaveLength(4);
+    const fresh = await lee.grant();
+    expect(fresh.canPublish).toBe(false);
+    // The grant and the refusals are in; nothing more comes (the server answers in order, and a ping goes last).
+    await lee.c.request({ type: 'ping', ref: 'after' });
+    expect(lee.c.received.filter((m) => m.type === 'media').length - grantsBefore).toBe(1);
+  });
+});
+
 describe('the SFU is killed during a live space', () => {
   it('is back on the same ports, everyone is told, fresh grants arrive and every entitlement holds', async () => {
     const pumps: (() => Promise<void>)[] = [];
