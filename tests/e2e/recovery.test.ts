@@ -198,15 +198,16 @@ describe('the audio server dies mid-space', () => {
       return { bannerMs, onAirMeanwhile, text, backText };
     })();
 
-    const listenerSide = (async () => {
-      const trouble = listener.locator('[data-testid=connection-banner]:not([data-kind=back])');
-      await trouble.waitFor(SERVER_STATE);
+    // Each listener page: its trouble banner, then its own "back" (the pages recover each at their own pace).
+    const pageSide = async (p: Page, name: string) => {
+      await p.locator('[data-testid=connection-banner]:not([data-kind=back])').waitFor(SERVER_STATE);
       const bannerMs = since();
-      await Promise.all([shot(listener, 'recovery-listener-restarting.png'), shot(phone, 'recovery-listener-restarting-phone.png')]);
-      await listener.locator('[data-testid=connection-banner][data-kind=back]').waitFor(SERVER_STATE);
-      await Promise.all([shot(listener, 'recovery-listener-back.png'), shot(phone, 'recovery-listener-back-phone.png')]);
-      return { bannerMs };
-    })();
+      await shot(p, `recovery-listener-restarting${name}.png`);
+      await p.locator('[data-testid=connection-banner][data-kind=back]').waitFor(SERVER_STATE);
+      await shot(p, `recovery-listener-back${name}.png`);
+      return bannerMs;
+    };
+    const listenerSide = Promise.all([pageSide(listener, ''), pageSide(phone, '-phone')]).then(([bannerMs]) => ({ bannerMs }));
 
     // The host's voice again, on a track of the new call, within 10 s.
     const heardAgain = (async () => {
