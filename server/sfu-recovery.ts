@@ -3,6 +3,8 @@
 // being unavailable, every connected member of every live space gets a fresh media grant (carrying the new epoch)
 // and every room is re-checked at once, so who may speak, who is muted and who is removed hold on the new process.
 // It also rate-limits the `media` message, with which a client whose SDK gave up asks for a grant of its own.
+// Epochs as clients see them start at this server's start time (ms): a restarted space server (and with it, in the
+// studio, a new livekit-server) never hands out an epoch a client already holds from the process before.
 import { PodiumError } from '../common/result';
 import type { SfuHealth, SfuHealthState } from './livekit/health';
 import { send, type Member, type Session, type SpaceRoom } from './room';
@@ -31,8 +33,12 @@ export function startSfuRecovery(deps: {
   sweep: () => Promise<void>;
   log: (line: string) => void;
   now: () => number;
+  /** What epoch 0 of the health source is to clients; default: now(), so each process has epochs of its own. */
+  epochBase?: number;
 }): SfuRecovery {
-  let last = deps.health.state();
+  const base = deps.epochBase ?? deps.now();
+  const shown = (state: SfuHealthState): SfuHealthState => ({ ...state, epoch: base + state.epoch });
+  let last = shown(deps.health.state());
   // Per member object, so a member forgotten by its room is forgotten here too.
   const lastRequest = new WeakMap<Member, number>();
 
@@ -53,8 +59,9 @@ export function startSfuRecovery(deps: {
     await deps.sweep();
   }
 
-  const unsubscribe = deps.health.subscribe((state) => {
+  const unsubscribe = deps.health.subscribe((change) => {
     const previous = last;
+    const state = shown(change);
     last = state;
     const message = { type: 'sfu' as const, sfu: state };
     for (const room of deps.rooms()) room.broadcast(message);

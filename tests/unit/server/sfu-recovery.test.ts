@@ -35,6 +35,7 @@ function setup() {
     sweep: async () => void sweeps++,
     log: () => {},
     now,
+    epochBase: 0,
   });
   return { health, room, host, lee, inboxes, granted, recovery, sweeps: () => sweeps, tick: (ms: number) => (clock += ms) };
 }
@@ -62,6 +63,20 @@ describe('SFU recovery', () => {
     t.recovery.stop();
     t.health.move('down');
     expect(t.inboxes.lee.at(-1)?.type === 'sfu' && t.inboxes.lee.at(-1)).toMatchObject({ sfu: { status: 'up' } });
+  });
+
+  it('numbers epochs from its own start, so a restarted space server never repeats one a client holds', () => {
+    let clock = 5_000;
+    const health = createHealthSource('up', () => clock, () => {});
+    const before = startSfuRecovery({ health, rooms: () => [], regrant: async () => {}, sweep: async () => {}, log: () => {}, now: () => clock });
+    clock = 9_000;
+    const after = startSfuRecovery({ health, rooms: () => [], regrant: async () => {}, sweep: async () => {}, log: () => {}, now: () => clock });
+    expect([before.epoch(), after.epoch()]).toEqual([5_000, 9_000]);
+    health.move('restarting');
+    health.move('up');
+    expect([before.epoch(), after.epoch()]).toEqual([5_001, 9_001]);
+    before.stop();
+    after.stop();
   });
 
   it('gives a member asking in a loop one grant per 2 s, and none while the SFU is down', async () => {
