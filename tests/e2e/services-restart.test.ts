@@ -72,7 +72,18 @@ describe('the studio services process dies mid-space', () => {
     await restarting.waitFor({ state: 'detached', ...RESUME });
     await host.getByTestId('on-air').waitFor(RESUME);
     const onAirMs = since();
-    await waitForRemoteSound(listener, undefined, { db: -40, timeoutMs: RESUME.timeout });
+    // The listener's page reconnects by itself, replacing its audio element on the way: wait for one, and try again
+    // if it is swapped while being tapped.
+    const deadline = Date.now() + RESUME.timeout;
+    for (;;) {
+      await listener.locator('audio[data-podium-remote-audio]').first().waitFor({ state: 'attached', timeout: Math.max(1, deadline - Date.now()) });
+      try {
+        await waitForRemoteSound(listener, undefined, { db: -40, timeoutMs: Math.max(1, deadline - Date.now()) });
+        break;
+      } catch (error) {
+        if (Date.now() >= deadline || !/no remote audio element/.test(String(error))) throw error;
+      }
+    }
     const heardMs = since();
     console.log(`services killed: studio said so after ${saidMs} ms, on air again after ${onAirMs} ms, the listener heard the host after ${heardMs} ms`);
 
