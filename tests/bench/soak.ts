@@ -200,7 +200,8 @@ async function main(): Promise<number> {
     const turns = speakers.turns;
     say('');
     say(`Summary (${minutes} min, ${listeners} listeners, ${crowd.stats.joins} joins, ${crowd.stats.reactionsSent} reactions, ${crowd.stats.handsRaised} hands, ${turns.demoted + turns.left} speaker turns)`);
-    say(`  server RSS   ${verdict.rss.atWarmupMb.toFixed(1)} MB at ${warmupS} s → ${verdict.rss.atEndMb.toFixed(1)} MB at the end: ${signed(verdict.rss.growthMb)} MB (${signed(verdict.rss.growthPct)} %), trend ${signed(verdict.rss.slopeMbPerMin)} MB/min; bound +${RSS_GROWTH_BOUND_MB} MB (medians of 3 samples)`);
+    say(`  server RSS   ${verdict.rss.atWarmupMb.toFixed(1)} MB at ${warmupS} s → ${verdict.rss.atEndMb.toFixed(1)} MB at the end: ${signed(verdict.rss.growthMb)} MB (${signed(verdict.rss.growthPct)} %), trend ${signed(verdict.rss.slopeMbPerMin)} MB/min`);
+    say(`               floor (least RSS) ${verdict.rss.floorStartMb.toFixed(1)} MB in the first third after warm-up → ${verdict.rss.floorEndMb.toFixed(1)} MB in the last: ${signed(verdict.rss.floorGrowthMb)} MB; bound +${RSS_GROWTH_BOUND_MB} MB`);
     say(`  open files   ${verdict.fds.first} first, ${verdict.fds.last} last sample; with the crowd gone ${verdict.fds.quietStart} → ${verdict.fds.quietEnd} (${signed(verdict.fds.growth)}); bound +${FD_GROWTH_BOUND}`);
     say(`  errors       ${errors.length}${notes.length > 2 ? `; other server lines: ${notes.length}` : ''}`);
     say(`  host audio   present in ${rows.filter((r) => r.present).length}/${rows.length} samples (RMS above ${PRESENT_FLOOR_DBFS} dBFS, no silence over ${MAX_SILENCE_MS / 1000} s)`);
