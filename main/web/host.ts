@@ -135,7 +135,7 @@ export async function startWebStudioHost(opts: {
         const given = Buffer.from(message.secret);
         const expected = Buffer.from(secret);
         if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
-          reply({ type: 'error', message: 'this studio link is out of date; open the link printed by `npm start`' });
+          reply({ type: 'error', message: 'this studio link is out of date; open the studio link Podium printed when it started' });
           return ws.close(4401, 'bad secret');
         }
         authed = true;

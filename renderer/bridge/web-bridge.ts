@@ -36,7 +36,7 @@ export function createWebBridge(
   let open: WebSocket | null = null;
 
   function connect(): Promise<WebSocket> {
-    if (!secret) return Promise.reject(new Error('This studio link has no key. Open the link printed by `npm start`.'));
+    if (!secret) return Promise.reject(new Error('This studio link has no key. Open the studio link Podium printed when it started.'));
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}${WEB_BRIDGE_PATH}`);
       ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', secret }));
@@ -58,10 +58,10 @@ export function createWebBridge(
         ready = null;
         if (open === ws) open = null;
         for (const [id, settle] of pending) {
-          settle(err('unavailable', 'The studio service stopped. Is `npm start` still running?'));
+          settle(err('unavailable', "The studio's services stopped. Start Podium again, then reload this page."));
           pending.delete(id);
         }
-        reject(new Error(event.code === 4401 ? 'This studio link is out of date. Open the link printed by `npm start`.' : 'Cannot reach the studio service. Is `npm start` running?'));
+        reject(new Error(event.code === 4401 ? 'This studio link is out of date. Open the studio link Podium printed when it started.' : "Can't reach the studio's services. Start Podium again, then reload this page."));
         onLost(event.code === 4401 ? 'key' : 'closed');
       };
     });

@@ -62,14 +62,43 @@ function unwrap<T>(result: Result<T>): T | null {
   return null;
 }
 
+/**
+ * What the studio shows first. A page opened (or reloaded) while the shell restarts the services is answered
+ * `unavailable`: it waits for them to run again (or retries every few seconds) instead of staying blank.
+ */
+async function loadStudio(): Promise<boolean> {
+  for (;;) {
+    const [info, settings, recent] = await Promise.all([podium['app:info'](), podium['settings:get'](), podium['spaces:list']()]);
+    const s = studio.get();
+    const restarting = !info.ok && info.error.code === 'unavailable' && s.services.state !== 'failed' && !s.bridgeLost;
+    if (!restarting) {
+      studio.set({ info: unwrap(info), settings: unwrap(settings), recent: unwrap(recent) ?? [], ready: info.ok });
+      return info.ok;
+    }
+    await servicesRunning(3000);
+  }
+}
+
+function servicesRunning(maxWaitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, maxWaitMs);
+    const off = studio.subscribe(() => {
+      if (studio.get().services.state === 'running') done();
+    });
+  });
+}
+
 export async function initStudio(audioSink: HTMLElement): Promise<void> {
   podium = getPodium((reason) => studio.set({ bridgeLost: reason }));
   onServicesStatus((services) => studio.set({ services }));
   initMedia(audioSink);
   initRecording({ podium: () => podium, studio, micTrack, remoteAudio, sendToSpace: (message) => sendToSpace(message) });
-  const [info, settings, recent] = await Promise.all([podium['app:info'](), podium['settings:get'](), podium['spaces:list']()]);
-  studio.set({ info: unwrap(info), settings: unwrap(settings), recent: unwrap(recent) ?? [], ready: info.ok });
-  if (!info.ok) return;
+  if (!(await loadStudio())) return;
   const remembered = studio.get().settings;
   initDevices(podium, processing, { microphone: remembered?.microphone ?? null, output: remembered?.output ?? null });
   await startMicrophone(remembered?.microphone?.deviceId ?? null);
