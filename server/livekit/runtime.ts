@@ -277,6 +277,10 @@ function livekitConfig(ports: Ports, { apiKey, apiSecret, webhookUrls }: LaunchC
       // pion skips loopback interfaces by default; on a host with only `lo` (sandboxed CI) there'd be no candidate,
       // and with the filter above there would be no UDP socket at all.
       enable_loopback_candidate: true,
+      // With no TCP port there is nothing to fall back to: without this, a client that lost its ICE connection is
+      // told to try TCP and waits out LiveKit's 5 s TCP connect timeout before rejoining over UDP (bench:soak saw
+      // ~14 s of silence at a listener that way on a starved machine).
+      allow_tcp_fallback: false,
     },
     keys: { [apiKey]: apiSecret },
     ...(webhookUrls.length > 0 ? { webhook: { api_key: apiKey, urls: webhookUrls } } : {}),
