@@ -193,8 +193,11 @@ describe('the SFU is killed during a live space', () => {
       expect(hostNew!.url).toBe(hostGrant.url);
       expect([hostNew!.canPublish, samNew!.canPublish, miaNew!.canPublish, leeNew!.canPublish]).toEqual([true, true, true, false]);
 
-      // Everyone reconnects with the fresh grant, as a client whose SDK gave up does.
+      // Everyone reconnects with the fresh grant, as a client whose SDK gave up does — leaving its old call first, as
+      // the studio's and the listener page's adapter do. Left alone, an old rtc-node Room keeps retrying on its own and
+      // may rejoin the new SFU under the same identity after the fresh one, which makes LiveKit drop the fresh one.
       for (const pump of pumps.splice(0)) await pump();
+      await Promise.all(rooms.map((room) => timeout(room.disconnect(), 5_000, 'leave the old call').catch(() => {})));
       const hostRoom = await enter(hostNew!);
       const [samRoom, miaRoom2, leeRoom] = await Promise.all([enter(samNew!), enter(miaNew!), enter(leeNew!)]);
 
