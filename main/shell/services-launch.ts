@@ -32,8 +32,13 @@ export function utilityTransport(child: UtilityProcessLike): ServicesTransport &
     },
     send(message) {
       if (exited) return;
-      if (spawned) child.postMessage(message);
-      else held.push(message);
+      if (!spawned) return void held.push(message);
+      try {
+        child.postMessage(message);
+      } catch {
+        // It died a moment ago and its exit is on the way: that answers what was waiting (as the Node launcher's
+        // EPIPE does; a send must never throw into the call that made it).
+      }
     },
     onMessage: (listener) => void child.on('message', (message) => listener(message as FromServices)),
     onExit: (listener) => void child.on('exit', (code) => listener(code)),

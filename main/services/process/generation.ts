@@ -40,11 +40,15 @@ export function servicesEntry(): { file: string; execArgv: string[] } {
   return { file: path.join(here, 'child.ts'), execArgv: ['--import', 'tsx'] };
 }
 
-function nodeLaunch(entry: string, execArgv: string[]): ServicesTransport & { pid?: number } {
+export function nodeLaunch(entry: string, execArgv: string[]): ServicesTransport & { pid?: number } {
   const child = fork(entry, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A process that died a moment ago still counts as connected until its channel's end is read: a send then fails
+  // (EPIPE). With a callback Node hands that failure to it instead of emitting an 'error' nobody listens to, which
+  // would be an uncaught exception in the shell. Nothing else is needed: the exit answers whatever was waiting.
+  const ignoreSendFailure = (): void => {};
   return {
     pid: child.pid,
-    send: (m) => void (child.connected && child.send(m)),
+    send: (m) => void (child.connected && child.send(m, ignoreSendFailure)),
     onMessage: (listener) => child.on('message', (m) => listener(m as FromServices)),
     onExit: (listener) => child.once('exit', (code) => listener(code)),
     kill: () => void child.kill('SIGKILL'),

@@ -55,4 +55,14 @@ describe('utilityTransport', () => {
     transport.send({ kind: 'close' });
     expect(child.posted).toEqual([]);
   });
+
+  it('a send that races the process dying does not throw into the call that made it', () => {
+    const child = new FakeUtility();
+    const transport = utilityTransport(child);
+    child.emit('spawn');
+    child.postMessage = () => {
+      throw new Error('the process is gone');
+    };
+    expect(() => transport.send({ kind: 'close' })).not.toThrow();
+  });
 });
