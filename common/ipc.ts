@@ -67,7 +67,9 @@ export const settingsSchema = z.object({
   microphone: rememberedDeviceSchema.nullable(),
   /** Where the monitor plays; null or absent (settings from before it existed) means the system's default output. */
   output: rememberedDeviceSchema.nullable().optional(),
-  hostName: z.string().trim().min(1).max(60),
+  hostName: z.string().trim().min(1).max(400),
+  /** The person typed their name (in "Start a space" or the profile): until then the studio asks before a space. */
+  hostNameChosen: z.boolean().optional(),
   livekit: livekitSettingsSchema,
   processing: z.record(deviceKeySchema, processingSettingsSchema).default({}),
 });

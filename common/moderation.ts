@@ -3,6 +3,7 @@
 // and the space server enforces the very same predicates — a hidden button is never the only guard.
 import { z } from 'zod';
 import type { Role } from './space';
+import { graphemeLength } from './text';
 
 export const REACTIONS = ['👏', '🔥', '❤️', '😂', '💯', '🙌', '👀', '🎉'] as const;
 export const reactionSchema = z.enum(REACTIONS);
@@ -24,7 +25,7 @@ export const spaceSettingsSchema = z.object({
 });
 export type SpaceSettings = z.infer<typeof spaceSettingsSchema>;
 
-export const MOD_ACTION_NAMES = ['approve', 'deny', 'invite', 'mute', 'demote', 'remove', 'block'] as const;
+export const MOD_ACTION_NAMES = ['approve', 'deny', 'invite', 'mute', 'demote', 'cohost', 'remove', 'block'] as const;
 export const modActionSchema = z.enum(MOD_ACTION_NAMES);
 export type ModAction = z.infer<typeof modActionSchema>;
 
@@ -45,22 +46,39 @@ export interface ModActionSpec {
   by: readonly Role[];
   /** Whether it makes sense on this target (the server answers invalid_state otherwise). */
   appliesTo: (target: ActionTarget) => boolean;
-  /** Past tense for the audit log and notices. */
+  /**
+   * Past tense for the audit log, with `{target}` where the person's name goes: "moved {target} to the listeners".
+   * (Audit entries keep the name apart, in `target`; auditParts() splits the phrase around it.)
+   */
   done: string;
+  /** The passive for confirmations and refusals: "Lena will be removed", "a co-host cannot be removed". */
+  passive: string;
 }
 
 const MODERATORS: readonly Role[] = ['host', 'cohost'];
 const onAudience = (t: ActionTarget) => t.role === 'listener' || t.role === 'speaker';
 
 export const MOD_ACTIONS: Record<ModAction, ModActionSpec> = {
-  approve: { label: 'Approve', shortcut: 'a', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'listener' && t.handRaised, done: 'approved' },
-  deny: { label: 'Deny', shortcut: 'd', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'listener' && t.handRaised, done: 'denied' },
-  invite: { label: 'Invite to speak', shortcut: 'i', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'listener' && !t.invited, done: 'invited' },
-  mute: { label: 'Mute', shortcut: 'u', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'speaker', done: 'muted' },
-  demote: { label: 'Move to listeners', shortcut: 'l', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'speaker', done: 'moved to listeners' },
-  remove: { label: 'Remove', shortcut: 'r', confirm: true, by: MODERATORS, appliesTo: onAudience, done: 'removed' },
-  block: { label: 'Block', shortcut: 'b', confirm: true, by: MODERATORS, appliesTo: onAudience, done: 'blocked' },
+  approve: { label: 'Approve', shortcut: 'a', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'listener' && t.handRaised, done: 'let {target} speak', passive: 'approved' },
+  deny: { label: 'Deny', shortcut: 'd', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'listener' && t.handRaised, done: 'turned down {target}’s request to speak', passive: 'turned down' },
+  invite: { label: 'Invite to speak', shortcut: 'i', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'listener' && !t.invited, done: 'invited {target} to speak', passive: 'invited to speak' },
+  mute: { label: 'Mute', shortcut: 'u', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'speaker', done: 'muted {target}', passive: 'muted' },
+  demote: { label: 'Move to listeners', shortcut: 'l', confirm: false, by: MODERATORS, appliesTo: (t) => t.role === 'speaker', done: 'moved {target} to the listeners', passive: 'moved to the listeners' },
+  /** One tap: the person is asked on their own page and accepts there (in Podium, where a co-host's tools are). */
+  cohost: { label: 'Make co-host', shortcut: 'c', confirm: false, by: ['host'], appliesTo: onAudience, done: 'asked {target} to co-host', passive: 'asked to co-host' },
+  remove: { label: 'Remove', shortcut: 'r', confirm: true, by: MODERATORS, appliesTo: onAudience, done: 'removed {target}', passive: 'removed' },
+  block: { label: 'Block', shortcut: 'b', confirm: true, by: MODERATORS, appliesTo: onAudience, done: 'blocked {target}', passive: 'blocked' },
 };
+
+/**
+ * An audit line's action around its target's name: "moved {target} to the listeners" → ["moved ", " to the listeners"].
+ * Entries written before names went inside the phrase ("muted", target "Lena") read as [action + " ", ""].
+ */
+export function auditParts(action: string): [before: string, after: string] {
+  const at = action.indexOf('{target}');
+  if (at < 0) return [`${action} `, ''];
+  return [action.slice(0, at), action.slice(at + '{target}'.length)];
+}
 
 /** May `actor` perform `action` on `target`? One predicate for the panel's buttons and the server's check. */
 export function mayPerform(actor: Role, action: ModAction, target: ActionTarget): boolean {
@@ -88,24 +106,42 @@ export const pinSchema = z.object({
   site: z.string(),
   pinnedBy: z.string(),
   pinnedAt: z.number().int(),
+  /** The host's words shown with the card (at most PIN_CAPTION_MAX characters); absent or '' for none. */
+  caption: z.string().optional(),
 });
+
+export const PIN_CAPTION_MAX = 140;
+
+/** A pin's caption as stored: trimmed, one line, at most PIN_CAPTION_MAX characters (graphemes). */
+export function checkPinCaption(raw: string): { ok: true; caption: string } | { ok: false; message: string } {
+  const caption = raw.replace(/\s+/gu, ' ').trim();
+  if (graphemeLength(caption) > PIN_CAPTION_MAX) return { ok: false, message: `a caption is at most ${PIN_CAPTION_MAX} characters` };
+  return { ok: true, caption };
+}
 export type Pin = z.infer<typeof pinSchema>;
 
 export type ParsedPin = Pick<Pin, 'url' | 'kind' | 'handle' | 'postId' | 'site'>;
 
-/** Validates a pasted link: https only, no credentials, at most 500 characters; X/Twitter posts are recognised. */
+/**
+ * Validates a pasted link: https only (a link without a scheme gets https://), no credentials, at most 500
+ * characters (one typed without a scheme needs a dotted host); X/Twitter posts are recognised.
+ */
 export function parsePinUrl(raw: string): { ok: true; pin: ParsedPin } | { ok: false; message: string } {
   const text = raw.trim();
   if (text.length === 0) return { ok: false, message: 'paste a link to pin' };
   if (text.length > 500) return { ok: false, message: 'links are limited to 500 characters' };
+  // "x.com/user/status/123" as people paste it: no scheme means https://. Anything with a scheme is checked as is.
+  const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[^/:]+:\d+(?:[/?#]|$)/.test(text);
+  const withScheme = hasScheme ? text : `https://${text.replace(/^\/+/, '')}`;
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(withScheme);
   } catch {
     return { ok: false, message: 'that is not a link (it should start with https://)' };
   }
   if (url.protocol !== 'https:') return { ok: false, message: 'only https:// links can be pinned' };
   if (url.username || url.password) return { ok: false, message: 'links with a user name or password cannot be pinned' };
+  if (!hasScheme && !url.hostname.includes('.')) return { ok: false, message: 'that is not a link (it should look like x.com/… or https://…)' };
   const x = X_STATUS.exec(url.toString());
   if (x) {
     const handle = x[1]!;

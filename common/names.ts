@@ -1,6 +1,8 @@
 // Display names people choose: normalised (NFC, one space between words) and refused when they could deceive —
 // control characters, bidirectional overrides that reorder what others read, names with nothing visible, and (on
 // the server, which knows the host) a listener taking the host's own name.
+import { graphemeLength } from './text';
+
 export const NAME_MAX = 60;
 
 // C0/C1 controls and line/paragraph separators.
@@ -23,7 +25,7 @@ export function normalizeDisplayName(raw: string): NameCheck {
   const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
   if (name === '') return { ok: false, message: 'enter a name' };
   if (name.replace(INVISIBLE, '') === '') return { ok: false, message: 'a name needs at least one visible letter, digit or emoji' };
-  if ([...name].length > NAME_MAX) return { ok: false, message: `a name is at most ${NAME_MAX} characters` };
+  if (graphemeLength(name) > NAME_MAX) return { ok: false, message: `a name is at most ${NAME_MAX} characters` };
   return { ok: true, name };
 }
 

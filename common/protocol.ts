@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './result';
 import { modActionSchema, pinSchema, reactionSchema, spaceSettingsSchema } from './moderation';
-import { displayNameSchema, publicSpaceSchema, roleSchema, spaceIdSchema } from './space';
+import { displayNameSchema, publicSpaceSchema, roleSchema, spaceDescriptionSchema, spaceIdSchema, spaceTitleSchema } from './space';
 
 export const participantIdSchema = z.string().regex(/^p[a-f0-9]{16}$/, 'a participant id is p followed by 16 hex digits');
 
@@ -45,11 +45,22 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mod'), ref, action: modActionSchema, target: participantIdSchema }).strict(),
   z.object({ type: z.literal('muteAll'), ref }).strict(),
   z.object({ type: z.literal('unblock'), ref, subject: z.string().regex(/^[a-f0-9]{64}$/) }).strict(),
-  z.object({ type: z.literal('pin'), ref, url: z.string().max(600) }).strict(),
+  /** `caption`: the host's words shown with the card (checkPinCaption: at most PIN_CAPTION_MAX characters). */
+  z.object({ type: z.literal('pin'), ref, url: z.string().max(600), caption: z.string().max(1200).optional() }).strict(),
   z.object({ type: z.literal('unpin'), ref, pinId: z.string().max(40) }).strict(),
   z.object({ type: z.literal('settings'), ref, settings: spaceSettingsSchema.partial() }).strict(),
   /** Host only: makes (or replaces, revoking the old one) the co-host invite link. */
   z.object({ type: z.literal('cohostInvite'), ref }).strict(),
+  /**
+   * Host and co-hosts, while the space is scheduled or live: a new title and/or description (at least one). Everyone
+   * gets the new `space` message; the audit log says who changed what.
+   */
+  z.object({ type: z.literal('details'), ref, title: spaceTitleSchema.optional(), description: spaceDescriptionSchema.optional() }).strict(),
+  /**
+   * The person a host asked to co-host (mod action 'cohost') says no: the offer (you.cohostOffer) is withdrawn and the
+   * host's activity says so. Saying yes is joining with the offer's key from Podium (a seat, as with an invite link).
+   */
+  z.object({ type: z.literal('cohostDecline'), ref }).strict(),
   /** Host only: a co-host goes back to being a listener. */
   z.object({ type: z.literal('cohostRemove'), ref, target: participantIdSchema }).strict(),
   /**
@@ -147,8 +158,47 @@ export const youSchema = z.object({
    * (after a reconnect, or a server restart) sends `recording on` again.
    */
   recording: z.boolean().optional(),
+  /**
+   * The host asked this person to co-host (mod action 'cohost'): `key` is a one-person invite key (join with it as the
+   * credential, from Podium, to take a co-host seat; it works once and lapses after COHOST_OFFER_MS), `from` the host's
+   * name. Null or absent: no offer.
+   */
+  cohostOffer: z.object({ key: z.string(), from: z.string(), expiresAt: z.number().int() }).nullable().optional(),
 });
 export type You = z.infer<typeof youSchema>;
+
+/** How long a one-tap co-host offer stands. */
+export const COHOST_OFFER_MS = 10 * 60_000;
+
+/** Someone who was on stage during a space, in its summary. */
+export const summarySpeakerSchema = z.object({
+  /** Participant id (stable for this person in this space). */
+  id: z.string(),
+  name: z.string(),
+  /** Their highest role during the space. */
+  role: roleSchema,
+  /** Total time on stage (host, co-host or speaker), ms. */
+  stageMs: z.number().int().nonnegative(),
+});
+
+/**
+ * What a space came to, for its host and co-hosts once it has ended: sent to moderators when the space ends, and on
+ * joining an ended space. Counted by the server and kept with the space, so a restart loses none of it. (How long
+ * each person *spoke* is measured by the studio from the audio it hears; the server knows stage time.)
+ */
+export const spaceSummarySchema = z.object({
+  startedAt: z.number().int().nullable(),
+  endedAt: z.number().int(),
+  /** Most listeners connected at one moment. */
+  peakListeners: z.number().int().nonnegative(),
+  /** Different people who listened at any time (by subject). */
+  totalListeners: z.number().int().nonnegative(),
+  speakers: z.array(summarySpeakerSchema),
+  reactions: z.array(z.object({ emoji: reactionSchema, count: z.number().int().positive() })),
+  /** Times a hand went up. */
+  hands: z.number().int().nonnegative(),
+});
+export type SpaceSummary = z.infer<typeof spaceSummarySchema>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -191,7 +241,16 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('blocks'), blocks: z.array(blockEntrySchema) }),
   z.object({ type: z.literal('invite'), ref, url: z.string() }),
   /** Reactions of the last moment, batched so a busy room is one small message, not one per tap. */
-  z.object({ type: z.literal('reactions'), items: z.array(z.object({ emoji: reactionSchema, count: z.number().int().positive() })) }),
+  /**
+   * `from`: participant ids of people ON STAGE who sent this emoji in the batch (at most 12), so clients float it from
+   * their avatar; listeners' reactions stay anonymous.
+   */
+  z.object({
+    type: z.literal('reactions'),
+    items: z.array(z.object({ emoji: reactionSchema, count: z.number().int().positive(), from: z.array(z.string()).max(12).optional() })),
+  }),
+  /** Moderators: the figures of an ended space (see spaceSummarySchema). */
+  z.object({ type: z.literal('summary'), summary: spaceSummarySchema }),
   /** This person was removed: the server closes the connection after this. */
   z.object({ type: z.literal('removed'), message: z.string() }),
   /** Sent when the space is live and this client may connect to the SFU (and again when its grant changes). */

@@ -1,6 +1,7 @@
 // Domain types shared by the studio, the listener page and the space server, with their zod schemas.
 import { z } from 'zod';
 import { normalizeDisplayName } from './names';
+import { graphemeLength } from './text';
 
 export const SPACE_ID_PATTERN = /^[a-z0-9]{10}$/;
 export const spaceIdSchema = z.string().regex(SPACE_ID_PATTERN, 'a space id is 10 lowercase letters or digits');
@@ -19,11 +20,13 @@ export const spaceTitleSchema = z
   .string()
   .trim()
   .min(1, 'give the space a title')
-  .max(TITLE_MAX, `a title is at most ${TITLE_MAX} characters`);
+  .max(TITLE_MAX * 16, `a title is at most ${TITLE_MAX} characters`)
+  .refine((t) => graphemeLength(t) <= TITLE_MAX, `a title is at most ${TITLE_MAX} characters`);
 export const spaceDescriptionSchema = z
   .string()
   .trim()
-  .max(DESCRIPTION_MAX, `a description is at most ${DESCRIPTION_MAX} characters`);
+  .max(DESCRIPTION_MAX * 16, `a description is at most ${DESCRIPTION_MAX} characters`)
+  .refine((t) => graphemeLength(t) <= DESCRIPTION_MAX, `a description is at most ${DESCRIPTION_MAX} characters`);
 
 /** A name others see: normalised, and refused with a reason when it could deceive (see names.ts). */
 export const displayNameSchema = z

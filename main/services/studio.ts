@@ -209,7 +209,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     'settings:get': () => settings.get(),
     'settings:setMicrophone': (req) => settings.update({ microphone: req }),
     'settings:setOutput': (req) => settings.update({ output: req.output }),
-    'settings:setHostName': (req) => settings.update({ hostName: req.hostName }),
+    'settings:setHostName': (req) => settings.update({ hostName: req.hostName, hostNameChosen: true }),
     'settings:setLivekit': (req) => {
       // Takes effect at the next start: switching SFUs under a live space would drop everyone.
       if (req.mode === 'embedded') return settings.update({ livekit: { mode: 'embedded' } });

@@ -1,6 +1,7 @@
 // Small presentational pieces shared by the studio and the listener page. They read props only.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { meterFraction } from '../audio/levels';
+import { initials } from '../../common/text';
 
 export function BrandMark(): ReactNode {
   return (
@@ -59,10 +60,8 @@ export function LevelMeter({ read, label }: { read: () => { rmsDb: number; peakD
   );
 }
 
-export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase();
-}
+/** Avatar initials, grapheme-safe ("Max 🚀" → "M🚀"): see common/text.ts. */
+export { initials };
 
 export function Avatar({ name, speaking, size = 72 }: { name: string; speaking: boolean; size?: number }): ReactNode {
   return (

@@ -1,6 +1,6 @@
 // The action table both the studio and the server read, and pin validation.
 import { describe, expect, it } from 'vitest';
-import { MOD_ACTIONS, MOD_ACTION_NAMES, mayPerform, parsePinUrl } from '../../../common/moderation';
+import { MOD_ACTIONS, MOD_ACTION_NAMES, PIN_CAPTION_MAX, auditParts, checkPinCaption, mayPerform, parsePinUrl } from '../../../common/moderation';
 import type { Role } from '../../../common/space';
 
 const target = (role: Role, handRaised = false, invited = false) => ({ role, handRaised, invited });
@@ -58,5 +58,33 @@ describe('parsePinUrl', () => {
     expect(parsePinUrl('https://user:pw@example.org')).toMatchObject({ ok: false, message: expect.stringContaining('password') });
     expect(parsePinUrl('https://e.org/' + 'a'.repeat(600))).toMatchObject({ ok: false, message: expect.stringContaining('500') });
     expect(parsePinUrl('not a link')).toMatchObject({ ok: false });
+  });
+});
+
+describe('pins typed the way people paste them', () => {
+  it('adds https:// to a link without a scheme, then checks it', () => {
+    const x = parsePinUrl('x.com/user/status/123');
+    expect(x).toEqual({ ok: true, pin: { url: 'https://x.com/user/status/123', kind: 'x', handle: 'user', postId: '123', site: 'x.com' } });
+    const site = parsePinUrl('www.example.org/a?b=1');
+    expect(site.ok && site.pin.url).toBe('https://www.example.org/a?b=1');
+    expect(parsePinUrl('hello').ok).toBe(false);
+    expect(parsePinUrl('localhost:8080/x').ok).toBe(false);
+    expect(parsePinUrl('http://example.org').ok).toBe(false);
+    expect(parsePinUrl('javascript:alert(1)').ok).toBe(false);
+    expect(parsePinUrl('user:pw@example.org').ok).toBe(false);
+  });
+
+  it('checks captions by what a reader sees', () => {
+    expect(checkPinCaption('  Read   this\nfirst ')).toEqual({ ok: true, caption: 'Read this first' });
+    expect(checkPinCaption('🚀'.repeat(PIN_CAPTION_MAX)).ok).toBe(true);
+    expect(checkPinCaption('🚀'.repeat(PIN_CAPTION_MAX + 1)).ok).toBe(false);
+  });
+});
+
+describe('audit phrases', () => {
+  it('put the name inside the phrase', () => {
+    expect(auditParts(MOD_ACTIONS.demote.done)).toEqual(['moved ', ' to the listeners']);
+    expect(auditParts('muted')).toEqual(['muted ', '']);
+    for (const action of MOD_ACTION_NAMES) expect(MOD_ACTIONS[action].done).toContain('{target}');
   });
 });
