@@ -2,12 +2,14 @@
 // common/moderation.ts, pins, settings, co-hosts and saying they record (server/recording.ts). Every check here is
 // the authority; the studio's buttons only mirror it. Actions that race (two co-hosts approving the same hand) end in
 // the same state, without an error.
-import { MAX_PINS, MOD_ACTIONS, mayPerform, parsePinUrl, type ModAction } from '../common/moderation';
-import type { ClientMessage } from '../common/protocol';
+import { checkPinCaption, MAX_PINS, MOD_ACTIONS, mayPerform, parsePinUrl, type ModAction, type ParsedPin } from '../common/moderation';
+import { COHOST_OFFER_MS, type ClientMessage } from '../common/protocol';
 import { PodiumError } from '../common/result';
 import type { PublicSpace } from '../common/space';
+import { countOf, cutGraphemes, listNames } from '../common/text';
+import { createRateLimiter } from './rate-limit';
 import { dropRecorder, setRecording } from './recording';
-import { isModerator, send, type Member, type Session, type SpaceRoom } from './room';
+import { isModerator, onStage, send, type Member, type Session, type SpaceRoom } from './room';
 import type { SessionHubDeps } from './sessions';
 
 export interface ActionContext {
@@ -25,6 +27,17 @@ type ActionMessage = Exclude<ClientMessage, { type: 'join' | 'start' | 'end' | '
 
 function requireModerator(actor: Member): void {
   if (!isModerator(actor.role)) throw new PodiumError('forbidden', 'only the host and co-hosts can do that');
+}
+
+/** Title and description edits per moderator: six in a row, then one every 5 s — typing fixes, not a flood of the log. */
+const DETAIL_EDITS = [0.2, 6] as const;
+
+/** Audit phrases carry `{target}` where a name goes (common/moderation.ts auditParts): a title must not add one. */
+const literal = (text: string): string => text.replaceAll('{target}', '{ target }');
+
+/** The audit line's words for a pinned link: "pinned a post by @podium", "pinned a link to example.org". */
+function pinPhrase(pin: ParsedPin): string {
+  return pin.kind === 'x' && pin.handle ? `a post by @${pin.handle}` : `a link to ${pin.site}`;
 }
 
 /**
@@ -52,6 +65,10 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
     throw new PodiumError('not_found', 'that person is no longer in the space');
   }
   if (target.id === actor.id) throw new PodiumError('invalid_state', 'you cannot do that to yourself');
+  if (action === 'cohost') {
+    if (actor.role !== 'host') throw new PodiumError('forbidden', 'only the host can make co-hosts');
+    if (target.role === 'cohost') throw new PodiumError('invalid_state', `${target.name} is a co-host already`);
+  }
   const t = { role: target.role, handRaised: target.handRaisedAt !== null, invited: target.invited };
   if (!mayPerform(actor.role, action, t)) {
     // Idempotent outcomes of a race: approving a speaker, lowering a lowered hand, muting a muted one.
@@ -62,7 +79,7 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
     if ((action === 'approve' || action === 'deny') && target.role === 'listener') {
       throw new PodiumError('invalid_state', `${target.name} has lowered their hand in the meantime`);
     }
-    if (target.role === 'host' || target.role === 'cohost') throw new PodiumError('forbidden', `a ${target.role === 'host' ? 'host' : 'co-host'} cannot be ${MOD_ACTIONS[action].done}`);
+    if (target.role === 'host' || target.role === 'cohost') throw new PodiumError('forbidden', `a ${target.role === 'host' ? 'host' : 'co-host'} cannot be ${MOD_ACTIONS[action].passive}`);
     throw new PodiumError('invalid_state', `${MOD_ACTIONS[action].label} does not apply to ${target.name} right now`);
   }
   const room_ = space.id;
@@ -70,7 +87,7 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
   switch (action) {
     case 'approve': {
       const limit = deps.moderation.settings(room_).speakerLimit;
-      if (room.countRole('speaker') >= limit) throw new PodiumError('invalid_state', `the stage is full (${limit} speakers); move someone to listeners first`);
+      if (room.countRole('speaker') >= limit) throw new PodiumError('invalid_state', `the stage is full (${countOf(limit, 'speaker')}); move someone to the listeners first`);
       // The seat is taken before the SFU call (so a burst of approvals cannot overfill the stage, and the enforcer
       // sees a speaker the moment LiveKit grants), and given back if the SFU does not answer.
       const before = { role: target.role, handRaisedAt: target.handRaisedAt, mutedBy: target.mutedBy };
@@ -106,6 +123,23 @@ async function moderate(ctx: ActionContext, action: ModAction, targetId: string)
       target.mutedBy = null;
       room.toMember(target, { type: 'notice', text: `${actor.name} moved you back to the listeners.` });
       break;
+    case 'cohost': {
+      if (target.sessions.size === 0) throw new PodiumError('invalid_state', `${target.name} is not connected right now, so they cannot be asked`);
+      const limit = deps.moderation.settings(room_).cohostLimit;
+      const seated = deps.moderation.activeSeats(room_).length;
+      if (seated >= limit) {
+        throw new PodiumError(
+          'invalid_state',
+          limit === 0
+            ? 'this space has no co-host seats; allow co-hosts in the room settings first'
+            : `every co-host seat is taken (${seated} of ${limit}); remove a co-host or allow more first`,
+        );
+      }
+      // One open offer per person: asking again while they decide would only replace the key they are looking at.
+      if (room.offers.openFor(target.id, ctx.now())) throw new PodiumError('invalid_state', `${target.name} has not answered your last request yet`);
+      room.offers.make(target, actor.name, ctx.now() + COHOST_OFFER_MS);
+      break;
+    }
     case 'remove':
     case 'block':
       return expel(ctx, action, target);
@@ -144,7 +178,8 @@ async function expel(ctx: ActionContext, action: 'remove' | 'block', target: Pic
   // Whoever holds this id now — the member acted on, or one who rejoined during the SFU call — is closed.
   const sessions = new Set([...target.sessions, ...(room.members.get(target.id)?.sessions ?? [])]);
   // Forgotten (their kept standing too), and kept as recently left: a host's Block right after a co-host's Remove
-  // still finds them (and makes it the host's).
+  // still finds them (and makes it the host's). A co-host offer to them is withdrawn.
+  room.offers.endFor(target.id, 'withdrawn');
   room.forget(target);
   for (const s of sessions) {
     send(s, { type: 'removed', message: `${actor.name} removed you from this space.` });
@@ -169,6 +204,7 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
         if (policy === 'nobody') throw new PodiumError('forbidden', 'the host has turned off requests to speak');
         if (policy === 'invited' && !actor.invited) throw new PodiumError('forbidden', 'only people the host invited can ask to speak');
         actor.handRaisedAt = ctx.now();
+        room.tally?.hand();
       }
       room.touched(actor);
       room.schedule('stage');
@@ -188,7 +224,8 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       return;
     case 'react':
       if (!actor.reactions.take(ctx.now())) throw new PodiumError('rate_limited', 'easy there — one reaction a second');
-      if (!room.react(message.emoji, ctx.now())) {
+      // Someone on stage is named with their reaction (it floats from their avatar); a listener stays anonymous.
+      if (!room.react(message.emoji, ctx.now(), onStage(actor.role) ? actor.id : undefined)) {
         throw new PodiumError('rate_limited', 'so many people are reacting that yours did not go out — try again in a moment');
       }
       return;
@@ -197,6 +234,8 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
     case 'muteAll': {
       requireModerator(actor);
       const speakers = [...room.members.values()].filter((m) => m.role === 'speaker');
+      // Nobody to mute: nothing happens, and nothing is logged.
+      if (speakers.length === 0) return;
       // Each speaker is muted on the SFU, then marked: the result is reported per person, never all-or-error.
       const outcomes = await Promise.allSettled(speakers.map((m) => deps.admin.muteMicrophone(space.id, m.id)));
       const failed: string[] = [];
@@ -212,21 +251,35 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
         room.touched(m);
       });
       const muted = speakers.length - failed.length;
-      ctx.audit(actor.name, 'muted all speakers', null, failed.length ? `${muted} of ${speakers.length} speakers; not muted: ${failed.join(', ')}` : `${speakers.length} speakers`);
+      const all = countOf(speakers.length, 'speaker');
+      ctx.audit(actor.name, 'muted all speakers', null, failed.length ? `${muted} of ${all}; not muted: ${listNames(failed, 5)}` : all);
       if (failed.length) {
-        throw new PodiumError('unavailable', `Muted ${muted} of ${speakers.length} speakers. The audio server did not answer for: ${failed.join(', ')} — try again.`);
+        throw new PodiumError('unavailable', `Muted ${muted} of ${all}. The audio server did not answer for ${listNames(failed, 5)} — try again.`);
       }
       return;
     }
     case 'pin': {
       requireModerator(actor);
+      // Both checks before anything changes: a bad caption refuses the whole pin.
       const parsed = parsePinUrl(message.url);
       if (!parsed.ok) throw new PodiumError('bad_request', parsed.message);
+      const checked = message.caption === undefined ? null : checkPinCaption(message.caption);
+      if (checked && !checked.ok) throw new PodiumError('bad_request', checked.message);
+      const caption = checked?.ok ? checked.caption : '';
       const pins = deps.moderation.pins(space.id);
-      if (pins.some((p) => p.url === parsed.pin.url)) return; // pinned already: the same result
-      if (pins.length >= MAX_PINS) throw new PodiumError('invalid_state', `at most ${MAX_PINS} posts can be pinned; unpin one first`);
-      deps.moderation.addPin(space.id, parsed.pin, actor.name, ctx.now());
-      ctx.audit(actor.name, 'pinned', null, parsed.pin.url);
+      // The parsed URL is what is stored and compared: "x.com/a/status/1" and "https://x.com/a/status/1" are one pin.
+      const existing = pins.find((p) => p.url === parsed.pin.url);
+      if (existing) {
+        // Pinned already: the same result, unless this brings a new caption for it.
+        if (checked === null || (existing.caption ?? '') === caption) return;
+        deps.moderation.setPinCaption(space.id, existing.id, caption);
+        ctx.audit(actor.name, caption ? `changed the caption of ${pinPhrase(existing)}` : `removed the caption of ${pinPhrase(existing)}`, null, caption ? `“${caption}”` : null);
+        room.schedule('stage');
+        return;
+      }
+      if (pins.length >= MAX_PINS) throw new PodiumError('invalid_state', `at most ${countOf(MAX_PINS, 'post')} can be pinned; unpin one first`);
+      deps.moderation.addPin(space.id, parsed.pin, actor.name, ctx.now(), caption);
+      ctx.audit(actor.name, `pinned ${pinPhrase(parsed.pin)}`, null, caption ? `${parsed.pin.url} — “${caption}”` : parsed.pin.url);
       room.schedule('stage');
       return;
     }
@@ -235,8 +288,36 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       const pin = deps.moderation.pins(space.id).find((p) => p.id === message.pinId);
       if (!pin) return; // unpinned already
       deps.moderation.removePin(space.id, pin.id);
-      ctx.audit(actor.name, 'unpinned', null, pin.url);
+      ctx.audit(actor.name, `unpinned ${pinPhrase(pin)}`, null, pin.url);
       room.schedule('stage');
+      return;
+    }
+    case 'details': {
+      requireModerator(actor);
+      if (message.title === undefined && message.description === undefined) throw new PodiumError('bad_request', 'send a title or a description');
+      // The schemas trimmed and measured both; a value equal to the current one is no change.
+      const title = message.title !== undefined && message.title !== space.title ? message.title : undefined;
+      const description = message.description !== undefined && message.description !== space.description ? message.description : undefined;
+      if (title === undefined && description === undefined) return;
+      actor.detailEdits ??= createRateLimiter(...DETAIL_EDITS);
+      if (!actor.detailEdits.take(ctx.now())) throw new PodiumError('rate_limited', 'you changed the details many times just now — wait a few seconds and try again');
+      deps.store.setDetails(space.id, { title, description });
+      let action: string;
+      if (title === undefined) action = description === '' ? 'removed the description' : 'changed the description';
+      else {
+        action = `changed the title to “${literal(title)}”`;
+        if (description !== undefined) action += description === '' ? ' and removed the description' : ' and the description';
+      }
+      const shown = description ? cutGraphemes(description, 140) : null;
+      ctx.audit(actor.name, action, null, shown ? `${shown.text}${shown.cut ? '…' : ''}` : null);
+      room.schedule('space');
+      return;
+    }
+    case 'cohostDecline': {
+      const declined = room.offers.endFor(actor.id, 'declined');
+      if (declined.length === 0) return; // no offer (any more): answered, lapsed or withdrawn meanwhile
+      ctx.audit(actor.name, 'said no to co-hosting', null, null);
+      room.toMember(actor, { type: 'you', you: { ...room.you(actor), cohostOffer: null } });
       return;
     }
     case 'settings': {
@@ -246,7 +327,8 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       }
       const seated = deps.moderation.activeSeats(space.id).length;
       if (message.settings.cohostLimit !== undefined && message.settings.cohostLimit < seated) {
-        throw new PodiumError('invalid_state', `${seated} co-hosts hold seats; remove one before lowering the limit to ${message.settings.cohostLimit}`);
+        const holding = seated === 1 ? '1 co-host holds a seat' : `${countOf(seated, 'co-host')} hold seats`;
+        throw new PodiumError('invalid_state', `${holding}; remove one before lowering the limit to ${message.settings.cohostLimit}`);
       }
       deps.moderation.updateSettings(space.id, message.settings);
       ctx.audit(actor.name, 'changed settings', null, JSON.stringify(message.settings));
@@ -272,7 +354,7 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       target.role = 'listener';
       target.seatId = undefined;
       room.toMember(target, { type: 'notice', text: `${actor.name} removed you as co-host; you are a listener now.` });
-      ctx.audit(actor.name, 'removed co-host', target.name, 'their seat and the invite link no longer work');
+      ctx.audit(actor.name, 'removed {target} as co-host', target.name, 'their seat and the invite link no longer work');
       // Only moderators are shown as recording: a listener's word for it would be anyone's.
       dropRecorder(room, target, 'demoted', ctx.audit);
       room.touched(target);
@@ -288,7 +370,7 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
       if (!entry) return; // unblocked already
       if (entry.byHost && actor.role !== 'host') throw new PodiumError('forbidden', `only the host can lift the host's block of ${entry.name}`);
       if (!deps.moderation.unblock(owner, message.subject)) return;
-      ctx.audit(actor.name, 'unblocked', entry.name, null);
+      ctx.audit(actor.name, 'unblocked {target}', entry.name, null);
       room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
       return;
     }

@@ -1,17 +1,25 @@
 // Who a join says it is: the role its credential proves on this connection alone — the host key, a co-host's seat
-// credential, or a co-host invite (which takes a seat and hands out that seat's own credential) — and the name others
+// credential, a co-host invite link's key or a one-person co-host offer's key (either takes a seat and hands out that
+// seat's own credential) — and the name others
 // will see. Kept apart from the protocol's plumbing (sessions.ts) because it is the decision every join rests on.
 import { nameKey } from '../common/names';
 import { PodiumError } from '../common/result';
 import type { PublicSpace, Role } from '../common/space';
+import { offerRefusal, type CohostOffers, type CohostOffer } from './cohost-offers';
 import type { ModerationStore, Seat } from './store/moderation';
 import type { SpaceStore } from './store/spaces';
 
-export type Claim = { role: 'host' } | { role: 'cohost'; seat: Seat; issued: string | null } | { role: 'listener' };
+export type Claim =
+  | { role: 'host' }
+  /** `offer`: the one-tap offer whose key took this seat (it is used up now). */
+  | { role: 'cohost'; seat: Seat; issued: string | null; offer?: CohostOffer }
+  | { role: 'listener' };
 
 export interface ClaimDeps {
   store: SpaceStore;
   moderation: ModerationStore;
+  /** The room's one-tap co-host offers; absent, no offer key is known. */
+  offers?: CohostOffers;
 }
 
 /** The role this connection's credential proves. Throws a PodiumError the client is told about. */
@@ -23,7 +31,11 @@ export function claimFor(deps: ClaimDeps, space: PublicSpace, credential: string
     if (seat.revokedAt !== null) throw new PodiumError('forbidden', 'The host removed you as co-host of this space. Ask them for a new invite if that was a mistake.');
     return { role: 'cohost', seat, issued: null };
   }
-  if (!deps.moderation.verifyCohostKey(space.id, credential)) {
+  const offer = deps.offers?.find(credential, now) ?? null;
+  if (offer) {
+    const refused = offerRefusal(offer);
+    if (refused) throw new PodiumError('forbidden', refused);
+  } else if (!deps.moderation.verifyCohostKey(space.id, credential)) {
     throw new PodiumError('forbidden', 'that key is not valid for this space (a co-host invite may have been replaced)');
   }
   const seats = deps.moderation.activeSeats(space.id);
@@ -36,7 +48,9 @@ export function claimFor(deps: ClaimDeps, space: PublicSpace, credential: string
     throw new PodiumError('forbidden', 'all co-host seats of this space are taken');
   }
   const taken = deps.moderation.takeSeat(space.id, subject, name, now);
-  return { role: 'cohost', seat: taken.seat, issued: taken.credential };
+  if (!offer) return { role: 'cohost', seat: taken.seat, issued: taken.credential };
+  offer.state = 'used';
+  return { role: 'cohost', seat: taken.seat, issued: taken.credential, offer };
 }
 
 /** The name this person asked for, unless it is the host's; then a neutral one and a notice saying why. */

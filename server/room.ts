@@ -6,7 +6,9 @@ import type { WebSocket } from 'ws';
 import type { Reaction } from '../common/moderation';
 import type { Participant, RecordingState, ServerMessage, StageMember, You } from '../common/protocol';
 import type { Role } from '../common/space';
+import { CohostOffers } from './cohost-offers';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
+import type { SpaceTally } from './summary';
 import type { StoredMember } from './store/members';
 
 export interface Session {
@@ -41,6 +43,8 @@ export interface Member {
   recordingToggles?: RateLimiter;
   /** Whether SQLite holds a row for this member: only then does losing their standing cost a write. */
   stored?: boolean;
+  /** How often this moderator may change the title and description (made on first use). */
+  detailEdits?: RateLimiter;
 }
 
 /** Where a room writes its members' standing through to, so a restart of the space server loses nobody's place. */
@@ -73,6 +77,9 @@ const toStored = (m: Member): StoredMember => ({
 /** Who moderators and the stage still list without a connection: anyone on stage (they may still be on the SFU). */
 const listed = (m: Member): boolean => m.sessions.size > 0 || m.role !== 'listener';
 
+/** At most this many people on stage are named as a reaction's senders in one batch. */
+const REACTION_FROM_MAX = 12;
+
 /** How many departed people a room remembers, so a Block clicked as someone leaves still finds them. */
 const RECENTLY_LEFT = 256;
 
@@ -97,6 +104,12 @@ export class SpaceRoom {
   private rosterUpserts = new Set<string>();
   private rosterRemoves = new Set<string>();
   private reactionCounts = new Map<Reaction, number>();
+  /** Who on stage sent each emoji of the coming batch (participant ids; listeners' reactions stay anonymous). */
+  private reactionFrom = new Map<Reaction, Set<string>>();
+  /** One-tap co-host offers made in this room (server/cohost-offers.ts). */
+  readonly offers = new CohostOffers();
+  /** The protocol's clock (sessions.ts sets the hub's, which tests move). */
+  now: () => number = Date.now;
   /** Moderators recording now (participant id → since, server clock); only connected moderators are kept here. */
   readonly recorders = new Map<string, number>();
 
@@ -107,6 +120,8 @@ export class SpaceRoom {
     private readonly reactionCap: RateLimiter,
     /** Null for a space that has ended (nothing of it needs to survive a restart) and for tests of memory alone. */
     private keeper: MemberKeeper | null = null,
+    /** The space's running figures for its summary (server/summary.ts); null in tests of memory alone. */
+    readonly tally: SpaceTally | null = null,
   ) {}
 
   member(subject: string, id: string, name: string, now: number): Member {
@@ -217,8 +232,11 @@ export class SpaceRoom {
     return { since: Math.min(...this.recorders.values()) };
   }
 
+  /** What this member is told of themselves; an open co-host offer to them is in it (absent: none). */
   you(m: Member): You {
     const you: You = { role: m.role, handRaised: m.handRaisedAt !== null, invited: m.invited, mutedBy: m.mutedBy };
+    const offer = this.offers.openFor(m.id, this.now());
+    if (offer) you.cohostOffer = { key: offer.key, from: offer.from, expiresAt: offer.expiresAt };
     return isModerator(m.role) ? { ...you, recording: this.recorders.has(m.id) } : you;
   }
 
@@ -245,6 +263,7 @@ export class SpaceRoom {
    */
   touched(m: Member): void {
     this.keep(m);
+    this.tally?.observe(m);
     this.toMember(m, { type: 'you', you: this.you(m) });
     this.rosterRemoves.delete(m.id);
     this.rosterUpserts.add(m.id);
@@ -256,6 +275,7 @@ export class SpaceRoom {
   /** A member is forgotten (left with nothing kept, or removed): moderators drop their row; a Block can still find them for a while. */
   forget(m: Pick<Member, 'id' | 'subject' | 'name'>): void {
     if (this.members.get(m.id)?.stored) this.keeper?.remove(m.id);
+    this.tally?.offStage(m.id);
     this.members.delete(m.id);
     this.recentlyLeft.delete(m.id);
     this.recentlyLeft.set(m.id, { subject: m.subject, name: m.name });
@@ -269,10 +289,19 @@ export class SpaceRoom {
     this.schedule('roster');
   }
 
-  /** Counts a reaction into the next batch; false when the room as a whole is over its reaction rate. */
-  react(emoji: Reaction, now: number): boolean {
+  /**
+   * Counts a reaction into the next batch; false when the room as a whole is over its reaction rate. `from`: the
+   * participant id of a sender on stage, named with the emoji so clients float it from their avatar.
+   */
+  react(emoji: Reaction, now: number, from?: string): boolean {
     if (!this.reactionCap.take(now)) return false;
     this.reactionCounts.set(emoji, (this.reactionCounts.get(emoji) ?? 0) + 1);
+    if (from !== undefined) {
+      const senders = this.reactionFrom.get(emoji) ?? new Set<string>();
+      if (senders.size < REACTION_FROM_MAX) senders.add(from);
+      this.reactionFrom.set(emoji, senders);
+    }
+    this.tally?.reaction(emoji);
     this.schedule('reactions');
     return true;
   }
@@ -298,13 +327,20 @@ export class SpaceRoom {
       this.rosterRemoves.clear();
     }
     if (pending.has('reactions') && this.reactionCounts.size) {
-      const items = [...this.reactionCounts].map(([emoji, count]) => ({ emoji, count }));
+      const items = [...this.reactionCounts].map(([emoji, count]) => {
+        const from = this.reactionFrom.get(emoji);
+        return from && from.size > 0 ? { emoji, count, from: [...from] } : { emoji, count };
+      });
       this.reactionCounts.clear();
+      this.reactionFrom.clear();
+      this.tally?.flushReactions();
       this.broadcast({ type: 'reactions', items });
     }
   }
 
   dispose(): void {
+    // Reactions counted for the summary but not yet written go now, not with a batch that will never be sent.
+    this.tally?.flushReactions();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

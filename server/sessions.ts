@@ -11,6 +11,7 @@ import { nameKey } from '../common/names';
 import { parseClientMessage, type ClientMessage, type ServerMessage } from '../common/protocol';
 import { PodiumError, type ErrorCode } from '../common/result';
 import type { PublicSpace, Role } from '../common/space';
+import { countOf } from '../common/text';
 import { handleAction, type ActionContext } from './actions';
 import { claimFor, nameFor, type Claim } from './claims';
 import { startEnforcer, type Entitlement, type SfuEvent } from './enforcer';
@@ -23,6 +24,7 @@ import { addressKey, createKeyedRateLimiter, createRateLimiter } from './rate-li
 import { dropAllRecorders, dropRecorder } from './recording';
 import { isModerator, send, SpaceRoom, type Member, type Session } from './room';
 import { keeperFor, restoreMembers } from './room-keeping';
+import { SpaceTally } from './summary';
 import type { ModerationStore } from './store/moderation';
 import { hashKey, type SpaceStore } from './store/spaces';
 
@@ -106,10 +108,19 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     let room = rooms.get(spaceId);
     if (!room) {
       // An ended space keeps nothing of its members (its audit log stays); any other comes back as it was.
-      const ended = deps.store.get(spaceId)?.status === 'ended';
+      const status = deps.store.get(spaceId)?.status;
+      const ended = status === 'ended';
       const keeper = ended ? null : keeperFor(deps.moderation, spaceId, deps.log);
-      rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers, createRateLimiter(...REACTIONS.perRoom), keeper)));
+      // The running figures come back with the room: a live space keeps counting where it was (stretches on stage
+      // open before a restart stay open), an ended one only reads them for its summary.
+      const tally = new SpaceTally(spaceId, deps.moderation.summary, now, deps.log);
+      rooms.set(spaceId, (room = new SpaceRoom(spaceId, flushers, createRateLimiter(...REACTIONS.perRoom), keeper, tally)));
+      room.now = now;
       restoreMembers(room, deps.moderation, now(), { kept: !ended });
+      if (status === 'live') {
+        tally.start();
+        for (const m of room.members.values()) tally.observe(m);
+      }
     }
     return room;
   }
@@ -139,10 +150,16 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
         if (m.role !== 'speaker' || !isAway(m)) continue;
         m.role = 'listener';
         m.mutedBy = null;
-        audit(room, 'Podium', 'moved to the listeners', m.name, 'away from the space for over a minute');
+        audit(room, 'Podium', 'moved {target} to the listeners', m.name, 'away from the space for over a minute');
         if (!m.invited) room.forget(m);
         else room.touched(m);
         room.schedule('stage');
+      }
+      // One-tap co-host offers whose time passed: the person's page stops offering, and the host's log says so.
+      for (const offer of room.offers.lapse(now())) {
+        const m = room.members.get(offer.targetId);
+        if (m) room.toMember(m, { type: 'you', you: { ...room.you(m), cohostOffer: null } });
+        audit(room, offer.targetName, 'did not answer the request to co-host in time', null, null);
       }
       disposeIfIdle(room);
     }
@@ -154,7 +171,8 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   // The audit log (and so a recording's markers) shows the gap, and how many people it gave their place back to.
   for (const space of deps.store.live()) {
     const room = roomFor(space.id);
-    audit(room, 'Podium', 'restarted', null, `${room.members.size} ${room.members.size === 1 ? 'person' : 'people'} kept their place`);
+    const kept = room.members.size;
+    audit(room, 'Podium', 'restarted', null, kept === 0 ? 'nobody had a place to keep' : `${countOf(kept, 'person', 'people')} kept their place`);
   }
 
   async function grantMedia(room: SpaceRoom, m: Member, space: PublicSpace): Promise<void> {
@@ -214,14 +232,15 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       session.ws.close(4403, 'removed');
       return;
     }
+    const room = roomFor(space.id);
     let claim: Claim;
     try {
-      claim = claimFor(deps, space, message.credential, subject, message.name ?? 'Co-host', now());
+      claim = claimFor({ store: deps.store, moderation: deps.moderation, offers: room.offers }, space, message.credential, subject, message.name ?? 'Co-host', now());
     } catch (error) {
       if (!(error instanceof PodiumError)) throw error;
+      disposeIfIdle(room);
       return fail(session, error.code, error.message, ref);
     }
-    const room = roomFor(space.id);
     const id = claim.role === 'host' ? hostIdentity(space.id) : claim.role === 'cohost' ? seatIdentity(claim.seat.id) : listenerIdentity(subject);
     const named = nameFor(space, claim.role, message.name, id);
     const m = room.member(subject, id, named.name, now());
@@ -236,11 +255,21 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
         m.handRaisedAt = null;
         if (claim.issued) audit(room, m.name, 'joined as co-host', null, null);
       }
+      // A one-tap offer was taken up: the page it was made on stops offering and says where the co-hosting is.
+      const asked = claim.offer ? room.members.get(claim.offer.targetId) : undefined;
+      if (asked && asked !== m) {
+        room.toMember(asked, { type: 'you', you: { ...room.you(asked), cohostOffer: null } });
+        room.toMember(asked, { type: 'notice', text: "You're co-hosting from Podium now." });
+      }
     }
     session.spaceId = space.id;
     session.memberId = m.id;
     m.sessions.add(session);
     m.awaySince = null;
+    if (m.role === 'listener') {
+      room.tally?.listener(m.subject);
+      room.tally?.listenersNow(room.listenerCount());
+    }
     send(session, {
       type: 'joined',
       ...(ref ? { ref } : {}),
@@ -265,6 +294,9 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     send(session, { type: 'roster', participants: room.roster(), now: now() });
     send(session, { type: 'audit', entries: deps.moderation.auditLog(room.spaceId, 200), append: false });
     send(session, { type: 'blocks', blocks: deps.moderation.blocks(deps.moderation.owner(room.spaceId)) });
+    // An ended space's host and co-hosts see what it came to.
+    const space = deps.store.get(room.spaceId);
+    if (space?.status === 'ended' && room.tally) send(session, { type: 'summary', summary: room.tally.summary(space) });
   }
 
   function audit(room: SpaceRoom, actor: string, action: string, target: string | null, detail: string | null): void {
@@ -280,15 +312,31 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     if (type === 'start') {
       if (current.status === 'live') return; // a second Go live changes nothing
       const space = deps.store.setStatus(current.id, 'live', now())!;
+      // Counting starts: who is on stage, and who is listening already.
+      if (room.tally) {
+        room.tally.start();
+        for (const x of room.members.values()) {
+          room.tally.observe(x);
+          if (x.role === 'listener' && x.sessions.size > 0) room.tally.listener(x.subject);
+        }
+        room.tally.listenersNow(room.listenerCount());
+      }
       audit(room, m.name, 'went live', null, null);
       flushers.space(room);
       await Promise.all([...room.members.values()].filter((x) => x.sessions.size > 0).map((x) => grantMedia(room, x, space)));
     } else {
-      deps.store.setStatus(current.id, 'ended', now());
+      const ended = deps.store.setStatus(current.id, 'ended', now())!;
       room.stopKeeping();
+      room.tally?.end(ended.endedAt ?? now());
       dropAllRecorders(room, 'ended', (...a) => audit(room, ...a));
+      // Open co-host offers end with the space: the pages showing one stop offering.
+      for (const offer of room.offers.endAll('withdrawn')) {
+        const x = room.members.get(offer.targetId);
+        if (x) room.toMember(x, { type: 'you', you: { ...room.you(x), cohostOffer: null } });
+      }
       audit(room, m.name, 'ended the space', null, null);
       flushers.space(room);
+      if (room.tally) room.toModerators({ type: 'summary', summary: room.tally.summary(ended) });
       await deps.admin.closeRoom(current.id).catch((error: unknown) => deps.log(`could not close LiveKit room ${current.id}: ${String(error)}`));
     }
   }
@@ -302,7 +350,9 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     try {
       if (message.type === 'start' || message.type === 'end') return await startOrEnd(room, m, message.type);
       const space = deps.store.get(room.spaceId);
-      if (!space || space.status === 'ended') throw new PodiumError('invalid_state', 'this space has ended');
+      if (!space || space.status === 'ended') {
+        throw new PodiumError('invalid_state', message.type === 'details' ? 'this space has ended, so its title and description can no longer change' : 'this space has ended');
+      }
       if (message.type === 'media') {
         if (space.status !== 'live') throw new PodiumError('invalid_state', 'the space is not live yet');
         return await recovery.requestMedia(m, () => grantMedia(room, m, space));

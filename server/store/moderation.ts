@@ -6,6 +6,7 @@ import type { AuditEntry, BlockEntry } from '../../common/protocol';
 import type { Db } from './db';
 import { createMemberStore, type MemberStore } from './members';
 import { hashKey } from './spaces';
+import { createSummaryStore, type SummaryStore } from './summary';
 
 export type BlockAuthor = 'host' | 'cohost';
 
@@ -38,6 +39,7 @@ interface PinRow {
   site: string;
   pinned_by: string;
   pinned_at: number;
+  caption: string;
 }
 
 export interface ModerationStore {
@@ -54,7 +56,10 @@ export interface ModerationStore {
   activeSeats(spaceId: string): Seat[];
   revokeSeat(spaceId: string, seatId: string, now: number): boolean;
   pins(spaceId: string): Pin[];
-  addPin(spaceId: string, pin: ParsedPin, by: string, now: number): Pin;
+  /** `caption`: the host's words with the card, already checked (checkPinCaption); '' for none. */
+  addPin(spaceId: string, pin: ParsedPin, by: string, now: number, caption?: string): Pin;
+  /** Changes a pin's caption; false if there is no such pin. */
+  setPinCaption(spaceId: string, pinId: string, caption: string): boolean;
   removePin(spaceId: string, pinId: string): boolean;
   /** Bans a person (their client key's hash) and the SFU identity they had from this space. */
   ban(spaceId: string, ban: { subject: string; identity: string; name: string }, now: number): void;
@@ -73,6 +78,8 @@ export interface ModerationStore {
   auditLog(spaceId: string, limit: number): AuditEntry[];
   /** Members' standing (role, hand, invite, mute, seat), written through as it changes. */
   members: MemberStore;
+  /** A space's running figures for its summary (server/summary.ts), written through as they change. */
+  summary: SummaryStore;
 }
 
 function sameHash(stored: string | null, key: string): boolean {
@@ -94,9 +101,10 @@ export function createModerationStore(db: Db): ModerationStore {
     pins: db.prepare<[string], PinRow>('SELECT * FROM pins WHERE space_id = ? ORDER BY position, pinned_at'),
     nextPos: db.prepare<[string], { p: number }>('SELECT COALESCE(MAX(position), 0) + 1 AS p FROM pins WHERE space_id = ?'),
     addPin: db.prepare(
-      `INSERT INTO pins (id, space_id, url, kind, handle, post_id, site, pinned_by, pinned_at, position)
-       VALUES (@id, @spaceId, @url, @kind, @handle, @postId, @site, @by, @now, @position)`,
+      `INSERT INTO pins (id, space_id, url, kind, handle, post_id, site, pinned_by, pinned_at, position, caption)
+       VALUES (@id, @spaceId, @url, @kind, @handle, @postId, @site, @by, @now, @position, @caption)`,
     ),
+    setPinCaption: db.prepare('UPDATE pins SET caption = ? WHERE space_id = ? AND id = ?'),
     removePin: db.prepare('DELETE FROM pins WHERE space_id = ? AND id = ?'),
     seatByHash: db.prepare<[string, string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND credential_hash = ?'),
     activeSeats: db.prepare<[string], SeatRow>('SELECT * FROM cohost_seats WHERE space_id = ? AND revoked_at IS NULL ORDER BY taken_at'),
@@ -131,6 +139,7 @@ export function createModerationStore(db: Db): ModerationStore {
     site: r.site,
     pinnedBy: r.pinned_by,
     pinnedAt: r.pinned_at,
+    ...(r.caption ? { caption: r.caption } : {}),
   });
 
   const store: ModerationStore = {
@@ -165,12 +174,15 @@ export function createModerationStore(db: Db): ModerationStore {
     activeSeats: (spaceId) => q.activeSeats.all(spaceId).map(toSeat),
     revokeSeat: (spaceId, seatId, now) => q.revokeSeat.run(now, spaceId, seatId).changes > 0,
     pins: (spaceId) => q.pins.all(spaceId).map(toPin),
-    addPin(spaceId, pin, by, now) {
+    addPin(spaceId, pin, by, now, caption = '') {
       const id = crypto.randomBytes(6).toString('hex');
       const position = q.nextPos.get(spaceId)?.p ?? 1;
-      q.addPin.run({ id, spaceId, ...pin, by, now, position });
-      return { id, ...pin, pinnedBy: by, pinnedAt: now };
+      // Only the parsed pin's own fields are bound: named parameters must match the statement exactly.
+      const { url, kind, handle, postId, site } = pin;
+      q.addPin.run({ id, spaceId, url, kind, handle, postId, site, by, now, position, caption });
+      return { id, ...pin, pinnedBy: by, pinnedAt: now, ...(caption ? { caption } : {}) };
     },
+    setPinCaption: (spaceId, pinId, caption) => q.setPinCaption.run(caption, spaceId, pinId).changes > 0,
     removePin: (spaceId, pinId) => q.removePin.run(spaceId, pinId).changes > 0,
     ban: (spaceId, ban, now) => void q.ban.run(spaceId, ban.subject, ban.identity, ban.name, now),
     unban: (spaceId, subject) => void q.unban.run(spaceId, subject),
@@ -187,6 +199,7 @@ export function createModerationStore(db: Db): ModerationStore {
     },
     auditLog: (spaceId, limit) => q.auditLog.all(spaceId, limit),
     members: createMemberStore(db),
+    summary: createSummaryStore(db),
   };
   return store;
 }

@@ -52,6 +52,8 @@ export interface SpaceStore {
   setStatus(id: string, status: SpaceStatus, now: number): PublicSpace | null;
   /** Every live space: a restarted server brings their rooms back at once, before anyone reconnects. */
   live(): PublicSpace[];
+  /** A new title and/or description (already checked by the common schemas); an ended space keeps its own. */
+  setDetails(id: string, change: { title?: string; description?: string }): PublicSpace | null;
 }
 
 export function createSpaceStore(db: Db): SpaceStore {
@@ -67,6 +69,10 @@ export function createSpaceStore(db: Db): SpaceStore {
   );
   const liveSpaces = db.prepare<[], SpaceRow>(`SELECT * FROM spaces WHERE status = 'live' ORDER BY started_at`);
   const toEnded = db.prepare(`UPDATE spaces SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'`);
+  const setDetails = db.prepare(
+    `UPDATE spaces SET title = COALESCE(@title, title), description = COALESCE(@description, description)
+     WHERE id = @id AND status != 'ended'`,
+  );
 
   return {
     create(input, now, owner = 'studio') {
@@ -101,5 +107,9 @@ export function createSpaceStore(db: Db): SpaceStore {
       return this.get(id);
     },
     live: () => liveSpaces.all().map(toPublic),
+    setDetails(id, change) {
+      setDetails.run({ id, title: change.title ?? null, description: change.description ?? null });
+      return this.get(id);
+    },
   };
 }

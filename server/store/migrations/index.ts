@@ -3,6 +3,8 @@ import { migration0010 } from './0010-spaces';
 import { migration0020 } from './0020-moderation';
 import { migration0030 } from './0030-seats';
 import { migration0040 } from './0040-members';
+import { migration0050 } from './0050-pin-captions';
+import { migration0060 } from './0060-summaries';
 
 export interface Migration {
   /** Strictly increasing; becomes PRAGMA user_version once applied. */
@@ -11,4 +13,4 @@ export interface Migration {
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
