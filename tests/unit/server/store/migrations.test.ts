@@ -10,6 +10,8 @@ import { migration0010 } from '../../../../server/store/migrations/0010-spaces';
 import { migration0020 } from '../../../../server/store/migrations/0020-moderation';
 import { migration0030 } from '../../../../server/store/migrations/0030-seats';
 import { migration0040 } from '../../../../server/store/migrations/0040-members';
+import { migration0050 } from '../../../../server/store/migrations/0050-pin-captions';
+import { migration0060 } from '../../../../server/store/migrations/0060-summaries';
 import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../server/store/migrations');
@@ -293,6 +295,79 @@ describe('0040-members', () => {
       expect(() => insert.run('p2', 'listener', 6, 0, null)).toThrow(/UNIQUE|PRIMARY KEY/i);
       db.prepare(`DELETE FROM spaces`).run();
       expect(db.prepare('SELECT COUNT(*) AS n FROM members').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('0050-pin-captions', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-mig50-'));
+    file = path.join(dir, 'podium.sqlite');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('upgrades a 0040 database that holds pins: they keep everything and get an empty caption', () => {
+    const upTo40 = [migration0010, migration0020, migration0030, migration0040];
+    const old = openDatabase(file, upTo40);
+    old.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('aaaaaaaaaa', 't', 'h', 'x', 'live', 1)`).run();
+    old.prepare(`INSERT INTO pins (id, space_id, url, kind, site, pinned_by, pinned_at, position) VALUES ('p1', 'aaaaaaaaaa', 'https://a.b', 'link', 'a.b', 'h', 1, 1)`).run();
+    old.close();
+    const db = openDatabase(file, [...upTo40, migration0050]);
+    try {
+      expect(schemaVersion(db)).toBe(50);
+      expect(db.prepare('SELECT id, url, caption FROM pins').get()).toEqual({ id: 'p1', url: 'https://a.b', caption: '' });
+      // STRICT still: a caption is text (bytes are refused; SQLite's STRICT turns a number into its text).
+      expect(() => db.prepare(`UPDATE pins SET caption = ?`).run(Buffer.from('caption'))).toThrow(/cannot store BLOB value in TEXT column/i);
+      expect(() => db.prepare(`UPDATE pins SET caption = NULL`).run()).toThrow(/NOT NULL/i);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('0060-summaries', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-mig60-'));
+    file = path.join(dir, 'podium.sqlite');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('upgrades a 0050 database holding a live space: STRICT figure tables that refuse nonsense and go with their space', () => {
+    const upTo50 = [migration0010, migration0020, migration0030, migration0040, migration0050];
+    const old = openDatabase(file, upTo50);
+    old.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('aaaaaaaaaa', 't', 'h', 'x', 'live', 1)`).run();
+    old.close();
+    const db = openDatabase(file, [...upTo50, migration0060]);
+    try {
+      expect(schemaVersion(db)).toBe(60);
+      expect(db.prepare('SELECT status FROM spaces').get()).toEqual({ status: 'live' });
+      expect(columns(db, 'space_totals').sort()).toEqual(['hands', 'peak_listeners', 'space_id']);
+      expect(columns(db, 'space_reactions').sort()).toEqual(['count', 'emoji', 'space_id']);
+      expect(columns(db, 'space_listeners').sort()).toEqual(['space_id', 'subject']);
+      expect(columns(db, 'space_stage').sort()).toEqual(['first_at', 'id', 'name', 'role', 'since', 'space_id', 'stage_ms']);
+      db.prepare(`INSERT INTO space_totals (space_id, peak_listeners, hands) VALUES ('aaaaaaaaaa', 3, 2)`).run();
+      expect(() => db.prepare(`UPDATE space_totals SET hands = -1`).run()).toThrow(/CHECK constraint/i);
+      expect(() => db.prepare(`INSERT INTO space_totals (space_id) VALUES ('nosuchspac')`).run()).toThrow(/FOREIGN KEY/i);
+      db.prepare(`INSERT INTO space_reactions (space_id, emoji, count) VALUES ('aaaaaaaaaa', '👏', 5)`).run();
+      expect(() => db.prepare(`INSERT INTO space_reactions (space_id, emoji, count) VALUES ('aaaaaaaaaa', '🔥', 0)`).run()).toThrow(/CHECK constraint/i);
+      db.prepare(`INSERT INTO space_listeners (space_id, subject) VALUES ('aaaaaaaaaa', 'x')`).run();
+      expect(() => db.prepare(`INSERT INTO space_listeners (space_id, subject) VALUES ('aaaaaaaaaa', 'x')`).run()).toThrow(/UNIQUE|PRIMARY KEY/i);
+      const stage = db.prepare(`INSERT INTO space_stage (space_id, id, name, role, stage_ms, since, first_at) VALUES ('aaaaaaaaaa', ?, 'Ann', ?, ?, NULL, 1)`);
+      stage.run('p1', 'host', 1000);
+      // A listener has no stage time; time is never negative.
+      expect(() => stage.run('p2', 'listener', 0)).toThrow(/CHECK constraint/i);
+      expect(() => stage.run('p3', 'speaker', -5)).toThrow(/CHECK constraint/i);
+      expect(() => stage.run('p4', 'speaker', 'long')).toThrow(/cannot store TEXT value in INTEGER column/i);
+      db.prepare(`DELETE FROM spaces`).run();
+      for (const table of ['space_totals', 'space_reactions', 'space_listeners', 'space_stage']) {
+        expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+      }
     } finally {
       db.close();
     }
