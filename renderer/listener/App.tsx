@@ -1,11 +1,13 @@
 // The listener page: what a person sees after opening a share link, from "not started yet" to "ended" — and, if a
 // host brings them up, their speaker controls. Reads the controller's store only.
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Brand } from '../ui/components';
 import { ConnectionBanner, useHealthBanner } from '../ui/ConnectionBanner';
 import { ReactionLayer } from '../ui/social';
 import { useStore } from '../state/store';
-import { listener, reactionDone, type ListenerState } from './controller';
+import { CohostOfferCard, InviteScreen } from './CohostOffer';
+import { copyInvite, declineCohost, joinAsListener, listener, reactionDone, type ListenerState } from './controller';
+import { inviteLinks } from './invite';
 import { LiveDock } from './LiveDock';
 import { NameField } from './NameField';
 import { listenerHealthInput } from './health';
@@ -23,11 +25,44 @@ function useDocumentTitle(title: string | null, phase: Phase): void {
   }, [title, phase]);
 }
 
+/** The clock, ticking every `ms` while `active`. */
+function useNow(active: boolean, ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [active, ms]);
+  return now;
+}
+
+/** A host's one-tap co-host offer, while it stands (the server withdraws it: `you.cohostOffer` goes null). */
+function CohostOfferSlot({ s }: { s: ListenerState }): ReactNode {
+  const offer = s.view.you?.cohostOffer ?? null;
+  const now = useNow(offer !== null, 15_000);
+  if (!offer) return null;
+  const links = inviteLinks(location.origin, location.pathname, offer.key);
+  if (!links) return null;
+  return (
+    <CohostOfferCard
+      from={offer.from}
+      expiresAt={offer.expiresAt - s.view.clockOffset}
+      now={now}
+      links={links}
+      copied={s.inviteCopy}
+      onCopy={() => void copyInvite(links.webLink)}
+      onDecline={declineCohost}
+    />
+  );
+}
+
 function SpaceBody({ s, phase }: { s: ListenerState; phase: 'waiting' | 'live' | 'ended' }): ReactNode {
   const space = s.view.space!;
   return (
     <>
       <SpaceHeader space={space} phase={phase} listenerCount={s.view.listenerCount} recording={s.view.recording} />
+      {phase !== 'ended' && <CohostOfferSlot s={s} />}
       {phase !== 'ended' && (
         <Stage members={s.view.members} you={s.view.participantId} sfu={s.sfu} live={phase === 'live'} publishing={s.mic === 'open'} />
       )}
@@ -35,6 +70,8 @@ function SpaceBody({ s, phase }: { s: ListenerState; phase: 'waiting' | 'live' |
       {phase === 'ended' && <Ended space={space} />}
       <Pins pins={s.view.pins} />
       {phase === 'live' && <LiveDock s={s} />}
+      {/* In the flow, under the controls: a notice covers nothing (on wide screens it sits beside the sheet). */}
+      <Toasts notices={s.view.notices} />
       {phase !== 'ended' && <NameField />}
     </>
   );
@@ -62,13 +99,20 @@ export function App(): ReactNode {
       <main className="card sheet" data-phase={phase} aria-busy={phase === 'loading'}>
         {phase !== 'live' && hasSpace && <ErrorBanner />}
         {phase === 'loading' && <Loading />}
+        {phase === 'invite' && (
+          <InviteScreen
+            links={s.invite?.links ?? null}
+            copied={s.inviteCopy}
+            onCopy={() => s.invite?.links && void copyInvite(s.invite.links.webLink)}
+            onJoin={joinAsListener}
+          />
+        )}
         {phase === 'not_found' && <NotFound />}
         {phase === 'refused' && <Refused message={s.view.error?.message ?? ''} />}
         {phase === 'removed' && <Removed message={s.view.removed ?? ''} />}
         {hasSpace && <SpaceBody s={s} phase={phase} />}
         {phase === 'live' && <ReactionLayer bursts={s.view.reactions} onDone={reactionDone} />}
       </main>
-      <Toasts notices={s.view.notices} />
     </div>
   );
 }

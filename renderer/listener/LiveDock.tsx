@@ -67,7 +67,7 @@ function HandRaise({ s }: { s: ListenerState }): ReactNode {
       </button>
       <p id="hand-note" className={`hand-note${raised ? ' is-raised' : ''}`} data-testid="hand-note">
         {raised
-          ? 'Hand raised — the host sees you in the queue'
+          ? 'Hand raised. The host sees you in the queue.'
           : (reason ?? (invited ? 'The host invited you to speak — raise your hand to join the stage.' : 'Want to speak? Raise your hand to ask the host.'))}
       </p>
     </div>

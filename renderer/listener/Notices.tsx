@@ -4,6 +4,7 @@ import type { Notice } from '../state/space-view';
 import { useStore } from '../state/store';
 import { closeNotice, dismissError, listener } from './controller';
 import { CloseIcon } from './icons';
+import { sentence } from './words';
 
 const NOTICE_MS = 6000;
 
@@ -13,7 +14,7 @@ export function ErrorBanner(): ReactNode {
   if (!error || error.code === 'rate_limited') return null;
   return (
     <div className="banner banner-error error-banner" role="alert" data-testid="error">
-      <span className="spacer">{error.message.replace(/^./, (c) => c.toUpperCase())}</span>
+      <span className="spacer">{sentence(error.message)}</span>
       <button type="button" className="icon-btn" aria-label="Dismiss" onClick={dismissError}>
         <CloseIcon />
       </button>

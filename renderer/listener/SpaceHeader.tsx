@@ -2,7 +2,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RecordingState } from '../../common/protocol';
 import type { PublicSpace } from '../../common/space';
-import { formatDuration, plural } from '../ui/components';
+import { countOf } from '../../common/text';
+import { formatDuration } from '../ui/components';
 import { RecordingBadge } from './Recording';
 
 function useNow(active: boolean): number {
@@ -42,7 +43,7 @@ export function SpaceHeader({
         <div className="spacer" />
         {phase !== 'ended' && (
           <span className="listener-count" data-testid="listener-count">
-            {plural(listenerCount, 'listener', 'listeners')}
+            {countOf(listenerCount, 'listener', 'listeners', 'No listeners yet')}
           </span>
         )}
       </div>

@@ -1,4 +1,5 @@
-// Who is on stage (host, co-hosts, speakers) as avatar tiles, and the posts the hosts pinned.
+// Who is on stage (host, co-hosts, speakers) as avatar tiles, and the posts the hosts pinned (with the host's caption).
+// Each avatar is a reaction anchor: a reaction sent from the stage floats up from its sender (renderer/ui/social.tsx).
 import type { ReactNode } from 'react';
 import type { Pin } from '../../common/moderation';
 import type { StageMember } from '../../common/protocol';
@@ -27,7 +28,7 @@ function StageTile({ member, you, speaking, muted }: { member: StageMember; you:
       data-speaking={speaking ? 'true' : 'false'}
       data-muted={muted ? 'true' : 'false'}
     >
-      <div className="tile-avatar">
+      <div className="tile-avatar" data-reaction-anchor={member.id}>
         <Avatar name={member.name} speaking={speaking} size={64} />
         {muted && (
           <span className="mute-badge" title="Muted">
@@ -73,7 +74,13 @@ export function Pins({ pins }: { pins: Pin[] }): ReactNode {
       <h2 className="section-title">Pinned</h2>
       <ul className="pin-list">
         {pins.map((pin) => (
-          <li key={pin.id}>
+          <li key={pin.id} className="pin-item" data-testid="pin-item">
+            {pin.caption && (
+              // The host's words, as plain text (React escapes it; never HTML).
+              <p className="pin-caption" data-testid="pin-caption">
+                {pin.caption}
+              </p>
+            )}
             <PinCard pin={pin} />
           </li>
         ))}

@@ -1,7 +1,8 @@
 // The sheet's whole-page states: loading, no such space, refused invite, removed; and the waiting / ended notes.
 import type { ReactNode } from 'react';
 import type { PublicSpace } from '../../common/space';
-import { formatDuration } from '../ui/components';
+import { countOf } from '../../common/text';
+import { sentence } from './words';
 
 export function Loading(): ReactNode {
   return (
@@ -42,7 +43,7 @@ export function NotFound(): ReactNode {
 export function Refused({ message }: { message: string }): ReactNode {
   return (
     <Full testid="state-refused" emoji="🔑" title="This invite link doesn't work">
-      <p className="muted">{message.replace(/^./, (c) => c.toUpperCase())}.</p>
+      <p className="muted">{sentence(message)}</p>
       <a className="btn btn-primary" href={location.pathname}>
         Join as a listener
       </a>
@@ -72,12 +73,24 @@ export function Waiting(): ReactNode {
   );
 }
 
+/** How long a space ran, in words: "under a minute", "1 minute", "42 minutes", "1 hour 5 minutes", "2 hours". */
+export function ranFor(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return countOf(m, 'minute');
+  return m === 0 ? countOf(h, 'hour') : `${countOf(h, 'hour')} ${countOf(m, 'minute')}`;
+}
+
 export function Ended({ space }: { space: PublicSpace }): ReactNode {
-  const length = space.endedAt !== null && space.startedAt !== null ? ` after ${formatDuration(space.endedAt - space.startedAt)}` : '';
+  const ran = space.endedAt !== null && space.startedAt !== null ? ranFor(space.endedAt - space.startedAt) : null;
   return (
     <div className="note note-ended" data-testid="state-ended">
-      <strong>This space has ended{length}.</strong>
-      <p className="muted">Thanks for listening. {space.hostName} will share a new link for the next one.</p>
+      <strong>This space has ended.</strong>
+      <p className="muted">
+        {ran ? `It ran for ${ran}. ` : ''}Thanks for listening. When {space.hostName} hosts again, they will share a new link.
+      </p>
     </div>
   );
 }

@@ -1,5 +1,7 @@
-// Small browser helpers of the listener page: the saved name, the share link, copying, the co-host invite key,
-// microphone errors.
+// Small browser helpers of the listener page: the saved name, the share link, copying, microphone errors. (A co-host
+// invite key in the address is invite.ts's: this page never joins with it.)
+
+import { sentence } from './words';
 
 const NAME_STORAGE = 'podium.listenerName';
 
@@ -22,12 +24,6 @@ export function saveName(name: string): void {
 /** The link to share: the page without its #fragment (a co-host invite key must never travel with it). */
 export function shareLink(): string {
   return `${location.origin}${location.pathname}`;
-}
-
-/** A co-host invite opens this page as /s/<id>#cohost=<key>. */
-export function readCohostKey(): string | null {
-  const key = new URLSearchParams(location.hash.replace(/^#/, '')).get('cohost');
-  return key && key.length >= 16 && key.length <= 128 ? key : null;
 }
 
 /** Copies text; works on plain-http LAN links too, where navigator.clipboard does not exist. */
@@ -67,5 +63,5 @@ export function micErrorText(error: unknown): string {
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No microphone was found. Plug one in and press Unmute again.';
   if (name === 'NotReadableError') return 'Your microphone is busy in another app. Close it there and press Unmute again.';
   const message = error instanceof Error ? error.message : String(error);
-  return `Could not turn on your microphone: ${message}`;
+  return sentence(`Could not turn on your microphone: ${message}`);
 }

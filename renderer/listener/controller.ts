@@ -2,7 +2,7 @@
 // once a host brings this person up, their microphone. The only module-level state of the page lives here.
 import { PROTOCOL_PATH, type MediaGrant } from '../../common/protocol';
 import type { Reaction } from '../../common/moderation';
-import { SPACE_ID_PATTERN, type Role } from '../../common/space';
+import type { Role } from '../../common/space';
 import { openMicrophone, type MicrophonePipeline } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuSnapshot } from '../sfu/adapter';
 import { createLivekitAdapter } from '../sfu/livekit';
@@ -10,7 +10,11 @@ import { createRegrantLoop, grantDecision, republishMuted, type RegrantLoop } fr
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { dismissNotice, dropReaction, EMPTY_VIEW } from '../state/space-view';
 import { createStore } from '../state/store';
-import { copyText, loadName, micErrorText, readCohostKey, saveName, shareLink } from './browser';
+import { NAME_MAX } from '../../common/names';
+import { cutGraphemes } from '../../common/text';
+import { copyText, loadName, micErrorText, saveName, shareLink } from './browser';
+import { sentence } from './words';
+import { inviteKeyIn, inviteLinks, pageModeFor, spaceIdIn, withoutInviteKey, type InviteLinks } from './invite';
 
 export type MicState = 'off' | 'opening' | 'open';
 
@@ -29,6 +33,15 @@ export interface ListenerState {
   hint: string | null;
   shared: 'copied' | 'failed' | null;
   name: string;
+  /** The name field's last paste or typing was cut to NAME_MAX characters (until the next edit). */
+  nameCut: boolean;
+  /**
+   * Opened from a co-host invite link: the page asks first (open in Podium, or join as a listener) and has not
+   * joined. `links` is null when the key in the link is damaged.
+   */
+  invite: { links: InviteLinks | null } | null;
+  /** "Copy the invite" (the invite screen, or a host's offer). */
+  inviteCopy: 'copied' | 'failed' | null;
 }
 
 const NAME_DEBOUNCE_MS = 1200;
@@ -44,6 +57,9 @@ export const listener = createStore<ListenerState>({
   hint: null,
   shared: null,
   name: loadName(),
+  nameCut: false,
+  invite: null,
+  inviteCopy: null,
 });
 
 export const onStage = (role: Role | null | undefined): boolean => role === 'speaker' || role === 'cohost' || role === 'host';
@@ -64,17 +80,69 @@ let micGeneration = 0;
 let selfMuting = false;
 /** The name the server knows for us. */
 let sentName = '';
-const timers: { hint?: ReturnType<typeof setTimeout>; shared?: ReturnType<typeof setTimeout>; rename?: ReturnType<typeof setTimeout> } = {};
+const timers: {
+  hint?: ReturnType<typeof setTimeout>;
+  shared?: ReturnType<typeof setTimeout>;
+  rename?: ReturnType<typeof setTimeout>;
+  inviteCopy?: ReturnType<typeof setTimeout>;
+} = {};
 
-const cleanName = (raw: string): string => raw.trim().slice(0, 60);
+const cleanName = (raw: string): string => cutGraphemes(raw.trim(), NAME_MAX).text.trim();
+
+/** Stops what initListener started (the space session and the audio), once it has started. */
+let stopSpace: (() => void) | null = null;
+let audioSinkElement: HTMLElement | null = null;
+/** The invite key the page was opened with and still shows ('' for a damaged one), or null: a listener link. */
+let pageInvite: string | null = null;
+
+/** The invite in the address now: its key, '' for a damaged one, null for none. */
+const inviteInAddress = (): string | null =>
+  pageModeFor(location.pathname, location.hash) === 'invite' ? (inviteKeyIn(location.hash) ?? '') : null;
 
 export function initListener(audioSink: HTMLElement): () => void {
-  const spaceId = /^\/s\/([^/]+)/.exec(location.pathname)?.[1] ?? '';
-  if (!SPACE_ID_PATTERN.test(spaceId)) {
+  audioSinkElement = audioSink;
+  const mode = pageModeFor(location.pathname, location.hash);
+  if (mode === 'bad-link') {
     listener.set({ badLink: true });
     return () => {};
   }
-  const adapter = createLivekitAdapter(audioSink);
+  // A link pasted into this tab that differs only in its #fragment does not reload the page: an invite key that
+  // appears or goes changes what the page is, so start afresh.
+  pageInvite = inviteInAddress();
+  const onHash = () => {
+    if (inviteInAddress() !== pageInvite) location.reload();
+  };
+  window.addEventListener('hashchange', onHash);
+  if (pageInvite !== null) {
+    listener.set({ invite: { links: pageInvite ? inviteLinks(location.origin, location.pathname, pageInvite) : null } });
+  } else {
+    startSpace();
+  }
+  return () => {
+    window.removeEventListener('hashchange', onHash);
+    stopSpace?.();
+    stopSpace = null;
+  };
+}
+
+/**
+ * "Join as a listener instead" on the invite screen: the key leaves the address bar (so a share, a bookmark or a
+ * reload never carries it) and the page joins WITHOUT it, like any listener.
+ */
+export function joinAsListener(): void {
+  if (!listener.get().invite || stopSpace) return;
+  history.replaceState(history.state, '', withoutInviteKey(location.href));
+  pageInvite = null;
+  clearTimeout(timers.inviteCopy);
+  listener.set({ invite: null, inviteCopy: null });
+  startSpace();
+}
+
+/** Opens the space session (never with a credential: co-hosts moderate from the studio) and the audio. */
+function startSpace(): void {
+  const spaceId = spaceIdIn(location.pathname);
+  if (!spaceId || !audioSinkElement) return;
+  const adapter = createLivekitAdapter(audioSinkElement);
   sfu = adapter;
   let prevSnap = adapter.snapshot();
   const offSfu = adapter.subscribe((snap) => {
@@ -89,11 +157,9 @@ export function initListener(audioSink: HTMLElement): () => void {
   });
 
   sentName = cleanName(listener.get().name);
-  const credential = readCohostKey();
   const opened = openSpaceSession({
     url: `${location.origin.replace(/^http/, 'ws')}${PROTOCOL_PATH}`,
     spaceId,
-    ...(credential ? { credential } : {}),
     ...(sentName ? { name: sentName } : {}),
   });
   session = opened;
@@ -120,7 +186,7 @@ export function initListener(audioSink: HTMLElement): () => void {
     react(before, view, joinName);
     regrant?.update();
   });
-  return () => {
+  stopSpace = () => {
     offView();
     offSfu();
     regrant?.stop();
@@ -149,7 +215,7 @@ function react(before: SessionView, view: SessionView, joinName: string): void {
   const mutedBy = view.you?.mutedBy ?? null;
   if (mutedBy && mutedBy !== (before.you?.mutedBy ?? null)) listener.set({ hostMutedBy: mutedBy });
   if (view.error && view.error !== before.error && view.error.code === 'rate_limited') {
-    showHint(view.error.message.replace(/^./, (c) => c.toUpperCase()));
+    showHint(sentence(view.error.message));
     session?.store.set({ error: null });
   }
 }
@@ -290,8 +356,10 @@ function showHint(text: string): void {
 
 /** Typing in "Your name": saved at once, sent after a pause (or on Enter / leaving the field). */
 export function editName(value: string): void {
-  listener.set({ name: value });
-  saveName(cleanName(value));
+  // Cut by what a reader counts as characters, never through an emoji; and say so, rather than drop a paste's end.
+  const { text, cut } = cutGraphemes(value, NAME_MAX);
+  listener.set({ name: text, nameCut: cut });
+  saveName(cleanName(text));
   clearTimeout(timers.rename);
   timers.rename = setTimeout(commitName, NAME_DEBOUNCE_MS);
 }
@@ -320,4 +388,18 @@ export async function share(): Promise<void> {
   clearTimeout(timers.shared);
   listener.set({ shared: copied ? 'copied' : 'failed' });
   timers.shared = setTimeout(() => listener.set({ shared: null }), copied ? 2200 : 5000);
+}
+
+/** "Not now" on a host's co-host offer: the server withdraws it (the card goes when `you` says so). */
+export function declineCohost(): void {
+  session?.send({ type: 'cohostDecline' });
+}
+
+/** Copies the web invite link (the invite screen's, or the offer's) for a web studio's "Join as co-host". */
+export async function copyInvite(webLink: string): Promise<void> {
+  const copied = await copyText(webLink);
+  clearTimeout(timers.inviteCopy);
+  listener.set({ inviteCopy: copied ? 'copied' : 'failed' });
+  // A failed copy leaves the link on screen to select by hand, until the next try.
+  if (copied) timers.inviteCopy = setTimeout(() => listener.set({ inviteCopy: null }), 4000);
 }

@@ -1,10 +1,12 @@
 // Which screen the listener page shows, derived from the store (never stored itself).
 import type { ListenerState } from './controller';
 
-export type Phase = 'loading' | 'not_found' | 'refused' | 'removed' | 'waiting' | 'live' | 'ended';
+export type Phase = 'loading' | 'not_found' | 'invite' | 'refused' | 'removed' | 'waiting' | 'live' | 'ended';
 
 export function phaseOf(s: ListenerState): Phase {
   if (s.badLink || s.view.notFound) return 'not_found';
+  // A co-host invite opened here: the page has not joined, and waits for the person to choose.
+  if (s.invite) return 'invite';
   if (s.view.removed !== null) return 'removed';
   const space = s.view.space;
   // A refused credential (a replaced co-host invite, all seats taken) is the only error before `joined`.
