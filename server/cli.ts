@@ -39,6 +39,7 @@ export const HELP = `Usage: npm run server -- [options]
   --public-url <url>    base of share links, e.g. https://spaces.example.org (PODIUM_PUBLIC_URL)
   --livekit-url <url>   LiveKit signalling URL (LIVEKIT_URL); needs LIVEKIT_API_KEY and LIVEKIT_API_SECRET.
                         Without it a local livekit-server is started and kept running.
+  LIVEKIT_SERVER_BIN    that local livekit-server (default: the one in .cache/livekit, else on PATH)
   PODIUM_ADMIN_TOKEN    bearer token for POST /api/spaces (a studio creating spaces here), at least
                         ${MIN_ADMIN_TOKEN_LENGTH} characters; a new one is made and printed at each start if unset
   -h, --help            this text
@@ -195,7 +196,19 @@ export function serverCliConfig(argv: readonly string[], env: Env, opts: { cwd?:
       throw new SettingError(`${livekitGiven.from} is set, so ${missing.join(' and ')} must be too (the key pair of that LiveKit)`);
     }
     livekit = { url: livekitUrl, apiKey: apiKey!, apiSecret: apiSecret! };
-  } else if (apiKey || apiSecret) {
+  } else if (read(env, 'LIVEKIT_SERVER_BIN') !== undefined) {
+    // The local livekit-server to run: checked now, as the rest, rather than once something has started.
+    const bin = path.resolve(cwd, read(env, 'LIVEKIT_SERVER_BIN')!);
+    let runnable = false;
+    try {
+      fs.accessSync(bin, fs.constants.X_OK);
+      runnable = fs.statSync(bin).isFile();
+    } catch {
+      runnable = false;
+    }
+    if (!runnable) throw new SettingError(`LIVEKIT_SERVER_BIN must name a livekit-server this user can run, and ${bin} is not one`);
+  }
+  if (livekitUrl === undefined && (apiKey || apiSecret)) {
     // Otherwise they would be ignored without a word, and a local LiveKit started with a key pair of its own.
     throw new SettingError(
       `${apiKey ? 'LIVEKIT_API_KEY' : 'LIVEKIT_API_SECRET'} is set but LIVEKIT_URL is not: set LIVEKIT_URL to that LiveKit's address, or unset the key pair to run a local livekit-server`,

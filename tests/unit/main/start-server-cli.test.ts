@@ -136,9 +136,28 @@ describe('serverCliConfig', () => {
     expect(fs.readdirSync(tmp).sort()).toEqual(['a-file', 'cwd']);
   });
 
+  it('checks LIVEKIT_SERVER_BIN before starting it, unless a LiveKit is named by URL', () => {
+    const plain = path.join(tmp, 'not-runnable');
+    const runnable = path.join(tmp, 'livekit-server');
+    fs.writeFileSync(plain, '', { mode: 0o644 });
+    fs.writeFileSync(runnable, '#!/bin/sh\n', { mode: 0o755 });
+    try {
+      expect(refusal([], { LIVEKIT_SERVER_BIN: plain })).toBe(`LIVEKIT_SERVER_BIN must name a livekit-server this user can run, and ${plain} is not one`);
+      expect(refusal([], { LIVEKIT_SERVER_BIN: 'missing/livekit-server' })).toBe(
+        `LIVEKIT_SERVER_BIN must name a livekit-server this user can run, and ${path.join(cwd, 'missing', 'livekit-server')} is not one`,
+      );
+      expect(config([], { LIVEKIT_SERVER_BIN: runnable })).not.toHaveProperty('livekit');
+      const remote = { LIVEKIT_SERVER_BIN: plain, LIVEKIT_URL: 'wss://lk.example.org', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' };
+      expect(config([], remote)).toHaveProperty('livekit.url', 'wss://lk.example.org');
+    } finally {
+      fs.rmSync(plain);
+      fs.rmSync(runnable);
+    }
+  });
+
   it('exits with 2 for a bad setting, and its help names every setting', () => {
     expect(EXIT_BAD_SETTING).toBe(2);
-    for (const name of ['--host', '--port', '--data-dir', '--db', '--public-url', '--livekit-url', 'PODIUM_HOST', 'PODIUM_PORT', 'PODIUM_DATA_DIR', 'PODIUM_DB', 'PODIUM_PUBLIC_URL', 'LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'PODIUM_ADMIN_TOKEN']) {
+    for (const name of ['--host', '--port', '--data-dir', '--db', '--public-url', '--livekit-url', 'PODIUM_HOST', 'PODIUM_PORT', 'PODIUM_DATA_DIR', 'PODIUM_DB', 'PODIUM_PUBLIC_URL', 'LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_SERVER_BIN', 'PODIUM_ADMIN_TOKEN']) {
       expect(HELP).toContain(name);
     }
     expect(HELP).not.toContain('`');
