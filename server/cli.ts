@@ -313,7 +313,7 @@ async function main(): Promise<void> {
     say(`  Note: an older database is at ${oldDb}; its spaces stay there. To keep them, start with --db ${oldDb} or move it to ${config.dbFile}`);
   }
   if (!fs.existsSync(path.join(assetsDir, 'listener', 'index.html'))) {
-    say('  Note: the listener page is not built, so listeners get an error page until npm run build has run');
+    say('  Note: the listener page is not built yet (npm run build builds it); until then listeners get a plain notice');
   }
 
   let livekit: { url: string; apiKey: string; apiSecret: string };
