@@ -315,7 +315,8 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
     }
     case 'cohostDecline': {
       const declined = room.offers.endFor(actor.id, 'declined');
-      if (declined.length === 0) return; // no offer (any more): answered, lapsed or withdrawn meanwhile
+      // No offer (any more): it ran out or was withdrawn meanwhile. Said so, since the person meant to answer one.
+      if (declined.length === 0) throw new PodiumError('invalid_state', 'there is no co-host invitation to answer (it may have run out)');
       ctx.audit(actor.name, 'said no to co-hosting', null, null);
       room.toMember(actor, { type: 'you', you: { ...room.you(actor), cohostOffer: null } });
       return;

@@ -205,7 +205,7 @@ describe('SFU enforcement for the whole life of a room', () => {
       expect(heard.frames()).toBe(silenced);
       // And the host can still remove her as co-host: she is listed though not connected.
       host.c.send({ type: 'cohostRemove', target: cy.id });
-      await host.c.next((m: ServerMessage) => m.type === 'audit' && m.entries.some((e) => e.action === 'removed co-host' && e.target === 'Cy'), 10_000);
+      await host.c.next((m: ServerMessage) => m.type === 'audit' && m.entries.some((e) => e.action === 'removed {target} as co-host' && e.target === 'Cy'), 10_000);
     } finally {
       await stop();
     }

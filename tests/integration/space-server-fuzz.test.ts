@@ -222,12 +222,19 @@ describe('fuzz from inside a space', () => {
     const junk = () => pick<unknown>([null, 7, -1, Number.MAX_VALUE * 10, '', 'x'.repeat(700), [], {}, 'true', '../../etc', '<script>', '😀'.repeat(50)]);
     const make = (): object =>
       pick([
-        () => ({ type: 'mod', action: pick(['approve', 'remove', 'block', 'mute', 'demote', 'invite', 'deny']), target: pick([bystanderId, hostId]) }),
+        () => ({ type: 'mod', action: pick(['approve', 'remove', 'block', 'mute', 'demote', 'invite', 'deny', 'cohost']), target: pick([bystanderId, hostId]) }),
         () => ({ type: 'mod', action: junk(), target: bystanderId }),
         () => ({ type: 'mod', action: 'remove', target: junk() }),
         () => ({ type: 'muteAll', extra: junk() }),
         () => ({ type: 'muteAll' }),
         () => ({ type: 'pin', url: pick(['https://example.org', junk()]) }),
+        () => ({ type: 'pin', url: pick(['x.com/a/status/1', 'https://example.org']), caption: pick(['fine', 'c'.repeat(141), '🚀'.repeat(141), junk()]) }),
+        () => ({ type: 'details', title: pick(['New title', '', '   ', 't'.repeat(121), '😀'.repeat(121), junk()]) }),
+        () => ({ type: 'details', description: pick(['words', 'd'.repeat(501), junk()]) }),
+        () => ({ type: 'details' }),
+        () => ({ type: 'details', title: 'x', extra: junk() }),
+        () => ({ type: 'cohostDecline' }),
+        () => ({ type: 'cohostDecline', key: junk() }),
         () => ({ type: 'unpin', pinId: pick(['x', junk()]) }),
         () => ({ type: 'settings', settings: { speakerLimit: pick([5, -1, 1000, junk()]) } }),
         () => ({ type: 'settings', settings: { requestPolicy: pick(['nobody', 'all', junk()]) } }),
@@ -262,7 +269,9 @@ describe('fuzz from inside a space', () => {
     expect(bystander.isOpen()).toBe(true);
     const lastStage = host.received.filter(isType('stage')).at(-1)!;
     expect(lastStage).toMatchObject({ pins: [], settings: { requestPolicy: 'everyone', speakerLimit: 10 } });
-    expect(server.listSpaces().find((s) => s.id === space.space.id)?.status).toBe('scheduled');
+    expect(server.listSpaces().find((s) => s.id === space.space.id)).toMatchObject({ status: 'scheduled', title: space.space.title, description: space.space.description });
+    // Nobody was offered a co-host seat.
+    expect(bystander.received.some((m) => m.type === 'you' && m.you.cohostOffer)).toBe(false);
     expect(await bystander.request({ type: 'ping', ref: 'fine' })).toEqual({ type: 'pong', ref: 'fine' });
   });
 });

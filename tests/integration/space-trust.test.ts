@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MOD_ACTIONS } from '../../common/moderation';
 import type { ServerMessage } from '../../common/protocol';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import { recordingAdmin, type RecordingAdmin } from '../support/recording-admin';
@@ -174,7 +175,7 @@ describe('co-host seats', () => {
     const stage = await host.c.next(isType('stage'));
     expect(stage.members.filter((m) => m.away).map((m) => m.name)).toEqual(['Cy', 'Spare']);
     host.c.send({ type: 'cohostRemove', target: spare.id });
-    await host.c.next((m) => m.type === 'audit' && m.entries.some((e) => e.action === 'removed co-host' && e.target === 'Spare'), 10_000);
+    await host.c.next((m) => m.type === 'audit' && m.entries.some((e) => e.action === 'removed {target} as co-host' && e.target === 'Spare'), 10_000);
     expect((await join({ credential: spare.reply.type === 'joined' ? spare.reply.seatCredential! : '', key: spare.key })).reply).toMatchObject({ type: 'error', code: 'forbidden' });
     // The co-host limit cannot be lowered under the seats still held.
     expect(await request(host.c, { type: 'settings', settings: { cohostLimit: 0 } })).toMatchObject({ type: 'error', code: 'invalid_state', message: expect.stringMatching(/1 co-host/) });
@@ -197,7 +198,7 @@ describe('moderation happens everywhere or nowhere', () => {
     const roster = await probe.c.next(isType('roster'));
     expect(roster.participants.find((p) => p.id === bob.id)).toMatchObject({ role: 'listener', handRaisedAt: expect.any(Number) });
     const log = await probe.c.next(isType('audit'));
-    expect(log.entries.map((e) => e.action)).not.toContain('approved');
+    expect(log.entries.map((e) => e.action)).not.toContain(MOD_ACTIONS.approve.done);
   });
 
   it('a burst of approvals cannot overfill the stage while the SFU answers slowly', async () => {
