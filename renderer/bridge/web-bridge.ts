@@ -8,13 +8,56 @@ import { err, type Result } from '../../common/result';
 
 const SECRET_KEY = 'podium.bridgeSecret';
 
+/** The studio key in a URL fragment ("#k=…"), or null when it carries none. */
+export function keyInHash(hash: string): string | null {
+  return /[#&]k=([A-Za-z0-9_-]+)/.exec(hash)?.[1] ?? null;
+}
+
+export type HashAction =
+  /** The fragment has no key: leave it alone. */
+  | { type: 'ignore' }
+  /** The key this tab already uses: just tidy the address bar. */
+  | { type: 'same' }
+  /** A new key (Podium restarted and printed a new link): keep it and start the studio again with it. */
+  | { type: 'rekey'; key: string };
+
+/**
+ * What to do when the address bar's fragment changes in a studio tab. Pasting the new studio link into an old tab
+ * changes only the fragment, which reloads nothing by itself: a new key must restart the page with it.
+ */
+export function hashAction(currentKey: string | null, hash: string): HashAction {
+  const key = keyInHash(hash);
+  if (key === null) return { type: 'ignore' };
+  return key === currentKey ? { type: 'same' } : { type: 'rekey', key };
+}
+
+function clearHash(): void {
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
 function takeSecret(): string | null {
-  const match = /[#&]k=([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (match) {
-    sessionStorage.setItem(SECRET_KEY, match[1]!);
-    history.replaceState(null, '', location.pathname + location.search);
+  const key = keyInHash(location.hash);
+  if (key) {
+    sessionStorage.setItem(SECRET_KEY, key);
+    clearHash();
   }
   return sessionStorage.getItem(SECRET_KEY);
+}
+
+let watchingHash = false;
+
+/** A new studio link pasted into this tab (only its #k= differs): keep the new key and reload with it. */
+function watchHash(): void {
+  if (watchingHash) return;
+  watchingHash = true;
+  window.addEventListener('hashchange', () => {
+    const action = hashAction(sessionStorage.getItem(SECRET_KEY), location.hash);
+    if (action.type === 'ignore') return;
+    if (action.type === 'rekey') sessionStorage.setItem(SECRET_KEY, action.key);
+    clearHash();
+    // Everything the page holds came from the old services (or failed to): starting afresh is the honest way.
+    if (action.type === 'rekey') location.reload();
+  });
 }
 
 /** How a recording frame fared: sent, dropped because the link is backed up, or no link at all. */
@@ -30,6 +73,7 @@ export function createWebBridge(
   onServices: (status: unknown) => void = () => {},
 ): PodiumApi & { sendAudio: AudioSink } {
   const secret = takeSecret();
+  watchHash();
   const pending = new Map<number, (result: Result<unknown>) => void>();
   let nextId = 1;
   let ready: Promise<WebSocket> | null = null;

@@ -1,7 +1,7 @@
 // The client-side picture of a space, built only from space-protocol messages: a pure reducer, so the studio and
 // the listener page see the same thing and it can be tested without a browser.
 import type { Pin, Reaction, SpaceSettings } from '../../common/moderation';
-import type { AuditEntry, BlockEntry, MediaGrant, Participant, RecordingState, ServerMessage, SfuHealth, StageMember, You } from '../../common/protocol';
+import type { AuditEntry, BlockEntry, MediaGrant, Participant, RecordingState, ServerMessage, SfuHealth, SpaceSummary, StageMember, You } from '../../common/protocol';
 import type { PublicSpace, Role } from '../../common/space';
 
 export interface Notice {
@@ -13,6 +13,8 @@ export interface Notice {
 export interface ReactionBurst {
   id: number;
   emoji: Reaction;
+  /** The participant on stage who sent it (it floats from their avatar); absent for listeners' reactions. */
+  from?: string;
 }
 
 export interface SpaceView {
@@ -39,9 +41,12 @@ export interface SpaceView {
   media: MediaGrant | null;
   /** The audio server's health as the space server reports it (null until it says; older servers never do). */
   sfu: SfuHealth | null;
+  /** Moderators, once the space has ended: what it came to (the server's figures). */
+  summary: SpaceSummary | null;
   removed: string | null;
   notFound: boolean;
-  error: { code: string; message: string; at: number } | null;
+  /** The server's last refusal; `ref` names the request it answers (e.g. 'details'), when it said. */
+  error: { code: string; message: string; at: number; ref?: string } | null;
 }
 
 export const EMPTY_VIEW: SpaceView = {
@@ -64,6 +69,7 @@ export const EMPTY_VIEW: SpaceView = {
   inviteUrl: null,
   media: null,
   sfu: null,
+  summary: null,
   removed: null,
   notFound: false,
   error: null,
@@ -102,10 +108,13 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
     case 'invite':
       return { ...view, inviteUrl: message.url };
     case 'reactions': {
-      // Each reaction becomes a floating emoji; a burst of 50 claps shows as a handful, not 50 nodes.
-      const bursts = message.items.flatMap((item) => Array.from({ length: Math.min(item.count, 6) }, () => ({ id: ++seq, emoji: item.emoji })));
+      // Each reaction becomes a floating emoji; a burst of 50 claps shows as a handful, not 50 nodes. The ones sent
+      // by people on stage (`from`) come first, each from its sender's avatar; the rest float anonymously.
+      const bursts = message.items.flatMap((item) => reactionBursts(item));
       return { ...view, reactions: [...view.reactions, ...bursts].slice(-MAX_BURSTS) };
     }
+    case 'summary':
+      return { ...view, summary: message.summary };
     case 'removed':
       return { ...view, removed: message.message, media: null };
     case 'media':
@@ -114,7 +123,7 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
       return { ...view, sfu: message.sfu };
     case 'error':
       if (message.code === 'not_found' && !view.space) return { ...view, notFound: true };
-      return { ...view, error: { code: message.code, message: message.message, at: now } };
+      return { ...view, error: { code: message.code, message: message.message, at: now, ...(message.ref ? { ref: message.ref } : {}) } };
     case 'pong':
       return view;
     default: {
@@ -122,6 +131,14 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
       return unreachable;
     }
   }
+}
+
+const BURSTS_PER_ITEM = 6;
+
+function reactionBursts(item: { emoji: Reaction; count: number; from?: string[] }): ReactionBurst[] {
+  const total = Math.min(item.count, BURSTS_PER_ITEM);
+  const senders = [...new Set(item.from ?? [])].slice(0, total);
+  return Array.from({ length: total }, (_, i) => (i < senders.length ? { id: ++seq, emoji: item.emoji, from: senders[i]! } : { id: ++seq, emoji: item.emoji }));
 }
 
 /** Hands in arrival order: the queue the host works through. */
