@@ -21,7 +21,7 @@ import { Ended, Loading, NotFound, Refused, Removed, Waiting } from './States';
 function useDocumentTitle(title: string | null, phase: Phase): void {
   useEffect(() => {
     const prefix = phase === 'live' ? '🔴 ' : '';
-    document.title = title ? `${prefix}${title} · Podium` : 'Podium — live space';
+    document.title = phase === 'invite' ? 'Co-host invite · Podium' : title ? `${prefix}${title} · Podium` : 'Podium — live space';
   }, [title, phase]);
 }
 
