@@ -1,8 +1,11 @@
 // Before a space exists: create one (title, description), re-open a recent one, or join someone else's as co-host
 // (asking first when the invite is for a server this studio has not used before).
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { NAME_MAX, normalizeDisplayName } from '../../common/names';
 import { DESCRIPTION_MAX, TITLE_MAX } from '../../common/space';
-import { cancelTrust, confirmTrust, createSpace, joinAsCohost, openSpace, studio, type StudioState } from './controller';
+import { hostNameNeeded } from '../state/host-name';
+import { cancelTrust, confirmTrust, createSpace, joinAsCohost, openSpace, studio, turnMicrophoneOn, type StudioState } from './controller';
+import { LimitedField } from './EditDetails';
 import { TrustDialog } from './Overlays';
 import { RecordingsCard } from './recording';
 
@@ -48,17 +51,92 @@ function JoinCohostCard({ state }: { state: StudioState }): ReactNode {
   );
 }
 
+/** Between spaces the microphone is closed (nothing needs it); it opens again with the next space, or now for a check. */
+function MicNote({ state }: { state: StudioState }): ReactNode {
+  if (!state.micResting || state.mic.status !== 'off') return null;
+  return (
+    <span className="faint" data-testid="mic-off-note">
+      Your microphone is off between spaces.{' '}
+      <button type="button" className="link-btn" data-testid="mic-on" onClick={turnMicrophoneOn}>
+        Turn it on to check it
+      </button>
+    </span>
+  );
+}
+
 const STATUS_LABEL = { scheduled: 'Not started', live: 'Live', ended: 'Ended' } as const;
 
+/** The name listeners read ("Hosted by Lena"): asked before the first space, then shown with a way to change it. */
+function HostNameField(props: { state: StudioState; value: string | null; onChange: (value: string | null) => void; problem: string | null }): ReactNode {
+  const saved = props.state.settings?.hostName ?? '';
+  const asking = hostNameNeeded(props.state.settings);
+  if (!asking && props.value === null) {
+    return (
+      <div className="sp-hosting-as faint" data-testid="hosting-as">
+        Hosting as <strong className="sp-hosting-name">{saved}</strong> ·{' '}
+        <button type="button" className="link-btn" data-testid="change-host-name" onClick={() => props.onChange(saved)}>
+          change
+        </button>
+      </div>
+    );
+  }
+  return (
+    <>
+      <LimitedField
+        testId="lobby-host-name"
+        label="Your name (listeners see it)"
+        value={props.value ?? ''}
+        onChange={props.onChange}
+        max={NAME_MAX}
+        what="name"
+        placeholder="Lena"
+        autoFocus={asking}
+        invalid={props.problem !== null}
+        describedBy={props.problem ? 'lobby-host-name-error' : undefined}
+      />
+      {props.problem && (
+        <div className="field-error" id="lobby-host-name-error" role="alert" data-testid="lobby-host-name-error">
+          {props.problem}
+        </div>
+      )}
+    </>
+  );
+}
+
 export function Lobby({ state }: { state: StudioState }): ReactNode {
-  const [title, setTitle] = useState('');
-  const [description, setDescription] = useState('');
-  const canCreate = title.trim().length > 0 && state.busy !== 'create';
-  const submit = () => canCreate && void createSpace(title.trim(), description.trim());
+  const prefill = state.lobbyPrefill;
+  const [title, setTitle] = useState(prefill?.title ?? '');
+  const [description, setDescription] = useState(prefill?.description ?? '');
+  // null: not editing the name (it is chosen and shown as "Hosting as …"); a string: the name field's text.
+  const [name, setName] = useState<string | null>(null);
+  const [nameProblem, setNameProblem] = useState<string | null>(null);
+  // "Start another like this" while the lobby is already showing: take the new prefill.
+  useEffect(() => {
+    if (!prefill) return;
+    setTitle(prefill.title);
+    setDescription(prefill.description);
+  }, [prefill]);
+  const asking = hostNameNeeded(state.settings);
+  const nameText = name ?? (asking ? '' : null);
+  const canCreate = title.trim().length > 0 && state.busy !== 'create' && (nameText === null || nameText.trim() !== '');
+  const submit = () => {
+    if (!canCreate) return;
+    let hostName: string | undefined;
+    if (nameText !== null) {
+      const checked = normalizeDisplayName(nameText);
+      if (!checked.ok) {
+        setNameProblem(`That name won't do: ${checked.message}.`);
+        return;
+      }
+      hostName = checked.name;
+    }
+    void createSpace(title.trim(), description.trim(), hostName).then(() => setName(null));
+  };
   return (
     <>
       <form
         className="card stack hero"
+        data-testid="start-space"
         onSubmit={(e) => {
           e.preventDefault();
           submit();
@@ -74,32 +152,42 @@ export function Lobby({ state }: { state: StudioState }): ReactNode {
           <h1>Start a space</h1>
           <p className="muted">Talk live to anyone with the link. You can check your microphone first — listeners hear nothing until you go live.</p>
         </div>
-        <div className="field">
-          <label htmlFor="space-title">Title</label>
-          <input
-            id="space-title"
-            data-testid="space-title"
-            className="input input-big"
-            placeholder="What are we talking about?"
-            maxLength={TITLE_MAX}
-            value={title}
-            autoFocus
-            onChange={(e) => setTitle(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="space-description">Description <span className="faint">(optional)</span></label>
-          <textarea
-            id="space-description"
-            className="textarea"
-            maxLength={DESCRIPTION_MAX}
-            placeholder="A line or two so people know what they are joining"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </div>
+        <HostNameField
+          state={state}
+          value={nameText}
+          onChange={(v) => {
+            setName(v);
+            setNameProblem(null);
+          }}
+          problem={nameProblem}
+        />
+        <LimitedField
+          testId="space-title"
+          label="Title"
+          big
+          placeholder="What are we talking about?"
+          value={title}
+          onChange={setTitle}
+          max={TITLE_MAX}
+          what="title"
+          autoFocus={!asking}
+        />
+        <LimitedField
+          testId="space-description"
+          label={
+            <>
+              Description <span className="faint">(optional)</span>
+            </>
+          }
+          multiline
+          placeholder="A line or two so people know what they are joining"
+          value={description}
+          onChange={setDescription}
+          max={DESCRIPTION_MAX}
+          what="description"
+        />
         <div className="row">
-          <span className="faint">{title.length}/{TITLE_MAX}</span>
+          <MicNote state={state} />
           <div className="spacer" />
           <button className="btn btn-primary btn-big" type="submit" data-testid="create-space" disabled={!canCreate}>
             {state.busy === 'create' ? 'Creating…' : 'Create space'} <kbd>Ctrl ↵</kbd>

@@ -1,14 +1,34 @@
 // The space card: its state, the stage, the listener count and on-air timer, the big buttons (the host's alone:
 // Go live and End), the share link, and reactions floating over it all.
-import { useCallback, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Reaction } from '../../common/moderation';
-import { formatDuration, plural, useTransientFlag } from '../ui/components';
+import { formatDuration, useTransientFlag } from '../ui/components';
 import { ReactionBar, ReactionLayer } from '../ui/social';
 import { dropReaction } from '../state/space-view';
-import { currentSpace, sendToSpace, updateView, type StudioState } from './controller';
-import { useNow } from './host/hooks';
+import { currentSpace, isModeratorRole, sendToSpace, updateView, type StudioState } from './controller';
+import { isTyping, useNow } from './host/hooks';
 import { muteBlockedReason, studioOnAir } from './health';
+import { EditDetails } from './EditDetails';
+import { EndSummary } from './EndSummary';
 import { Stage } from './Stage';
+import './space.css';
+
+/** E opens the title/description editor (no other studio key uses a plain E; Ctrl+Shift+E is End). */
+export const EDIT_DETAILS_KEY = 'e';
+
+function useEditKey(enabled: boolean, open: () => void): void {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || e.repeat || isTyping(e.target)) return;
+      if (e.key.toLowerCase() !== EDIT_DETAILS_KEY || document.querySelector('[aria-modal="true"]')) return;
+      e.preventDefault();
+      open();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled, open]);
+}
 
 function ShareLink({ url }: { url: string }): ReactNode {
   const [copied, setCopied] = useTransientFlag();
@@ -20,6 +40,26 @@ function ShareLink({ url }: { url: string }): ReactNode {
         <button className="btn" onClick={() => void navigator.clipboard.writeText(url).then(() => setCopied(true), () => setCopied(false))}>
           {copied ? '✓ Copied' : 'Copy link'}
         </button>
+      </div>
+    </div>
+  );
+}
+
+/** Now-counts, while the space is not over (an ended space shows its summary instead). */
+function Stats({ listeners, hands, onAir }: { listeners: number; hands: number; onAir: string }): ReactNode {
+  return (
+    <div className="stats">
+      <div className="stat">
+        <strong data-testid="listener-count">{listeners.toLocaleString('en')}</strong>
+        <span className="faint">{listeners === 1 ? 'listener' : 'listeners'}</span>
+      </div>
+      <div className="stat">
+        <strong data-testid="hand-count">{hands.toLocaleString('en')}</strong>
+        <span className="faint">{hands === 1 ? 'hand up' : 'hands up'}</span>
+      </div>
+      <div className="stat">
+        <strong>{onAir}</strong>
+        <span className="faint">on air</span>
       </div>
     </div>
   );
@@ -49,6 +89,15 @@ export function SpacePanel(props: {
   const onReact = useCallback((emoji: Reaction) => sendToSpace({ type: 'react', emoji }), []);
   const onDone = useCallback((id: number) => updateView((v) => dropReaction(v, id)), []);
   const demoted = !isHost && !!view?.role && view.role !== 'cohost';
+  const ended = space.status === 'ended';
+  const canEdit = !ended && isModeratorRole(view?.role) && view?.status === 'open';
+  const [editing, setEditing] = useState(false);
+  const openEditor = useCallback(() => setEditing(true), []);
+  const closeEditor = useCallback(() => setEditing(false), []);
+  useEditKey(canEdit && !editing, openEditor);
+  useEffect(() => {
+    if (!canEdit) setEditing(false);
+  }, [canEdit]);
 
   return (
     <div className="card stack space-panel" data-testid="space-panel" data-status={space.status} data-mode={target.mode}>
@@ -67,27 +116,29 @@ export function SpacePanel(props: {
           </button>
         )}
       </div>
-      <div className="space-title-row">
-        <div className="space-title">
-          <h1 data-testid="space-title-display">{space.title}</h1>
-          {space.description && <p className="muted">{space.description}</p>}
-          {!isHost && <p className="faint">Hosted by {space.hostName}</p>}
+      {editing && canEdit ? (
+        <EditDetails state={state} onClose={closeEditor} />
+      ) : (
+        <div className="space-title-row">
+          <div className="space-title">
+            <div className="sp-title-line">
+              <h1 data-testid="space-title-display">{space.title}</h1>
+              {canEdit && (
+                <button type="button" className="btn btn-sm btn-quiet sp-edit-btn" data-testid="edit-details" onClick={openEditor} title="Edit the title and description (E)">
+                  Edit <kbd>E</kbd>
+                </button>
+              )}
+            </div>
+            {space.description && (
+              <p className="muted sp-description" data-testid="space-description-display">
+                {space.description}
+              </p>
+            )}
+            {!isHost && <p className="faint">Hosted by {space.hostName}</p>}
+          </div>
+          {!ended && <Stats listeners={listenerCount} hands={view?.handCount ?? 0} onAir={space.startedAt ? formatDuration((live ? now : (space.endedAt ?? now)) - space.startedAt) : '—'} />}
         </div>
-        <div className="stats">
-          <div className="stat">
-            <strong data-testid="listener-count">{listenerCount.toLocaleString()}</strong>
-            <span className="faint">{listenerCount === 1 ? 'listener' : 'listeners'}</span>
-          </div>
-          <div className="stat">
-            <strong>{view?.handCount ?? 0}</strong>
-            <span className="faint">{view?.handCount === 1 ? 'hand up' : 'hands up'}</span>
-          </div>
-          <div className="stat">
-            <strong>{space.startedAt ? formatDuration((live ? now : (space.endedAt ?? now)) - space.startedAt) : '—'}</strong>
-            <span className="faint">live</span>
-          </div>
-        </div>
-      </div>
+      )}
 
       {space.status !== 'ended' && <Stage state={state} hostName={space.hostName} selected={props.selected} onSelect={props.onSelect} />}
 
@@ -146,14 +197,15 @@ export function SpacePanel(props: {
           )}
         </div>
       )}
-      {space.status === 'ended' && (
+      {ended && isModeratorRole(view?.role ?? (isHost ? 'host' : null)) && <EndSummary state={state} space={space} />}
+      {ended && !isModeratorRole(view?.role ?? (isHost ? 'host' : null)) && (
         <div className="empty" data-testid="ended-note">
           This space ended{space.endedAt && space.startedAt ? ` after ${formatDuration(space.endedAt - space.startedAt)}` : ''}. Listeners see that it is over.
         </div>
       )}
 
       {space.status !== 'ended' && <ShareLink url={target.shareUrl} />}
-      {live && listenerCount === 0 && <div className="faint">No listeners yet — {plural(0, 'person', 'people')} here besides the stage. Share the link.</div>}
+      {live && listenerCount === 0 && <div className="faint" data-testid="no-listeners">No listeners yet. Share the link: anyone can listen from a browser.</div>}
       {view && <ReactionLayer bursts={view.reactions} onDone={onDone} />}
     </div>
   );

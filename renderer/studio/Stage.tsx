@@ -28,7 +28,7 @@ export function Stage(props: { state: StudioState; hostName: string; selected: s
               onClick={() => props.onSelect(m.id)}
               title={self ? 'You' : `Select ${m.name}`}
             >
-              <span className="stage-face">
+              <span className="stage-face" data-reaction-anchor={m.id}>
                 <Face name={m.name} speaking={mic === 'speaking'} size={big ? 72 : 52} />
                 {(mic === 'muted' || mic === 'off') && (
                   <span className="stage-mic" title={mic === 'off' ? 'No microphone on air' : 'Muted'}>

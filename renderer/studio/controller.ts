@@ -16,8 +16,10 @@ import { createStore } from '../state/store';
 import { createStateSender, desktopStateOf } from './desktop-state';
 import { createRegrantLoop, type RegrantLoop } from '../sfu/recovery';
 import { applyGrant, disconnectMedia, initMedia, micTrack, remoteAudio, resumeAudio, toggleMute as toggleMediaMute } from './media';
-import { initDevices, startMicrophone } from './microphone';
+import { initDevices, startMicrophone, stopMicrophone } from './microphone';
 import { studio, type SpaceTarget } from './studio-store';
+import { errorCoveredByBanner, studioLive } from './health';
+import { EMPTY_SPEAKING, stepSpeaking } from '../state/speaking-time';
 
 export { studio, currentSpace, isModeratorRole, type SpaceTarget, type StudioMode, type StudioState } from './studio-store';
 export { micLevel, resumeAudio } from './media';
@@ -58,7 +60,8 @@ export function podiumApi(): PodiumApi {
 
 function unwrap<T>(result: Result<T>): T | null {
   if (result.ok) return result.value;
-  studio.set({ error: result.error.message });
+  // The studio's services are gone or restarting: the connection banner says so already, once.
+  if (!errorCoveredByBanner(result.error.code, studio.get())) studio.set({ error: result.error.message });
   return null;
 }
 
@@ -94,8 +97,11 @@ function servicesRunning(maxWaitMs: number): Promise<void> {
 }
 
 export async function initStudio(audioSink: HTMLElement): Promise<void> {
-  podium = getPodium((reason) => studio.set({ bridgeLost: reason }));
-  onServicesStatus((services) => studio.set({ services }));
+  // A lost bridge is the connection banner's to tell: an error banner saying the same would be a second one.
+  podium = getPodium((reason) => studio.set({ bridgeLost: reason, error: null }));
+  onServicesStatus((services) => studio.set(services.state === 'running' ? { services } : { services, error: null }));
+  initSpeakingClock();
+  recording.subscribe(releaseMicWhenIdle);
   initMedia(audioSink);
   initRecording({ podium: () => podium, studio, micTrack, remoteAudio, sendToSpace: (message) => sendToSpace(message) });
   if (!(await loadStudio())) return;
@@ -103,6 +109,57 @@ export async function initStudio(audioSink: HTMLElement): Promise<void> {
   initDevices(podium, processing, { microphone: remembered?.microphone ?? null, output: remembered?.output ?? null });
   await startMicrophone(remembered?.microphone?.deviceId ?? null);
   initDesktop();
+}
+
+// ---- speaking time and the microphone's life -----------------------------------------------------------------------
+
+/** Credits speaking time to whoever the SFU says is speaking, while this studio is live on the call. */
+function initSpeakingClock(): void {
+  studio.subscribe(() => {
+    const s = studio.get();
+    const next = stepSpeaking(s.speaking, s.sfu.activeSpeakers, Date.now(), studioLive(s) && s.sfu.connection === 'connected');
+    if (next !== s.speaking) studio.set({ speaking: next });
+  });
+}
+
+/** The space ended or was left: the microphone goes off once nothing else (a recording) needs it. */
+let micReleaseDue = false;
+
+function releaseMicWhenIdle(): void {
+  if (!micReleaseDue) return;
+  const s = studio.get();
+  const status = s.view?.space?.status ?? s.target?.space?.status;
+  const spaceNeedsMic = s.target !== null && status !== 'ended' && !s.view?.removed;
+  if (spaceNeedsMic) {
+    micReleaseDue = false;
+    return;
+  }
+  if (recording.get().phase !== 'idle') return;
+  micReleaseDue = false;
+  micClosed = true;
+  void stopMicrophone().then(() => studio.set({ micResting: micClosed }));
+}
+
+/** The studio closed the microphone itself (not a failure, not before the first start). */
+let micClosed = false;
+
+function releaseMicSoon(): void {
+  micReleaseDue = true;
+  releaseMicWhenIdle();
+}
+
+/** A space needs the microphone (to check it before going live, or to talk): open it again if it was closed. */
+function ensureMicrophone(): void {
+  micReleaseDue = false;
+  if (!micClosed) return;
+  micClosed = false;
+  studio.set({ micResting: false });
+  void startMicrophone(studio.get().settings?.microphone?.deviceId ?? null);
+}
+
+/** The lobby's "Turn the microphone on" (a mic check between spaces). */
+export function turnMicrophoneOn(): void {
+  ensureMicrophone();
 }
 
 // ---- the desktop shell: tray, global mute shortcut, notifications ------------------------------------------------
@@ -149,9 +206,15 @@ function onView(target: SpaceTarget, view: SessionView, prev: SessionView | null
   const status = view.space?.status;
   if (status === 'ended' && prev?.space?.status !== 'ended') {
     void disconnectMedia();
-    studio.set({ busy: null });
+    studio.set({ busy: null, details: { saving: null, error: null } });
+    releaseMicSoon();
   }
-  if (view.removed && !prev?.removed) void disconnectMedia();
+  if (view.removed && !prev?.removed) {
+    void disconnectMedia();
+    releaseMicSoon();
+  }
+  const saving = studio.get().details.saving;
+  if (saving && view.space && view.space !== prev?.space && detailsApplied(saving, view.space)) studio.set({ details: { saving: null, error: null } });
   if (view.error && view.error !== prev?.error) {
     studio.set({ busy: null });
     if (view.seatRevoked) {
@@ -186,7 +249,8 @@ function detach(): void {
 
 function attach(target: SpaceTarget): void {
   detach();
-  studio.set({ target, view: null, error: null, joinError: null });
+  studio.set({ target, view: null, error: null, joinError: null, speaking: EMPTY_SPEAKING, details: { saving: null, error: null } });
+  if (target.space?.status !== 'ended') ensureMicrophone();
   const s = openSpaceSession({
     url: target.protocolUrl,
     spaceId: target.spaceId,
@@ -199,6 +263,12 @@ function attach(target: SpaceTarget): void {
   const update = () => {
     const view = s.store.get();
     if (view === prev || session !== s) return;
+    if (view.error && view.error !== prev?.error && view.error.ref === DETAILS_REF) {
+      // A refused title or description is said next to the fields, not in the studio's error banner.
+      studio.set({ details: { saving: null, error: view.error.message } });
+      s.store.set({ error: null });
+      return;
+    }
     const before = prev;
     prev = view;
     onView(target, view, before);
@@ -232,11 +302,22 @@ function hostTarget(hosted: HostedSpace): SpaceTarget {
   return { mode: 'host', spaceId: hosted.space.id, shareUrl: hosted.shareUrl, protocolUrl: hosted.protocolUrl, credential: hosted.credential, space: hosted.space };
 }
 
-export async function createSpace(title: string, description: string): Promise<void> {
+/**
+ * Creates a space and opens it. `hostName`: the name the lobby asked for (the first space): saved first, so the
+ * space and everything listeners read carry it.
+ */
+export async function createSpace(title: string, description: string, hostName?: string): Promise<void> {
   studio.set({ busy: 'create', error: null });
+  if (hostName !== undefined && !(await setHostName(hostName))) {
+    studio.set({ busy: null });
+    return;
+  }
   const hosted = unwrap(await podium['spaces:create']({ title, description }));
   studio.set({ busy: null });
-  if (hosted) attach(hostTarget(hosted));
+  if (hosted) {
+    studio.set({ lobbyPrefill: null });
+    attach(hostTarget(hosted));
+  }
 }
 
 export async function openSpace(spaceId: string): Promise<void> {
@@ -318,11 +399,44 @@ export function endSpace(): void {
   session?.send({ type: 'end' });
 }
 
+/** The title or description a moderator edits, live or before: the server answers with the new `space` (or a refusal). */
+const DETAILS_REF = 'details';
+
+function detailsApplied(sent: { title?: string; description?: string }, space: { title: string; description: string }): boolean {
+  return (sent.title === undefined || sent.title === space.title) && (sent.description === undefined || sent.description === space.description);
+}
+
+/** Sends the changed fields only; returns false when there is nothing to send. */
+export function saveDetails(change: { title?: string; description?: string }): boolean {
+  const space = studio.get().view?.space;
+  if (!session || !space || space.status === 'ended') return false;
+  const sent: { title?: string; description?: string } = {};
+  if (change.title !== undefined && change.title !== space.title) sent.title = change.title;
+  if (change.description !== undefined && change.description !== space.description) sent.description = change.description;
+  if (sent.title === undefined && sent.description === undefined) return false;
+  studio.set({ details: { saving: sent, error: null } });
+  session.send({ type: 'details', ref: DETAILS_REF, ...sent });
+  return true;
+}
+
+export function clearDetailsError(): void {
+  studio.set({ details: { saving: null, error: null } });
+}
+
+/** "Start another like this": back to the lobby with this space's title and description in the fields. */
+export async function startAnotherLike(space: { title: string; description: string }): Promise<void> {
+  studio.set({ lobbyPrefill: { title: space.title, description: space.description } });
+  await leaveSpace();
+}
+
 export async function leaveSpace(): Promise<void> {
   detach();
+  const wasIn = studio.get().target !== null;
+  studio.set({ target: null, view: null, busy: null, error: null });
+  if (wasIn) releaseMicSoon();
   await disconnectMedia();
   const recent = await podium['spaces:list']();
-  studio.set({ target: null, view: null, busy: null, recent: unwrap(recent) ?? [], error: null });
+  studio.set({ recent: unwrap(recent) ?? [] });
 }
 
 export function dismissError(): void {

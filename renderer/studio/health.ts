@@ -53,3 +53,12 @@ export function muteBlockedReason(s: StudioState): string | null {
   if (s.view?.media?.canPublish && s.mic.status !== 'on') return 'Pick a microphone on the left to go on air.';
   return 'Connecting your microphone…';
 }
+
+/**
+ * A failed call whose reason the connection banner already shows (the studio's services are gone, restarting or
+ * given up): no second banner with the same news. Other failures are the studio's error to show.
+ */
+export function errorCoveredByBanner(code: string, s: Pick<StudioState, 'bridgeLost' | 'services'>): boolean {
+  if (code !== 'unavailable') return false;
+  return s.bridgeLost !== null || s.services.state !== 'running';
+}

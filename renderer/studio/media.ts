@@ -56,6 +56,16 @@ export async function usePipeline(next: MicrophonePipeline): Promise<void> {
   await sfu.publishMicrophone(next.track, { muted: snap.publishing ? snap.micMuted : mode === 'cohost' });
 }
 
+/**
+ * Closes the microphone pipeline (no space needs it): its device is released, its meter and voice indicator stop.
+ * Call after disconnectMedia — a published track is not unpublished here.
+ */
+export function releasePipeline(): void {
+  const previous = pipeline;
+  pipeline = null;
+  previous?.close();
+}
+
 /** Browsers keep audio suspended until the first click; any click in the studio resumes the meter and playback. */
 export async function resumeAudio(): Promise<void> {
   if (pipeline?.suspended) {

@@ -19,7 +19,7 @@ import { chooseOutput, decideOutput, outputOptions, selectedOutput, type OutputD
 import { listAudioDevices, openMicrophone, type MicrophonePipeline } from '../audio/pipeline';
 import type { ProcessingController } from '../audio/processing';
 import { createStore } from '../state/store';
-import { usePipeline } from './media';
+import { releasePipeline, usePipeline } from './media';
 import { studio } from './studio-store';
 
 export interface DevicesView {
@@ -260,6 +260,27 @@ export async function startMicrophone(deviceId: string | null, remember = false)
     if (pipeline) await markOpen(pipeline);
   };
   // Picks, unplugs and replugs go through one queue, so two of them never open devices at once.
+  const done = chain.then(run, run);
+  chain = done;
+  return done;
+}
+
+/**
+ * Closes the microphone because no space needs it (the space ended or was left, and nothing is recording): the
+ * device is released (the browser's recording light goes off) and the meter and voice indicator fall silent, so
+ * nothing says "Speaking" to an empty room. startMicrophone opens it again.
+ */
+export async function stopMicrophone(): Promise<void> {
+  const run = async () => {
+    if (!pipeline) return;
+    stopEnded?.();
+    stopEnded = null;
+    scheduleRecheck(null);
+    pipeline = null;
+    releasePipeline();
+    processing?.live.set({ metrics: null, speaking: false });
+    studio.set((s) => ({ mic: { ...s.mic, status: 'off', error: null, stageError: null, suspended: false } }));
+  };
   const done = chain.then(run, run);
   chain = done;
   return done;

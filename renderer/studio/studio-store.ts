@@ -6,6 +6,7 @@ import type { PublicSpace } from '../../common/space';
 import type { AudioInput } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuSnapshot } from '../sfu/adapter';
 import type { SessionView } from '../state/space-session';
+import { EMPTY_SPEAKING, type SpeakingClock } from '../state/speaking-time';
 import { createStore } from '../state/store';
 import type { CohostInvite } from './invite-link';
 
@@ -43,6 +44,14 @@ export interface StudioState {
   joinError: string | null;
   /** A co-host invite for a server this studio has not used before, waiting for the person to say Join or Cancel. */
   trustPrompt: { invite: CohostInvite; server: string } | null;
+  /** How long each person on stage has spoken in this space, as this studio heard it (renderer/state/speaking-time.ts). */
+  speaking: SpeakingClock;
+  /** A title/description edit on its way to the server, and the server's refusal of the last one. */
+  details: { saving: { title?: string; description?: string } | null; error: string | null };
+  /** "Start another like this": what the lobby's fields start with (null: empty). */
+  lobbyPrefill: { title: string; description: string } | null;
+  /** The studio closed the microphone because no space needed it (it opens again with the next space). */
+  micResting: boolean;
 }
 
 export const studio = createStore<StudioState>({
@@ -61,6 +70,10 @@ export const studio = createStore<StudioState>({
   error: null,
   joinError: null,
   trustPrompt: null,
+  speaking: EMPTY_SPEAKING,
+  details: { saving: null, error: null },
+  lobbyPrefill: null,
+  micResting: false,
 });
 
 export function currentSpace(s: StudioState): PublicSpace | null {

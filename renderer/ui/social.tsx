@@ -1,6 +1,6 @@
 // Social pieces shared by the listener page and the studio: the reaction bar, the floating reactions layer and
 // pinned-post cards. They read props only; the caller owns the state (the space view's reactions and pins).
-import { useMemo, type CSSProperties, type ReactNode } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
 import { REACTIONS, type Pin, type Reaction } from '../../common/moderation';
 import './social.css';
 
@@ -40,6 +40,36 @@ export function ReactionBar({ onReact, disabled }: { onReact: (emoji: Reaction) 
 export interface Burst {
   id: number;
   emoji: Reaction;
+  /** The participant (on stage) who sent it: it floats from the element marked data-reaction-anchor="<id>". */
+  from?: string;
+}
+
+/**
+ * Where a burst from `from` starts, in the layer's own coordinates: the centre of that person's avatar (an element
+ * with data-reaction-anchor="<id>", the convention of the studio's and the listener page's stages), when one is
+ * shown inside the layer's box. Null: float as anyone's reaction does.
+ */
+export function anchorPoint(layer: DOMRect, anchor: DOMRect | null): { left: number; bottom: number } | null {
+  if (!anchor || anchor.width === 0 || anchor.height === 0) return null;
+  const x = anchor.left + anchor.width / 2;
+  const y = anchor.top + anchor.height / 2;
+  if (x < layer.left || x > layer.right || y < layer.top || y > layer.bottom) return null;
+  return { left: x - layer.left, bottom: layer.bottom - y };
+}
+
+function findAnchor(id: string, layer: DOMRect): { left: number; bottom: number } | null {
+  const vw = window.innerWidth;
+  const vh = window.innerHeight;
+  for (const el of document.querySelectorAll(`[data-reaction-anchor="${CSS.escape(id)}"]`)) {
+    const rect = el.getBoundingClientRect();
+    // On screen: at least its centre is in the window.
+    const cx = rect.left + rect.width / 2;
+    const cy = rect.top + rect.height / 2;
+    if (cx < 0 || cy < 0 || cx > vw || cy > vh) continue;
+    const point = anchorPoint(layer, rect);
+    if (point) return point;
+  }
+  return null;
 }
 
 /** A cheap, stable pseudo-random number in [0, 1) from a burst id, so a re-render does not move a floating emoji. */
@@ -48,30 +78,48 @@ function jitter(id: number, salt: number): number {
   return x - Math.floor(x);
 }
 
-function Float({ burst, onDone }: { burst: Burst; onDone: (id: number) => void }): ReactNode {
+function Float({ burst, onDone, layer }: { burst: Burst; onDone: (id: number) => void; layer: RefObject<HTMLDivElement | null> }): ReactNode {
+  // Measured once, before the first paint: the float starts at its sender's avatar and keeps that start.
+  const [anchor, setAnchor] = useState<{ left: number; bottom: number } | null>(null);
+  useLayoutEffect(() => {
+    if (!burst.from || !layer.current) return;
+    setAnchor(findAnchor(burst.from, layer.current.getBoundingClientRect()));
+  }, [burst.from, layer]);
   const style = useMemo(
     () =>
       ({
-        left: `${8 + jitter(burst.id, 1) * 84}%`,
-        '--drift': `${(jitter(burst.id, 2) - 0.5) * 60}px`,
+        ...(anchor ? { left: `${anchor.left}px`, bottom: `${anchor.bottom}px` } : { left: `${8 + jitter(burst.id, 1) * 84}%` }),
+        '--drift': `${(jitter(burst.id, 2) - 0.5) * (anchor ? 30 : 60)}px`,
         '--scale': `${0.85 + jitter(burst.id, 3) * 0.5}`,
-        animationDelay: `${jitter(burst.id, 4) * 0.35}s`,
-      }) as CSSProperties,
-    [burst.id],
+        animationDelay: `${jitter(burst.id, 4) * (anchor ? 0.15 : 0.35)}s`,
+      }) as unknown as CSSProperties,
+    [burst.id, anchor],
   );
   return (
-    <span className="reaction-float" data-testid="reaction-float" data-emoji={burst.emoji} style={style} onAnimationEnd={() => onDone(burst.id)}>
+    <span
+      className={`reaction-float${anchor ? ' reaction-from' : ''}`}
+      data-testid="reaction-float"
+      data-emoji={burst.emoji}
+      data-from={burst.from}
+      data-anchored={anchor ? 'true' : 'false'}
+      style={style}
+      onAnimationEnd={() => onDone(burst.id)}
+    >
       {burst.emoji}
     </span>
   );
 }
 
-/** Emoji floating up from the bottom of the nearest positioned ancestor; each calls onDone(id) when it has faded. */
+/**
+ * Emoji floating up from the bottom of the nearest positioned ancestor — or, for a burst with `from`, from that
+ * person's avatar when it is on screen; each calls onDone(id) when it has faded. The caller caps how many there are.
+ */
 export function ReactionLayer({ bursts, onDone }: { bursts: readonly Burst[]; onDone: (id: number) => void }): ReactNode {
+  const layer = useRef<HTMLDivElement | null>(null);
   return (
-    <div className="reaction-layer" aria-hidden>
+    <div className="reaction-layer" aria-hidden ref={layer}>
       {bursts.map((burst) => (
-        <Float key={burst.id} burst={burst} onDone={onDone} />
+        <Float key={burst.id} burst={burst} onDone={onDone} layer={layer} />
       ))}
     </div>
   );
