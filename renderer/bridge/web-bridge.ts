@@ -102,10 +102,10 @@ export function createWebBridge(
         ready = null;
         if (open === ws) open = null;
         for (const [id, settle] of pending) {
-          settle(err('unavailable', "The studio's services stopped. Start Podium again, then reload this page."));
+          settle(err('unavailable', "The studio's services stopped. Start Podium again, then paste the studio link it prints into this tab."));
           pending.delete(id);
         }
-        reject(new Error(event.code === 4401 ? 'This studio link is out of date. Open the studio link Podium printed when it started.' : "Can't reach the studio's services. Start Podium again, then reload this page."));
+        reject(new Error(event.code === 4401 ? 'This studio link is out of date. Paste the studio link Podium printed when it started into this tab.' : "Can't reach the studio's services. Start Podium again, then paste the studio link it prints into this tab."));
         onLost(event.code === 4401 ? 'key' : 'closed');
       };
     });

@@ -86,10 +86,10 @@ function banner(kind: HealthKind, tone: HealthTone, title: string, detail: strin
 function shellTrouble(input: HealthInput): HealthBanner | null {
   if (input.audience !== 'studio') return null;
   if (input.bridgeLost === 'key') {
-    return banner('bridge-key', 'error', 'This studio link is out of date', 'Open the link Podium printed when it started.');
+    return banner('bridge-key', 'error', 'This studio link is out of date', 'Paste the studio link Podium printed when it started into this tab.');
   }
   if (input.bridgeLost) {
-    return banner('bridge-lost', 'error', "The studio's services stopped", 'Close this tab and start Podium again. Your spaces and recordings are kept.');
+    return banner('bridge-lost', 'error', "The studio's services stopped", 'Start Podium again, then paste the studio link it prints into this tab. Your spaces and recordings are kept.');
   }
   const services = input.services;
   if (services?.state === 'failed') {

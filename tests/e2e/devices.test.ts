@@ -174,6 +174,8 @@ describe('devices coming and going mid-space', () => {
     await expect.poll(() => host.evaluate(() => window.__devices.sinks.at(-1))).toBe(headphones);
 
     // Live, with a listener hearing the host.
+    // A fresh studio asks the host's name before the first space (listeners read it).
+    await host.getByTestId('lobby-host-name').fill('Lena');
     await host.getByTestId('space-title').fill('Unplug test');
     await host.getByTestId('create-space').click();
     const shareUrl = await host.getByTestId('share-url').inputValue();

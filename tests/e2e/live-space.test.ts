@@ -38,6 +38,8 @@ describe('a live space, heard end to end', () => {
     const host = await (await browser.newContext({ viewport: { width: 1280, height: 820 } })).newPage();
     await host.goto(studio.host.url);
     await host.getByTestId('mic-status').waitFor();
+    // A fresh studio asks the host's name before the first space (listeners read it).
+    await host.getByTestId('lobby-host-name').fill('Lena');
     await host.getByTestId('space-title').fill('Friday design chat: building Podium');
     await host.getByLabel('Description').fill('How we hear each other: LiveKit, RNNoise and a studio that stays out of the way.');
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-lobby.png') });

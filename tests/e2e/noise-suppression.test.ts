@@ -74,6 +74,8 @@ describe('noise suppression before publish', () => {
   it('suppression on takes ≥ 15 dB off the noise between phrases and keeps the speech level; off lets it through', async () => {
     const host = await openStudio();
     await host.locator('[data-testid=audio-panel][data-active-model=quality]').waitFor();
+    // A fresh studio asks the host's name before the first space (listeners read it).
+    await host.getByTestId('lobby-host-name').fill('Lena');
     await host.getByTestId('space-title').fill('Noise suppression check');
     await host.getByTestId('create-space').click();
     const shareUrl = await host.getByTestId('share-url').inputValue();

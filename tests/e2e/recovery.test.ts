@@ -124,6 +124,8 @@ describe('the audio server dies mid-space', () => {
     const host = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await host.goto(studio.host.url);
     await host.getByTestId('mic-status').waitFor();
+    // A fresh studio asks the host's name before the first space (listeners read it).
+    await host.getByTestId('lobby-host-name').fill('Lena');
     await host.getByTestId('space-title').fill('Night shift: what breaks at 3 am');
     await host.getByTestId('create-space').click();
     await host.getByTestId('go-live').click();

@@ -42,6 +42,8 @@ describe('the studio services process dies mid-space', () => {
     const host = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await host.goto(studio.host.url);
     await host.getByTestId('mic-status').waitFor();
+    // A fresh studio asks the host's name before the first space (listeners read it).
+    await host.getByTestId('lobby-host-name').fill('Lena');
     await host.getByTestId('space-title').fill('Services crash drill');
     await host.getByTestId('create-space').click();
     await host.getByTestId('go-live').click();

@@ -85,9 +85,9 @@ describe('the studio banner', () => {
   it('the bridge to the studio services lost, or its key out of date: what to do, no backticks', () => {
     const lost = healthBanner(input({ bridgeLost: 'closed' }))!;
     expect(lost).toMatchObject({ kind: 'bridge-lost', tone: 'error', title: "The studio's services stopped" });
-    expect(lost.detail).toContain('Close this tab and start Podium again');
+    expect(lost.detail).toContain('Start Podium again, then paste the studio link it prints into this tab.');
     const key = healthBanner(input({ bridgeLost: 'key' }))!;
-    expect(key).toMatchObject({ kind: 'bridge-key', title: 'This studio link is out of date', detail: 'Open the link Podium printed when it started.' });
+    expect(key).toMatchObject({ kind: 'bridge-key', title: 'This studio link is out of date', detail: 'Paste the studio link Podium printed when it started into this tab.' });
     for (const b of [lost, key]) expect(`${b.title} ${b.detail}`).not.toMatch(BACKTICK_OR_SHELL);
   });
 
