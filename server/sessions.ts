@@ -316,7 +316,8 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       if (room.tally) {
         room.tally.start();
         for (const x of room.members.values()) {
-          room.tally.observe(x);
+          // Whoever is on stage as the space goes live is on stage from the moment it started.
+          room.tally.observe(x, space.startedAt ?? now());
           if (x.role === 'listener' && x.sessions.size > 0) room.tally.listener(x.subject);
         }
         room.tally.listenersNow(room.listenerCount());

@@ -101,11 +101,10 @@ export class SpaceTally {
    * Where a member stands now: on stage (a stretch starts, or their highest role goes up) or off it (their stretch
    * closes). Writes only when something changed, so the many calls of a busy room cost nothing.
    */
-  observe(m: { id: string; name: string; role: Role }): void {
+  observe(m: { id: string; name: string; role: Role }, at = this.now()): void {
     const s = this.stage.get(m.id);
     if (m.role === 'listener') return this.offStage(m.id);
     if (!this.live) return;
-    const at = this.now();
     if (!s) {
       const fresh: StageStretch = { id: m.id, name: m.name, role: m.role as StageRole, stageMs: 0, since: at, firstAt: at };
       this.stage.set(m.id, fresh);
