@@ -4,6 +4,7 @@
 // writes markers for moderation events from the audit log, and records who is on stage when. Components read the
 // `recording` store; nothing here blocks audio: a link that backs up drops frames, counted and marked.
 import type { PodiumApi } from '../../common/ipc';
+import { MOD_ACTIONS } from '../../common/moderation';
 import { encodePcmFrame, type MarkerKind, type TrackInfo } from '../../common/recording';
 import type { Result } from '../../common/result';
 import { createCapture, MIX_KEY, type AudioCapture } from '../audio/capture/capture';
@@ -24,8 +25,17 @@ export interface RecordingDeps {
   sendToSpace: (message: { type: 'recording'; on: boolean }) => void;
 }
 
-/** Audit actions that become markers on their own, and their kind. */
-const AUTO_MARKERS: Record<string, MarkerKind> = {
+/**
+ * Audit actions that become markers on their own, and their kind. The server writes moderation as MOD_ACTIONS[a].done
+ * phrases ("let {target} speak", "moved {target} to the listeners"); recordings and spaces from before that wrote the
+ * bare verbs ("approved", "moved to listeners"), which still count.
+ */
+export const AUTO_MARKERS: Readonly<Record<string, MarkerKind>> = {
+  [MOD_ACTIONS.approve.done]: 'approved',
+  [MOD_ACTIONS.mute.done]: 'muted',
+  [MOD_ACTIONS.demote.done]: 'demoted',
+  [MOD_ACTIONS.remove.done]: 'removed',
+  [MOD_ACTIONS.block.done]: 'blocked',
   approved: 'approved',
   muted: 'muted',
   'muted all speakers': 'muted',

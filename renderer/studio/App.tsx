@@ -1,6 +1,8 @@
 // The studio: microphone on the left, the space in the middle and, for a host or co-host of a space that is not
-// over, the host panel around it. Keyboard-first: Ctrl/⌘+Enter creates or goes live, M mutes, Ctrl/⌘+Shift+E ends
-// (after a confirmation); the host panel adds its own keys (see host/HostPanel.tsx), the recording card Alt+R and Alt+K.
+// over, the host panel around it (the room's controls in a Room panel under the space card). Keyboard-first:
+// Ctrl/⌘+Enter creates or goes live, M mutes, Ctrl/⌘+Shift+E ends (after a confirmation that takes Ctrl/⌘+Enter);
+// the host panel adds its own keys (see host/HostPanel.tsx), the recording card Alt+R and Alt+K. While moderating,
+// the page scrolls above a docked key bar that has its own strip at the bottom of the window.
 import { useEffect, useState, type ReactNode } from 'react';
 import { Brand } from '../ui/components';
 import { ConnectionBanner, useHealthBanner } from '../ui/ConnectionBanner';
@@ -9,8 +11,6 @@ import { recording, recordingActions } from '../recording/controller';
 import { currentSpace, dismissError, endSpace, goLive, isModeratorRole, leaveSpace, resumeAudio, studio, toggleMute } from './controller';
 import { isTyping } from './host/hooks';
 import { HostPanel } from './host/HostPanel';
-import { BlockedSection } from './host/LogSections';
-import { CohostSection, SettingsSection } from './host/SettingsSections';
 import { MicrophoneCard, ProfileCard } from './MicrophoneCard';
 import { AudioServerCard } from './AudioServerCard';
 import { AudioPanel } from './AudioPanel';
@@ -25,6 +25,7 @@ export function App(): ReactNode {
   const rec = useStore(recording);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
+  const [dock, setDock] = useState<HTMLDivElement | null>(null);
   // The one connection banner: services, space server, audio server, this studio's audio, the microphone.
   const health = useHealthBanner((now) => studioHealthInput(s, now));
 
@@ -38,7 +39,7 @@ export function App(): ReactNode {
       } else if (mod && e.shiftKey && e.key.toLowerCase() === 'e' && space?.status === 'live' && studio.get().target?.mode === 'host') {
         e.preventDefault();
         setConfirmEnd(true);
-      } else if (!mod && !e.shiftKey && !e.altKey && !isTyping(e.target) && e.key.toLowerCase() === 'm') {
+      } else if (!mod && !e.shiftKey && !e.altKey && !isTyping(e.target) && e.key.toLowerCase() === 'm' && !document.querySelector('[aria-modal="true"]')) {
         void toggleMute();
       } else if (e.key === 'Escape') {
         setConfirmEnd(false);
@@ -61,7 +62,6 @@ export function App(): ReactNode {
   }, [selectionGone]);
 
   const space = currentSpace(s);
-  const mode = s.target?.mode ?? 'host';
   const moderating = !!view && !!space && space.status !== 'ended' && isModeratorRole(view.role);
   const serverError = view?.error && view.error.code !== 'rate_limited' ? view.error.message : null;
   const error = s.error ?? serverError;
@@ -83,51 +83,52 @@ export function App(): ReactNode {
 
   return (
     <div className={`studio${moderating ? ' studio-wide' : ''}`}>
-      <header className="topbar">
-        <Brand>
-          <span className="pill" title="Which shell runs this studio">
-            {s.info?.shell === 'electron' ? 'Desktop' : 'Web studio'}
-          </span>
-        </Brand>
-        <RecBadge view={rec} />
-        <div className="spacer" />
-        {moderating && <span className="faint topbar-keys">Select with a click or <kbd>↑</kbd><kbd>↓</kbd> · act with the key shown on each button</span>}
-        {s.info && <span className="faint">v{s.info.version}</span>}
-      </header>
+      <div className="studio-scroll" data-testid="studio-scroll">
+        <div className="studio-inner">
+          <header className="topbar">
+            <Brand>
+              <span className="pill" title="Which shell runs this studio">
+                {s.info?.shell === 'electron' ? 'Desktop' : 'Web studio'}
+              </span>
+            </Brand>
+            <RecBadge view={rec} />
+            <div className="spacer" />
+            {s.info && <span className="faint">v{s.info.version}</span>}
+          </header>
 
-      {health && <ConnectionBanner banner={health} className="topbanner" />}
-      {error && (
-        <div className="banner banner-error topbanner" role="alert" data-testid="studio-error">
-          <span className="spacer">{error}</span>
-          <button className="btn btn-sm" onClick={dismissError}>Dismiss</button>
+          {health && <ConnectionBanner banner={health} className="topbanner" />}
+          {error && (
+            <div className="banner banner-error topbanner" role="alert" data-testid="studio-error">
+              <span className="spacer">{error}</span>
+              <button className="btn btn-sm" onClick={dismissError}>Dismiss</button>
+            </div>
+          )}
+          {view?.removed && <div className="banner topbanner" role="alert">{view.removed}</div>}
+          <RecoveredBanner view={rec} actions={recordingActions} onShowLibrary={openLibrary} />
+
+          <main className={`studio-grid${moderating ? ' studio-grid-wide' : ''}`}>
+            <aside className="stack studio-side">
+              {showRecording && <RecordingCard view={rec} actions={recordingActions} canRecord={canRecord} onShowLibrary={openLibrary} />}
+              <MicrophoneCard state={s} />
+              <AudioPanel state={s} />
+              {s.target && <RecordingsCard finishedId={rec.finished?.id ?? null} />}
+              <ProfileCard state={s} />
+              <AudioServerCard state={s} />
+            </aside>
+            {moderating ? (
+              <HostPanel state={s} card={card} selected={selected} onSelect={setSelected} dock={dock} />
+            ) : (
+              <section className="stack">
+                {!s.ready && !s.bridgeLost && <div className="card empty">Connecting to the studio service…</div>}
+                {s.ready && !s.target && <Lobby state={s} />}
+                {s.target && !space && <JoiningCard state={s} onCancel={() => void leaveSpace()} />}
+                {card}
+              </section>
+            )}
+          </main>
         </div>
-      )}
-      {view?.removed && <div className="banner topbanner" role="alert">{view.removed}</div>}
-      <RecoveredBanner view={rec} actions={recordingActions} onShowLibrary={openLibrary} />
-
-      <main className={`studio-grid${moderating ? ' studio-grid-wide' : ''}`}>
-        <aside className="stack">
-          {showRecording && <RecordingCard view={rec} actions={recordingActions} canRecord={canRecord} onShowLibrary={openLibrary} />}
-          <MicrophoneCard state={s} />
-          <AudioPanel state={s} />
-          {moderating && view && <SettingsSection view={view} mode={mode} />}
-          {moderating && view && mode === 'host' && <CohostSection view={view} />}
-          {moderating && view && <BlockedSection view={view} />}
-          {s.target && <RecordingsCard finishedId={rec.finished?.id ?? null} />}
-          <ProfileCard state={s} />
-          <AudioServerCard state={s} />
-        </aside>
-        {moderating ? (
-          <HostPanel state={s} card={card} selected={selected} onSelect={setSelected} />
-        ) : (
-          <section className="stack">
-            {!s.ready && !s.bridgeLost && <div className="card empty">Connecting to the studio service…</div>}
-            {s.ready && !s.target && <Lobby state={s} />}
-            {s.target && !space && <JoiningCard state={s} onCancel={() => void leaveSpace()} />}
-            {card}
-          </section>
-        )}
-      </main>
+      </div>
+      {moderating && <div className="keybar-dock" ref={setDock} />}
 
       {view && view.notices.length > 0 && <Notices notices={view.notices} />}
       {confirmEnd && (

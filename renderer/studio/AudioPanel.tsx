@@ -8,6 +8,8 @@ import { meterFraction, SILENCE_DB } from '../audio/levels';
 import { useStore } from '../state/store';
 import { chooseMonitorOutput, devices, dismissDeviceNotice, processing, type StudioState } from './controller';
 import { DeviceNoticeBanner } from './DeviceNotice';
+import { CardHead } from './host/CardHead';
+import { useFolded } from './host/collapse';
 import './AudioPanel.css';
 
 /** The meters reach further down than the microphone card's: suppressed noise sits well below −60 dBFS. */
@@ -211,21 +213,45 @@ export function AudioPanel({ state }: { state: StudioState }): ReactNode {
   }, []);
 
   const loading = nsOn && micOn && activeModel !== s.model;
+  // Foldable once the microphone is set and the stage works (a stage error stays in sight).
+  const [folded, toggle] = useFolded('noise', micOn && !stageDown);
+  const bodyId = useId();
+  const summary = nsOn
+    ? `On · ${Math.round(s.strength * 100)}% · ${s.model === 'lowCpu' ? 'Low CPU' : 'Quality'}${s.gate.enabled ? ' · voice gate' : ''}${p.monitor ? ' · monitor on' : ''}`
+    : `Off${s.echoCancellation ? ' · echo cancellation on' : ''}${p.monitor ? ' · monitor on' : ''}`;
+  const nsSwitch = (
+    <input
+      type="checkbox"
+      role="switch"
+      className="ap-switch"
+      aria-label="Noise suppression"
+      data-testid="ns-toggle"
+      checked={nsOn}
+      disabled={nsDisabled}
+      onChange={(e) => update({ noiseSuppression: e.target.checked })}
+    />
+  );
+  const head = (
+    <CardHead title="Noise suppression" testId="audio-panel" foldable={micOn && !stageDown} folded={folded} onToggle={toggle} bodyId={bodyId} summary={summary} extra={nsSwitch} />
+  );
+  if (folded) {
+    return (
+      <section className="card card-folded audio-panel" data-testid="audio-panel" data-folded="true" data-save={p.save} data-loaded={p.loaded ? 'true' : 'false'} data-active-model={activeModel ?? ''}>
+        {head}
+      </section>
+    );
+  }
   return (
-    <section className="card audio-panel" data-testid="audio-panel" data-save={p.save} data-loaded={p.loaded ? 'true' : 'false'} data-active-model={activeModel ?? ''}>
-      <div className="ap-head">
-        <h2>Noise suppression</h2>
-        <input
-          type="checkbox"
-          role="switch"
-          className="ap-switch"
-          aria-label="Noise suppression"
-          data-testid="ns-toggle"
-          checked={nsOn}
-          disabled={nsDisabled}
-          onChange={(e) => update({ noiseSuppression: e.target.checked })}
-        />
-      </div>
+    <section
+      className="card audio-panel"
+      id={bodyId}
+      data-testid="audio-panel"
+      data-folded="false"
+      data-save={p.save}
+      data-loaded={p.loaded ? 'true' : 'false'}
+      data-active-model={activeModel ?? ''}
+    >
+      {head}
 
       {p.stageError && (
         <div className="banner banner-error ap-banner" role="alert" data-testid="stage-error">

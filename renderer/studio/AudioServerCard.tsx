@@ -1,6 +1,8 @@
 // Which LiveKit carries the audio: the built-in local server, or LiveKit Cloud / a self-hosted cluster. The secret
 // goes to main (stored apart from settings) and never comes back to the page. Changes apply at the next start.
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { CardHead } from './host/CardHead';
+import { useFolded } from './host/collapse';
 import { setLivekit, type StudioState } from './controller';
 
 export function AudioServerCard({ state }: { state: StudioState }): ReactNode {
@@ -11,14 +13,29 @@ export function AudioServerCard({ state }: { state: StudioState }): ReactNode {
   const [saved, setSaved] = useState(false);
   const mode = state.settings?.livekit.mode ?? 'embedded';
   const canSave = /^wss?:\/\/\S+$/.test(url.trim()) && apiKey.trim() !== '' && apiSecret !== '';
+  const where = mode === 'embedded' ? 'Built-in LiveKit on this computer' : 'LiveKit Cloud or your own server';
+  // Foldable like the other audio cards once the microphone is set; never while its form is open or a note waits.
+  const foldable = state.mic.status === 'on' && !open && !saved;
+  const [folded, toggle] = useFolded('server', foldable);
+  const bodyId = useId();
+  const head = (
+    <CardHead title="Audio server" testId="audio-server-card" foldable={foldable} folded={folded} onToggle={toggle} bodyId={bodyId} summary={mode === 'embedded' ? 'Built-in' : 'Your own server'} />
+  );
+  if (folded) {
+    return (
+      <div className="card card-folded" data-testid="audio-server-card" data-folded="true">
+        {head}
+      </div>
+    );
+  }
   return (
-    <div className="card stack">
-      <h2>Audio server</h2>
+    <div className="card stack" id={bodyId} data-testid="audio-server-card" data-folded="false">
+      {head}
       <div className="faint">
-        {mode === 'embedded' ? 'Built-in LiveKit on this computer' : 'LiveKit Cloud or your own server'}
+        {where}
         {state.info ? ` · ${state.info.livekitUrl}` : ''}
       </div>
-      {saved && <div className="banner">Saved. Restart Podium to switch audio servers — live spaces are not moved.</div>}
+      {saved && <div className="banner">Saved. Restart Podium to switch audio servers; a space that is live now is not moved.</div>}
       {!open && (
         <div className="row">
           <button className="btn" onClick={() => setOpen(true)}>Use another server…</button>

@@ -1,7 +1,11 @@
 // Microphone choice and the host's display name, both remembered by main. The device list follows devices as they
 // come and go; when the microphone in use is unplugged the studio moves to a stand-in and back by itself
 // (renderer/studio/microphone.ts) and this card says so. Levels and processing are in AudioPanel.
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { CardHead } from './host/CardHead';
+import { useFolded } from './host/collapse';
+import { NAME_MAX } from '../../common/names';
+import { cutGraphemes } from '../../common/text';
 import { useStore } from '../state/store';
 import { devices, dismissDeviceNotice, processing, setHostName, shortcut, startMicrophone, type StudioState } from './controller';
 import { DeviceNoticeBanner } from './DeviceNotice';
@@ -31,9 +35,30 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
   const usable = view.inputs.filter((d) => !d.missing);
   const remembered = settings?.microphone;
   const isRemembered = !!remembered && (remembered.deviceId === view.inputSelected || remembered.label === mic.label);
+  // Foldable once the microphone is set; a device notice (unplugged, back again) unfolds it until it goes.
+  const [folded, toggle] = useFolded('microphone', mic.status === 'on' && !view.inputNotice);
+  const bodyId = useId();
+  const head = (
+    <CardHead
+      title="Microphone"
+      testId="microphone-card"
+      foldable={mic.status === 'on' && !view.inputNotice}
+      folded={folded}
+      onToggle={toggle}
+      bodyId={bodyId}
+      summary={<span title={mic.label}>{mic.suspended ? 'Waiting for a click' : 'On'} · {mic.label || 'default microphone'}</span>}
+    />
+  );
+  if (folded) {
+    return (
+      <div className="card card-folded" data-testid="microphone-card" data-folded="true">
+        {head}
+      </div>
+    );
+  }
   return (
-    <div className="card stack" data-testid="microphone-card">
-      <h2>Microphone</h2>
+    <div className="card stack" data-testid="microphone-card" data-folded="false" id={bodyId}>
+      {head}
       {view.inputNotice && <DeviceNoticeBanner notice={view.inputNotice} testId="mic-notice" onDismiss={() => dismissDeviceNotice('inputNotice')} />}
       <div className="field">
         <label htmlFor="mic-select">Input device</label>
@@ -56,7 +81,7 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
       </div>
       {mic.status === 'starting' && <div className="faint">Starting the microphone…</div>}
       {mic.status === 'on' && mic.suspended && (
-        <div className="faint">Click anywhere in the studio to wake the meter (browsers hold audio until a click).</div>
+        <div className="faint">Click anywhere in the studio to wake the meter: browsers hold audio back until a click.</div>
       )}
       {mic.status === 'on' && !mic.suspended && (
         <div className="faint" data-testid="mic-status">
@@ -78,6 +103,7 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
 export function ProfileCard({ state }: { state: StudioState }): ReactNode {
   const saved = state.settings?.hostName ?? '';
   const [draft, setDraft] = useState<string | null>(null);
+  const [cut, setCut] = useState(false);
   const value = draft ?? saved;
   const dirty = draft !== null && draft.trim() !== saved;
   return (
@@ -85,20 +111,36 @@ export function ProfileCard({ state }: { state: StudioState }): ReactNode {
       className="card stack"
       onSubmit={(e) => {
         e.preventDefault();
-        if (dirty) void setHostName(value).then((ok) => ok && setDraft(null));
+        if (dirty) void setHostName(value).then((ok) => ok && (setDraft(null), setCut(false)));
       }}
     >
       <h2>You</h2>
       <div className="field">
         <label htmlFor="host-name">Name shown to listeners</label>
         <div className="row">
-          <input id="host-name" className="input" maxLength={60} value={value} onChange={(e) => setDraft(e.target.value)} />
+          <input
+            id="host-name"
+            className="input"
+            value={value}
+            aria-describedby="host-name-cut"
+            onChange={(e) => {
+              // Counted as a reader counts (an emoji is one character), and a long paste is cut — said below.
+              const next = cutGraphemes(e.target.value, NAME_MAX);
+              setDraft(next.text);
+              setCut(next.cut);
+            }}
+          />
           <button className="btn" type="submit" disabled={!dirty || value.trim() === ''}>
             Save
           </button>
         </div>
       </div>
-      <div className="faint">Used for spaces you create from now on.</div>
+      {cut && (
+        <div id="host-name-cut" className="hint-warn" role="status">
+          Cut to {NAME_MAX} characters: a name can't be longer.
+        </div>
+      )}
+      <div className="faint">Used for the spaces you create from now on.</div>
     </form>
   );
 }

@@ -1,28 +1,50 @@
 // The studio's overlays: the end-space confirmation, the question before joining a server this studio has not
 // used, notices from the space server, and "joining as co-host…".
 import { AlertDialog } from '../ui/components';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { dismissNotice, type Notice } from '../state/space-view';
 import { updateView } from './controller';
 import type { StudioState } from './studio-store';
-import { useEscapeToCancel } from './host/hooks';
+import { useDialogKeys, useEscapeToCancel } from './host/hooks';
+import { endDialogBody, endKey, isMacPlatform } from './host/dialog-keys';
 
 function dismiss(id: number): void {
   updateView((v) => dismissNotice(v, id));
 }
 
+/**
+ * Ending is for everyone and cannot be undone, so it takes a stronger key than Remove: Ctrl+Enter (⌘+Enter on a Mac),
+ * drawn on the button. A plain Enter only says so; Esc keeps going. The focus starts on "Keep going".
+ */
 export function EndDialog(props: { listenerCount: number; onCancel: () => void; onConfirm: () => void }): ReactNode {
+  const { onCancel, onConfirm } = props;
+  const key = endKey(isMacPlatform(navigator.platform));
+  const [reminded, setReminded] = useState(false);
+  useDialogKeys('end', { onConfirm, onCancel, onRemind: () => setReminded(true) });
   return (
-    <div className="modal-backdrop" onClick={props.onCancel}>
-      <div className="card modal" role="dialog" aria-modal="true" aria-labelledby="end-title" onClick={(e) => e.stopPropagation()}>
+    <div className="modal-backdrop" onClick={onCancel}>
+      <div
+        className="card modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="end-title"
+        aria-describedby="end-body"
+        data-testid="end-dialog"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h3 id="end-title">End this space for everyone?</h3>
-        <p className="muted">All {props.listenerCount.toLocaleString()} listeners will be disconnected. An ended space cannot be restarted.</p>
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button className="btn" onClick={props.onCancel} autoFocus>
+        <p id="end-body" className="muted" data-testid="end-body">{endDialogBody(props.listenerCount)}</p>
+        {reminded && (
+          <p className="end-remind" role="status" data-testid="end-remind">
+            Enter alone doesn't end a space: press {key.words} to end it, or Esc to keep going.
+          </p>
+        )}
+        <div className="row modal-actions">
+          <button className="btn" data-testid="cancel-end" data-dialog-cancel onClick={onCancel} autoFocus>
             Keep going <kbd>Esc</kbd>
           </button>
-          <button className="btn btn-danger" data-testid="confirm-end" onClick={props.onConfirm}>
-            End space
+          <button className="btn btn-danger" data-testid="confirm-end" onClick={onConfirm} aria-keyshortcuts={key.words.replace('⌘', 'Meta')}>
+            End space <kbd>{key.label}</kbd>
           </button>
         </div>
       </div>

@@ -1,24 +1,34 @@
-// "Are you sure?" for actions that cannot be undone from the listener's side. Enter confirms, Esc cancels.
+// "Are you sure?" for actions that cannot be undone from the listener's side. Enter confirms (↵ on the button),
+// Esc cancels; Enter on a focused Cancel cancels (dialog-keys.ts has the rule for every studio dialog).
 import { type ReactNode } from 'react';
 import type { ModAction } from '../../../common/moderation';
 import type { StudioMode } from '../studio-store';
 import { confirmCopy, type Person } from './actions';
-import { useEscapeToCancel } from './hooks';
+import { useDialogKeys } from './hooks';
 
 export function ConfirmAction(props: { action: ModAction; person: Person; mode: StudioMode; onConfirm: () => void; onCancel: () => void }): ReactNode {
-  const { onCancel } = props;
+  const { onCancel, onConfirm } = props;
   const copy = confirmCopy(props.action, props.person.name, props.mode);
-  useEscapeToCancel(onCancel);
+  useDialogKeys('confirm', { onConfirm, onCancel });
   return (
     <div className="modal-backdrop" onClick={onCancel}>
-      <div className="card modal" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-body" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="card modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="confirm-title"
+        aria-describedby="confirm-body"
+        data-testid="confirm-dialog"
+        data-action={props.action}
+        onClick={(e) => e.stopPropagation()}
+      >
         <h3 id="confirm-title">{copy.title}</h3>
         <p id="confirm-body" className="muted">{copy.body}</p>
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button className="btn" onClick={onCancel}>
+        <div className="row modal-actions">
+          <button className="btn" data-testid="cancel-action" data-dialog-cancel onClick={onCancel}>
             Cancel <kbd>Esc</kbd>
           </button>
-          <button className="btn btn-danger" data-testid="confirm-action" autoFocus onClick={props.onConfirm}>
+          <button className="btn btn-danger" data-testid="confirm-action" autoFocus onClick={onConfirm} aria-keyshortcuts="Enter">
             {copy.button} <kbd>↵</kbd>
           </button>
         </div>

@@ -1,29 +1,42 @@
-// The host panel: everything a host or co-host does while a space is scheduled or live, beside the space card.
+// The host panel: everything a host or co-host does while a space is scheduled or live, around the space card.
 // Keyboard-first: select someone (click, or ↑/↓ in a focused list), then the MOD_ACTIONS keys act on them;
-// Shift+M mutes every speaker. Actions that cannot be undone ask first.
+// Shift+M mutes every speaker (and does nothing at all when there is nobody to mute). Actions that cannot be undone
+// ask first. The key bar is docked below the page (App gives it its own strip), so it never covers a row.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { MOD_ACTIONS, mayPerform, type ModAction } from '../../../common/moderation';
 import { moderate, sendToSpace, type StudioState } from '../controller';
-import { actionForKey, actionsFor, personOf, targetOf, type Person } from './actions';
+import { actionForKey, actionsFor, notApplicableHint, personOf, sentHint, targetOf, type Person } from './actions';
 import { ConfirmAction } from './ConfirmAction';
 import { isTyping } from './hooks';
 import { KeyBar } from './KeyBar';
 import { ListenersSection } from './ListenersSection';
 import { ActivitySection } from './LogSections';
 import { PinsSection } from './PinsSection';
+import { RoomPanel } from './RoomPanel';
 import type { PanelProps } from './Section';
-import { RequestsSection, SpeakersSection } from './StageSections';
+import { speakersToMute } from './StageSections';
 
-function muteAll(): void {
-  sendToSpace({ type: 'muteAll' });
-}
-
-export function HostPanel({ state, card, selected, onSelect }: { state: StudioState; card: ReactNode; selected: string | null; onSelect: (id: string | null) => void }): ReactNode {
+export function HostPanel({
+  state,
+  card,
+  selected,
+  onSelect,
+  dock,
+}: {
+  state: StudioState;
+  card: ReactNode;
+  selected: string | null;
+  onSelect: (id: string | null) => void;
+  /** Where the key bar goes: a strip of its own below the scrolling page (null: not mounted yet). */
+  dock: HTMLElement | null;
+}): ReactNode {
   const view = state.view!;
   const mode = state.target!.mode;
   const [pending, setPending] = useState<{ action: ModAction; person: Person } | null>(null);
   const [hint, setHint] = useState<string | null>(null);
   const person = selected ? personOf(selected, view.roster, view.members) : null;
+  const toMute = speakersToMute(view);
 
   useEffect(() => {
     if (!hint) return;
@@ -31,30 +44,43 @@ export function HostPanel({ state, card, selected, onSelect }: { state: StudioSt
     return () => clearTimeout(id);
   }, [hint]);
 
+  const send = useCallback((action: ModAction, who: Person) => {
+    moderate(action, who.id);
+    const said = sentHint(action, who.name);
+    if (said) setHint(said);
+  }, []);
+
   const act = useCallback(
     (action: ModAction, who: Person) => {
-      if (!view.role || who.id === view.participantId || !mayPerform(view.role, action, targetOf(who))) {
-        setHint(`${MOD_ACTIONS[action].label} doesn't apply to ${who.name} right now.`);
+      const self = who.id === view.participantId;
+      if (!view.role || self || !mayPerform(view.role, action, targetOf(who))) {
+        setHint(notApplicableHint(action, who, view.role, self));
         return;
       }
       if (MOD_ACTIONS[action].confirm) setPending({ action, person: who });
-      else moderate(action, who.id);
+      else send(action, who);
     },
-    [view.role, view.participantId],
+    [view.role, view.participantId, send],
   );
   const select = useCallback((id: string) => onSelect(id), [onSelect]);
 
+  // Nobody to mute: no message, no hint, nothing in the activity log (the button says so while disabled).
+  const muteAll = useCallback(() => {
+    if (toMute === 0) return;
+    sendToSpace({ type: 'muteAll' });
+  }, [toMute]);
+
   // One window listener for the shortcut keys; it reads the latest state through a ref instead of re-binding.
-  const latest = useRef({ person, act, pending });
-  latest.current = { person, act, pending };
+  const latest = useRef({ person, act, pending, muteAll });
+  latest.current = { person, act, pending, muteAll };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.repeat || isTyping(e.target)) return;
-      const { person: who, act: run, pending: open } = latest.current;
+      const { person: who, act: run, pending: open, muteAll: muteEveryone } = latest.current;
       if (open || document.querySelector('[aria-modal="true"]')) return;
       if (e.shiftKey && e.key.toLowerCase() === 'm') {
         e.preventDefault();
-        muteAll();
+        muteEveryone();
         return;
       }
       if (e.shiftKey) return;
@@ -69,28 +95,40 @@ export function HostPanel({ state, card, selected, onSelect }: { state: StudioSt
     return () => window.removeEventListener('keydown', onKey);
   }, [onSelect]);
 
+  // The selected row stays in sight: scrolled into the page's visible part (never under the docked key bar, which
+  // is outside the scrolling area) when it is chosen and whenever the bar changes height (a hint, another person).
+  useEffect(() => {
+    if (!selected) return;
+    const frame = requestAnimationFrame(() => {
+      const row = document.querySelector(`.workspace [data-id="${CSS.escape(selected)}"][aria-selected="true"]`);
+      row?.scrollIntoView({ block: 'nearest' });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [selected, hint]);
+
   const panel: PanelProps = { view, sfu: state.sfu, mode, selected, select, act };
   const rateLimited = view.error?.code === 'rate_limited' ? view.error : null;
+  const keybar = (
+    <KeyBar
+      person={person}
+      actions={person ? actionsFor(view.role, view.participantId, person) : []}
+      hint={hint}
+      rateLimited={rateLimited}
+      canMuteAll={toMute > 0}
+    />
+  );
   return (
     <div className="workspace">
       <div className="ws-main">
         {card}
-        <div className="stage-sections">
-          <RequestsSection {...panel} />
-          <SpeakersSection {...panel} onMuteAll={muteAll} />
-        </div>
+        <RoomPanel {...panel} onMuteAll={muteAll} />
         <PinsSection view={view} />
       </div>
       <div className="ws-rail">
         <ListenersSection {...panel} />
         <ActivitySection view={view} />
       </div>
-      <KeyBar
-        person={person}
-        actions={person ? actionsFor(view.role, view.participantId, person) : []}
-        hint={hint}
-        rateLimited={rateLimited}
-      />
+      {dock && createPortal(keybar, dock)}
       {pending && (
         <ConfirmAction
           action={pending.action}
@@ -98,7 +136,7 @@ export function HostPanel({ state, card, selected, onSelect }: { state: StudioSt
           mode={mode}
           onCancel={() => setPending(null)}
           onConfirm={() => {
-            moderate(pending.action, pending.person.id);
+            send(pending.action, pending.person);
             setPending(null);
           }}
         />

@@ -24,14 +24,21 @@ export function Section(props: {
   aside?: ReactNode;
   className?: string;
   testId?: string;
+  /** Inside another card (a tab of the Room panel): no card of its own. */
+  plain?: boolean;
+  /** The title is said by something else on screen (the tab): kept for screen readers only. */
+  hideTitle?: boolean;
   children: ReactNode;
 }): ReactNode {
   return (
-    <section className={`card hsection ${props.className ?? ''}`} data-testid={props.testId} aria-label={props.title}>
-      <header className="hsection-head">
-        <h2>{props.title}</h2>
+    <section className={`${props.plain ? 'hsection-plain' : 'card'} hsection ${props.className ?? ''}`} data-testid={props.testId} aria-label={props.title}>
+      <header className={`hsection-head${props.hideTitle && !props.aside ? ' visually-hidden' : ''}`}>
+        <h2 className={props.hideTitle ? 'visually-hidden' : undefined}>{props.title}</h2>
         {props.count !== undefined && (
-          <span className={`count${props.alert && props.count > 0 ? ' count-alert' : ''}`} data-testid={props.testId ? `${props.testId}-count` : undefined}>
+          <span
+            className={`count${props.alert && props.count > 0 ? ' count-alert' : ''}${props.hideTitle ? ' visually-hidden' : ''}`}
+            data-testid={props.testId ? `${props.testId}-count` : undefined}
+          >
             {props.count.toLocaleString()}
           </span>
         )}

@@ -6,6 +6,7 @@ import { sendToSpace } from '../controller';
 import { Section, type PanelProps } from './Section';
 import { Icon } from './icons';
 import { Face } from './ParticipantRow';
+import { countOf } from '../../../common/text';
 
 const POLICY_LABEL: Record<RequestPolicy, string> = { everyone: 'Everyone', invited: 'People you invited', nobody: 'Nobody' };
 
@@ -60,11 +61,11 @@ function LimitInput(props: { id: string; testId: string; value: number; min: num
   );
 }
 
-export function SettingsSection({ view, mode }: Pick<PanelProps, 'view' | 'mode'>): ReactNode {
+export function SettingsSection({ view, mode, plain }: Pick<PanelProps, 'view' | 'mode'> & { plain?: boolean }): ReactNode {
   const settings = view.settings;
-  if (!settings) return null;
+  if (!settings) return <div className="faint">Loading the room's settings…</div>;
   return (
-    <Section title="Settings" testId="settings">
+    <Section title="Settings" testId="settings" plain={plain} hideTitle={plain}>
       <div className="field">
         <label htmlFor="request-policy">Who can request to speak</label>
         <select
@@ -95,13 +96,13 @@ export function SettingsSection({ view, mode }: Pick<PanelProps, 'view' | 'mode'
   );
 }
 
-export function CohostSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
+export function CohostSection({ view, plain }: Pick<PanelProps, 'view'> & { plain?: boolean }): ReactNode {
   const [copied, setCopied] = useTransientFlag();
   const cohosts = view.members.filter((m) => m.role === 'cohost');
   const limit = view.settings?.cohostLimit ?? 0;
   const url = view.inviteUrl;
   return (
-    <Section title="Co-hosts" count={cohosts.length} testId="cohosts" aside={<span className="faint">{cohosts.length}/{limit} seats</span>}>
+    <Section title="Co-hosts" count={cohosts.length} testId="cohosts" plain={plain} hideTitle={plain} aside={<span className="faint">{cohosts.length}/{countOf(limit, 'seat')}</span>}>
       {cohosts.length > 0 && (
         <div className="cohost-faces">
           {cohosts.map((c) => (
@@ -111,7 +112,11 @@ export function CohostSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
           ))}
         </div>
       )}
-      <div className="faint">Co-hosts moderate with you from their own Podium: they approve, mute, remove and pin — but can't end the space.</div>
+      {cohosts.length === 0 && <div className="faint" data-testid="cohosts-empty">No co-hosts yet.</div>}
+      <div className="faint">
+        Co-hosts moderate with you from their own Podium: they approve, mute, remove and pin, but can't end the space. To ask
+        someone who is here, select them and press <kbd>C</kbd> (Make co-host): they accept on their page. Or send an invite link.
+      </div>
       <div>
         <button className="btn btn-sm" data-testid="cohost-invite" onClick={() => sendToSpace({ type: 'cohostInvite' })}>
           <Icon name="star" /> {url ? 'Make a new link' : 'Invite a co-host'}
@@ -125,7 +130,7 @@ export function CohostSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
               {copied ? '✓ Copied' : 'Copy'}
             </button>
           </div>
-          <div className="faint">Send it privately: anyone with it can moderate. Making a new link revokes this one.</div>
+          <div className="faint">Send it privately: anyone with it can moderate. Making a new link stops this one from working.</div>
         </div>
       )}
     </Section>

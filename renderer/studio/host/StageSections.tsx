@@ -11,6 +11,7 @@ import { formatWait, useListNav, useNow } from './hooks';
 import { Icon } from './icons';
 import { Face, ParticipantRow, type MicState } from './ParticipantRow';
 import { Section, type PanelProps } from './Section';
+import { countOf } from '../../../common/text';
 
 /** What a stage member's microphone is doing, as far as the SFU tells us. */
 export function micStateOf(id: string, view: SessionView, sfu: SfuSnapshot): MicState {
@@ -28,23 +29,33 @@ export function micStateOf(id: string, view: SessionView, sfu: SfuSnapshot): Mic
   return sfu.activeSpeakers.includes(id) ? 'speaking' : 'open';
 }
 
-export function SpeakersSection(props: PanelProps & { onMuteAll: () => void }): ReactNode {
+/** Speakers the Mute all button (and Shift+M) would mute: the host and co-hosts are never muted by it. */
+export function speakersToMute(view: Pick<SessionView, 'members'>): number {
+  return view.members.filter((m) => m.role === 'speaker').length;
+}
+
+export function SpeakersSection(props: PanelProps & { onMuteAll: () => void; plain?: boolean }): ReactNode {
   const { view, sfu, selected, select } = props;
   const ids = useMemo(() => view.members.map((m) => m.id), [view.members]);
   const onKeyDown = useListNav(ids, selected, select);
-  const speakers = view.members.filter((m) => m.role === 'speaker').length;
+  const speakers = speakersToMute(view);
   const limit = view.settings?.speakerLimit;
+  const muteTitle = speakers === 0 ? 'No speakers to mute' : `Mute ${speakers === 1 ? 'the speaker' : `all ${countOf(speakers, 'speaker')}`} (Shift+M)`;
   return (
     <Section
       title="Speakers"
       count={view.members.length}
       testId="speakers"
+      plain={props.plain}
       aside={
         <>
-          {limit !== undefined && <span className="faint" title="Speakers besides the host and co-hosts">{speakers}/{limit} seats</span>}
-          <button className="btn btn-sm" data-testid="mute-all" aria-label="Mute all speakers" title="Mute every speaker (Shift+M)" onClick={props.onMuteAll} disabled={speakers === 0}>
-            <Icon name="micOff" /> Mute all <kbd>⇧M</kbd>
-          </button>
+          {limit !== undefined && <span className="faint" title="Speakers besides the host and co-hosts">{speakers}/{countOf(limit, 'seat')}</span>}
+          {/* The tooltip sits on a wrapper: a disabled button gets no pointer events, so it would show none. */}
+          <span title={muteTitle} data-testid="mute-all-tip">
+            <button className="btn btn-sm" data-testid="mute-all" aria-label="Mute all speakers" onClick={props.onMuteAll} disabled={speakers === 0}>
+              <Icon name="micOff" /> Mute all <kbd>⇧M</kbd>
+            </button>
+          </span>
         </>
       }
     >
@@ -89,10 +100,10 @@ export function SpeakersSection(props: PanelProps & { onMuteAll: () => void }): 
 const EMPTY_REQUESTS = {
   everyone: 'No requests yet. Listeners can raise a hand to ask to speak.',
   invited: 'No requests. Only people you invite can ask to speak.',
-  nobody: 'Requests are off. Turn them on in Settings.',
+  nobody: 'Requests are off. Turn them on under Settings.',
 } as const;
 
-export function RequestsSection(props: PanelProps): ReactNode {
+export function RequestsSection(props: PanelProps & { plain?: boolean }): ReactNode {
   const { view, selected, select } = props;
   const queue = useMemo(() => handQueue(view), [view]);
   const ids = useMemo(() => queue.map((p) => p.id), [queue]);
@@ -106,7 +117,14 @@ export function RequestsSection(props: PanelProps): ReactNode {
     props.act(action, p);
   };
   return (
-    <Section title="Requests" count={queue.length} alert testId="requests" aside={full && queue.length > 0 ? <span className="hint-warn">Stage full — move someone to listeners first</span> : null}>
+    <Section
+      title="Requests"
+      count={queue.length}
+      alert
+      testId="requests"
+      plain={props.plain}
+      aside={full && queue.length > 0 ? <span className="hint-warn">The stage is full: move someone to the listeners first</span> : null}
+    >
       {queue.length === 0 ? (
         <div className="empty empty-sm" data-testid="requests-empty">{EMPTY_REQUESTS[view.settings?.requestPolicy ?? 'everyone']}</div>
       ) : (

@@ -52,12 +52,28 @@ export function confirmCopy(action: ModAction, name: string, mode: 'host' | 'coh
     case 'block':
       return {
         title: `Block ${name}?`,
-        body: `They are removed now and can't join ${whose} future spaces. You can unblock them later from Blocked.`,
+        body: `They are removed now and can't join ${whose} future spaces. You can unblock them later under Room → Blocked.`,
         button: 'Block',
       };
     case 'remove':
       return { title: `Remove ${name}?`, body: "They leave this space now and can't rejoin it. They can still join future spaces.", button: 'Remove' };
     default:
-      return { title: `${MOD_ACTIONS[action].label}: ${name}?`, body: `${name} will be ${MOD_ACTIONS[action].done}.`, button: MOD_ACTIONS[action].label };
+      return { title: `${MOD_ACTIONS[action].label}: ${name}?`, body: `${name} will be ${MOD_ACTIONS[action].passive}.`, button: MOD_ACTIONS[action].label };
   }
+}
+
+/** Why a shortcut did nothing, for the key bar: said plainly, with the person's name. */
+export function notApplicableHint(action: ModAction, person: Pick<Person, 'name' | 'role'>, actor: Role | null, self: boolean): string {
+  const spec = MOD_ACTIONS[action];
+  if (self) return `${spec.label} doesn't apply to yourself.`;
+  if (actor && !spec.by.includes(actor)) return `Only the host can use ${spec.label}.`;
+  if (action === 'cohost' && person.role === 'cohost') return `${person.name} is a co-host already.`;
+  return `${spec.label} doesn't apply to ${person.name} right now.`;
+}
+
+/** What the key bar says once an action without a visible result on this page has been sent. */
+export function sentHint(action: ModAction, name: string): string | null {
+  if (action === 'cohost') return `${name} was asked to co-host — they accept on their page.`;
+  if (action === 'invite') return `${name} was invited to speak — they accept on their page.`;
+  return null;
 }

@@ -1,5 +1,6 @@
 // Small hooks for the host panel and studio dialogs: a ticking clock, arrow-key navigation within a list, Esc to cancel.
-import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { dialogKey, type DialogKind } from './dialog-keys';
 
 /** The current time, re-read every `everyMs` while `active`. */
 export function useNow(active: boolean, everyMs = 1000): number {
@@ -67,4 +68,28 @@ export function useEscapeToCancel(onCancel: () => void, ignoreHeldEnter = false)
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onCancel, ignoreHeldEnter]);
+}
+
+/**
+ * A dialog's keys (see dialog-keys.ts), caught before anything else on the page sees them: the studio's own shortcuts
+ * (M, Ctrl+Enter for Go live, the host panel's letters) stay quiet while a dialog asks something.
+ */
+export function useDialogKeys(kind: DialogKind, handlers: { onConfirm: () => void; onCancel: () => void; onRemind?: () => void }): void {
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const focus = document.activeElement;
+      const onCancel = focus instanceof HTMLElement && focus.closest('[data-dialog-cancel]') !== null;
+      const result = dialogKey(kind, { key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, shiftKey: e.shiftKey, repeat: e.repeat, onCancel });
+      if (result === null) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (result === 'confirm') latest.current.onConfirm();
+      else if (result === 'cancel') latest.current.onCancel();
+      else if (result === 'remind') latest.current.onRemind?.();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [kind]);
 }

@@ -1,0 +1,29 @@
+// Which tabs the Room panel offers and what their labels count (pure: tested in Node).
+
+export type RoomTab = 'stage' | 'settings' | 'cohosts' | 'blocked';
+
+export interface RoomTabSpec {
+  id: RoomTab;
+  label: string;
+  /** Shown as a small count beside the label; `alert` draws it in the accent (people are waiting). */
+  count?: number;
+  alert?: boolean;
+  title: string;
+}
+
+export function roomTabs(input: { isHost: boolean; requests: number; cohosts: number; blocked: number }): RoomTabSpec[] {
+  const tabs: RoomTabSpec[] = [
+    {
+      id: 'stage',
+      label: 'Stage',
+      count: input.requests > 0 ? input.requests : undefined,
+      alert: input.requests > 0,
+      title: input.requests === 0 ? 'Speakers and requests to speak' : `Speakers, and ${input.requests === 1 ? '1 request' : `${input.requests.toLocaleString('en')} requests`} to speak`,
+    },
+    { id: 'settings', label: 'Settings', title: 'Who can ask to speak, and how many seats' },
+  ];
+  // Co-hosts are the host's to choose: a co-host's panel has no such tab (the server refuses it too).
+  if (input.isHost) tabs.push({ id: 'cohosts', label: 'Co-hosts', count: input.cohosts, title: 'Co-hosts and invite links' });
+  tabs.push({ id: 'blocked', label: 'Blocked', count: input.blocked, title: 'People who cannot join' });
+  return tabs;
+}
