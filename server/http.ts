@@ -149,7 +149,7 @@ export function createHttpHandler(opts: {
       const known = SPACE_ID_PATTERN.test(page[1]!) && opts.store.get(page[1]!) !== null;
       if (!fs.existsSync(listenerHtml)) {
         res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
-        return res.end('The listener page is not built. Run `npm run build` first.');
+        return res.end('The listener page is not built yet. Run npm run build, then reload this page.');
       }
       res.writeHead(known ? 200 : 404, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
       return res.end(fs.readFileSync(listenerHtml));

@@ -8,6 +8,7 @@ import { clientKeySchema, PROTOCOL_PATH } from '../common/protocol';
 import { describeIssues } from '../common/protocol';
 import { PodiumError, toAppError } from '../common/result';
 import { createSpaceSchema, type CreateSpaceInput, type PublicSpace } from '../common/space';
+import { countOf } from '../common/text';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle';
 import { startHeartbeat } from './heartbeat';
 import { createHttpHandler, guardRequests, guardUpgrades, httpServerOptions, refuseUpgrade, type HttpTimeouts } from './http';
@@ -151,7 +152,7 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
                 body: {
                   error: {
                     code: 'rate_limited',
-                    message: `too many wrong admin tokens ${who}; try again in ${seconds} s`,
+                    message: `too many wrong admin tokens ${who}; try again in ${countOf(seconds, 'second')}`,
                   },
                 },
               };

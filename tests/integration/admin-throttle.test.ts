@@ -72,7 +72,7 @@ describe('admin token throttle', () => {
     const sixth = await create('wrong-guess-5');
     expect(sixth.status).toBe(429);
     expect(sixth.body.error?.code).toBe('rate_limited');
-    expect(sixth.body.error?.message).toMatch(/too many wrong admin tokens.*try again in 55 s/);
+    expect(sixth.body.error?.message).toMatch(/too many wrong admin tokens.*try again in 55 seconds/);
     expect(sixth.retryAfter).toBe('55');
     // Not checked while throttled: the right token gets the same answer, so a guesser learns nothing.
     expect((await create(TOKEN)).status).toBe(429);
