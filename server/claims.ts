@@ -31,9 +31,9 @@ export function claimFor(deps: ClaimDeps, space: PublicSpace, credential: string
     if (seat.revokedAt !== null) throw new PodiumError('forbidden', 'The host removed you as co-host of this space. Ask them for a new invite if that was a mistake.');
     return { role: 'cohost', seat, issued: null };
   }
-  const offer = deps.offers?.find(credential, now) ?? null;
+  const offer = deps.offers?.find(credential) ?? null;
   if (offer) {
-    const refused = offerRefusal(offer);
+    const refused = offerRefusal(offer, now);
     if (refused) throw new PodiumError('forbidden', refused);
   } else if (!deps.moderation.verifyCohostKey(space.id, credential)) {
     throw new PodiumError('forbidden', 'that key is not valid for this space (a co-host invite may have been replaced)');

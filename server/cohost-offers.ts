@@ -41,11 +41,12 @@ export class CohostOffers {
     return offer;
   }
 
-  /** The offer a join credential belongs to (open or ended), or null if it is no offer's key. */
-  find(credential: string, now: number): CohostOffer | null {
-    const offer = this.byHash.get(hashKey(credential)) ?? null;
-    if (offer && offer.state === 'open' && now > offer.expiresAt) offer.state = 'lapsed';
-    return offer;
+  /**
+   * The offer a join credential belongs to (open or ended), or null if it is no offer's key. An open one whose time
+   * passed stays open here: lapse() ends it, and tells the person and the host (sessions.ts).
+   */
+  find(credential: string): CohostOffer | null {
+    return this.byHash.get(hashKey(credential)) ?? null;
   }
 
   /** Ends every open offer to this participant; returns those it ended. */
@@ -78,9 +79,10 @@ export class CohostOffers {
   }
 }
 
-/** Why a key that was an offer cannot be used now, as the person presenting it is told. */
-export function offerRefusal(offer: CohostOffer): string | null {
-  switch (offer.state) {
+/** Why a key that was an offer cannot be used at `now`, as the person presenting it is told; null if it can. */
+export function offerRefusal(offer: CohostOffer, now: number): string | null {
+  const state = offer.state === 'open' && now > offer.expiresAt ? 'lapsed' : offer.state;
+  switch (state) {
     case 'open':
       return null;
     case 'used':

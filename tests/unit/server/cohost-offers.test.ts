@@ -56,8 +56,12 @@ describe('CohostOffers', () => {
     expect(clientMessageSchema.safeParse({ type: 'join', spaceId: space.id, credential: a.key }).success).toBe(true);
     expect(offers.openFor('pa', T)).toBe(a);
     expect(offers.openFor('pa', T + COHOST_OFFER_MS + 1)).toBeNull();
-    expect(offers.find(a.key, T)).toBe(a);
-    expect(offers.find('x'.repeat(32), T)).toBeNull();
+    expect(offers.find(a.key)).toBe(a);
+    expect(offers.find('x'.repeat(32))).toBeNull();
+    expect(offerRefusal(a, T + COHOST_OFFER_MS)).toBeNull();
+    // Past its time it is refused as run out, though only lapse() ends it (and tells the person).
+    expect(offerRefusal(a, T + COHOST_OFFER_MS + 1)).toMatch(/run out/);
+    expect(a.state).toBe('open');
   });
 
   it('ends offers for one person, for everyone, and lapses those whose time passed', () => {
@@ -70,9 +74,9 @@ describe('CohostOffers', () => {
     expect(offers.endFor('pb', 'withdrawn')).toEqual([]);
     const c = offers.make({ id: 'pc', name: 'Cy' }, 'Ann', T + 1_000);
     expect(offers.endAll('withdrawn')).toEqual([c]);
-    expect(offerRefusal(a)).toMatch(/run out \(they last 10 minutes\)/);
-    expect(offerRefusal(b)).toMatch(/You said no/);
-    expect(offerRefusal(c)).toMatch(/withdrawn/);
+    expect(offerRefusal(a, T)).toMatch(/run out \(they last 10 minutes\)/);
+    expect(offerRefusal(b, T)).toMatch(/You said no/);
+    expect(offerRefusal(c, T)).toMatch(/withdrawn/);
   });
 });
 
