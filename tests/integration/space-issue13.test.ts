@@ -307,7 +307,8 @@ describe('Mute all', () => {
     const one = await speaker(h, 'Sam');
     h.c.send({ type: 'muteAll' });
     await auditLine(h.c, /^Ann muted all speakers — 1 speaker$/);
-    expect((await one.c.next(isType('notice'), WAIT)).text).toBe('Ann muted all speakers. You can unmute yourself.');
+    const notice = await one.c.next((m) => m.type === 'notice' && /muted all/.test(m.text), WAIT);
+    expect(notice).toEqual({ type: 'notice', text: 'Ann muted all speakers. You can unmute yourself.' });
     await speaker(h, 'Tia');
     h.c.send({ type: 'muteAll' });
     await auditLine(h.c, /^Ann muted all speakers — 2 speakers$/);
