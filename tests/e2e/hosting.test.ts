@@ -86,9 +86,12 @@ describe('hosting a space', () => {
     await host.getByTestId('go-live').click();
     await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
     const shareUrl = await host.getByTestId('share-url').inputValue();
+    // Co-hosts are a tab of the Room panel, beside the stage.
+    await host.getByTestId('room-tab-cohosts').click();
     await host.getByTestId('cohost-invite').click();
     await expect.poll(() => host.getByTestId('cohost-invite-url').inputValue()).toMatch(/#cohost=/);
     const inviteUrl = await host.getByTestId('cohost-invite-url').inputValue();
+    await host.getByTestId('room-tab-stage').click();
 
     // Co-host joins from their own studio with the invite link.
     const cohost = await page(studios);
@@ -126,7 +129,7 @@ describe('hosting a space', () => {
     await row(cohost, 'hand-row', 'Lena').locator('[data-action=approve]').click();
     await lena.getByTestId('speaker-view').waitFor(SERVER_STATE);
     await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('true');
-    await row(host, 'audit-row', 'Cole approved Lena').first().waitFor(SERVER_STATE);
+    await row(host, 'audit-row', 'Cole let Lena speak').first().waitFor(SERVER_STATE);
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'host-panel-live.png') });
 
     // She unmutes; Max hears her — her speech, not the host's — measured on her own audio element.
@@ -196,6 +199,7 @@ describe('hosting a space', () => {
     await row(cohost, 'participant-row', 'Lena').first().locator('[data-action=block]').click();
     await cohost.getByTestId('confirm-action').click();
     await lena.getByTestId('state-removed').waitFor(SERVER_STATE);
+    await host.getByTestId('room-tab-blocked').click();
     await row(host, 'block-row', 'Lena').waitFor(SERVER_STATE);
     await cohost.screenshot({ path: path.join(SCREENSHOT_DIR, 'cohost-panel.png') });
     await host.getByTestId('end-space').click();
