@@ -54,6 +54,15 @@ export function App(): ReactNode {
     };
   }, []);
 
+  // The docked key bar's height, for the CSS that sizes the rail to the visible page (--dock-h on the studio).
+  useEffect(() => {
+    if (!dock) return;
+    const shell = dock.parentElement;
+    const observer = new ResizeObserver(() => shell?.style.setProperty('--dock-h', `${dock.offsetHeight}px`));
+    observer.observe(dock);
+    return () => observer.disconnect();
+  }, [dock]);
+
   // A selection that left the space (removed, disconnected) goes away with them.
   const view = s.view;
   const selectionGone = selected !== null && view !== null && !view.roster.has(selected) && !view.members.some((m) => m.id === selected);

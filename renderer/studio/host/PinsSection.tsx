@@ -93,13 +93,14 @@ export function PinsSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
         <ol className="pin-list">
           {view.pins.map((pin) => (
             <li key={pin.id} className="pin-row" data-testid="pin-row" data-id={pin.id}>
+              {/* As listeners see it: the host's words above the card. */}
               <div className="pin-item">
-                <PinCard pin={pin} />
                 {pin.caption && (
                   <div className="pin-caption" data-testid="pin-row-caption">
                     {pin.caption}
                   </div>
                 )}
+                <PinCard pin={pin} />
               </div>
               <button className="btn btn-sm btn-quiet" data-testid="unpin" title={`Unpin (pinned by ${pin.pinnedBy})`} onClick={() => sendToSpace({ type: 'unpin', pinId: pin.id })}>
                 Unpin
