@@ -95,13 +95,20 @@ export function HostPanel({
     return () => window.removeEventListener('keydown', onKey);
   }, [onSelect]);
 
-  // The selected row stays in sight: scrolled into the page's visible part (never under the docked key bar, which
-  // is outside the scrolling area) when it is chosen and whenever the bar changes height (a hint, another person).
+  // The selected person stays in sight: when neither their row nor their stage tile is wholly visible in the page's
+  // scrolling part (never under the docked key bar, which is outside it), their row is scrolled into view — when
+  // chosen, and whenever the bar changes height (a hint, another person).
   useEffect(() => {
     if (!selected) return;
     const frame = requestAnimationFrame(() => {
-      const row = document.querySelector(`.workspace [data-id="${CSS.escape(selected)}"][aria-selected="true"]`);
-      row?.scrollIntoView({ block: 'nearest' });
+      const scroller = document.querySelector('.studio-scroll');
+      const view = scroller?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
+      const all = Array.from(document.querySelectorAll<HTMLElement>(`.workspace [data-id="${CSS.escape(selected)}"]`));
+      const seen = all.some((el) => {
+        const r = el.getBoundingClientRect();
+        return r.height > 0 && r.top >= view.top - 1 && r.bottom <= view.bottom + 1;
+      });
+      if (!seen) all.find((el) => el.getAttribute('aria-selected') === 'true')?.scrollIntoView({ block: 'nearest' });
     });
     return () => cancelAnimationFrame(frame);
   }, [selected, hint]);

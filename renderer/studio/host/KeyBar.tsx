@@ -50,7 +50,7 @@ export function KeyBar(props: {
       ) : (
         <div className="keybar-main keybar-idle" data-testid="keybar-idle">
           <span className="faint">
-            Select someone with a click or <kbd>↑</kbd> <kbd>↓</kbd>, then press the key shown on their row.
+            Select someone with a click or <kbd>↑</kbd> <kbd>↓</kbd> to see the keys that act on them.
           </span>
           {props.canMuteAll && (
             <span className="keybar-key">

@@ -56,7 +56,7 @@ function LimitInput(props: { id: string; testId: string; value: number; min: num
           setDraft(null);
         }}
       />
-      {!valid && <span className="field-error">{props.min}–{props.max}</span>}
+      {!valid && <span className="field-error">A whole number from {props.min} to {props.max}</span>}
     </>
   );
 }
