@@ -41,7 +41,7 @@ export function ActivitySection({ view }: Pick<PanelProps, 'view'>): ReactNode {
   }, [measure, entries.length > 0]);
   const page = (direction: 1 | -1) => {
     const el = list.current;
-    if (el) el.scrollBy({ top: direction * Math.max(60, el.clientHeight - 48), behavior: 'smooth' });
+    if (el) el.scrollBy({ top: direction * Math.max(60, el.clientHeight - 48) });
   };
   return (
     <Section title="Activity" count={entries.length} testId="activity" className="activity-section" aside={entries.length > 0 ? <span className="faint">Newest first</span> : null}>

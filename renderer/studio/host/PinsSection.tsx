@@ -28,7 +28,7 @@ export function PinsSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
     setProblem(null);
   };
   return (
-    <Section title="Pinned posts" count={view.pins.length} testId="pins" aside={<span className="faint">{view.pins.length}/{MAX_PINS}</span>}>
+    <Section title="Pinned posts" testId="pins" aside={<span className="faint">{view.pins.length}/{MAX_PINS}</span>}>
       <form
         className="pin-form"
         onSubmit={(e) => {
@@ -36,45 +36,43 @@ export function PinsSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
           add();
         }}
       >
-        <div className="pin-fields">
+        <input
+          className="input"
+          data-testid="pin-url"
+          placeholder={full ? `At most ${MAX_PINS} pins: unpin one first` : 'Paste a post or link, like x.com/name/status/123'}
+          aria-label="Link to pin"
+          aria-invalid={problem !== null}
+          aria-describedby="pin-problem pin-preview"
+          value={url}
+          disabled={full}
+          onChange={(e) => {
+            setUrl(e.target.value);
+            setProblem(null);
+          }}
+        />
+        <div className="pin-caption-row">
           <input
             className="input"
-            data-testid="pin-url"
-            placeholder={full ? `At most ${MAX_PINS} pins: unpin one first` : 'Paste a post or link, like x.com/name/status/123'}
-            aria-label="Link to pin"
-            aria-invalid={problem !== null}
-            aria-describedby="pin-problem pin-preview"
-            value={url}
+            data-testid="pin-caption"
+            placeholder="Caption (optional), shown with the card"
+            aria-label="Caption for the pin (optional)"
+            aria-describedby="pin-caption-count pin-caption-cut"
+            value={caption}
             disabled={full}
             onChange={(e) => {
-              setUrl(e.target.value);
+              const next = captionInput(e.target.value);
+              setCaption(next.text);
+              setCutNote(next.cut ? `Cut to ${PIN_CAPTION_MAX} characters: a caption can't be longer.` : null);
               setProblem(null);
             }}
           />
-          <div className="pin-caption-row">
-            <input
-              className="input"
-              data-testid="pin-caption"
-              placeholder="Caption (optional), shown with the card"
-              aria-label="Caption for the pin (optional)"
-              aria-describedby="pin-caption-count pin-caption-cut"
-              value={caption}
-              disabled={full}
-              onChange={(e) => {
-                const next = captionInput(e.target.value);
-                setCaption(next.text);
-                setCutNote(next.cut ? `Cut to ${PIN_CAPTION_MAX} characters: a caption can't be longer.` : null);
-                setProblem(null);
-              }}
-            />
-            <span id="pin-caption-count" className={`faint pin-caption-count${captionLength >= PIN_CAPTION_MAX ? ' at-limit' : ''}`} data-testid="pin-caption-count">
-              {captionLength}/{PIN_CAPTION_MAX}
-            </span>
-          </div>
+          <span id="pin-caption-count" className={`faint pin-caption-count${captionLength >= PIN_CAPTION_MAX ? ' at-limit' : ''}`} data-testid="pin-caption-count">
+            {captionLength}/{PIN_CAPTION_MAX}
+          </span>
+          <button className="btn" type="submit" data-testid="pin-add" disabled={full || url.trim() === ''}>
+            Pin
+          </button>
         </div>
-        <button className="btn" type="submit" data-testid="pin-add" disabled={full || url.trim() === ''}>
-          Pin
-        </button>
       </form>
       {preview && !problem && (
         <div id="pin-preview" className="faint pin-preview" data-testid="pin-preview">

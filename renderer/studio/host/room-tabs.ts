@@ -23,7 +23,8 @@ export function roomTabs(input: { isHost: boolean; requests: number; cohosts: nu
     { id: 'settings', label: 'Settings', title: 'Who can ask to speak, and how many seats' },
   ];
   // Co-hosts are the host's to choose: a co-host's panel has no such tab (the server refuses it too).
-  if (input.isHost) tabs.push({ id: 'cohosts', label: 'Co-hosts', count: input.cohosts, title: 'Co-hosts and invite links' });
-  tabs.push({ id: 'blocked', label: 'Blocked', count: input.blocked, title: 'People who cannot join' });
+  // Counts only when there is something to count: a row of zeros is noise.
+  if (input.isHost) tabs.push({ id: 'cohosts', label: 'Co-hosts', count: input.cohosts || undefined, title: 'Co-hosts and invite links' });
+  tabs.push({ id: 'blocked', label: 'Blocked', count: input.blocked || undefined, title: "People who can't join" });
   return tabs;
 }

@@ -25,6 +25,9 @@ describe('room tabs', () => {
     const blocked = roomTabs({ isHost: true, requests: 0, cohosts: 0, blocked: 4 }).find((t) => t.id === 'blocked')!;
     expect(blocked).toMatchObject({ count: 4 });
     expect(blocked.alert).toBeFalsy();
+    // No row of zeros: nothing to count, no count.
+    expect(roomTabs({ isHost: true, requests: 0, cohosts: 0, blocked: 0 }).map((t) => t.count)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(roomTabs({ isHost: true, requests: 0, cohosts: 2, blocked: 0 }).find((t) => t.id === 'cohosts')!.count).toBe(2);
   });
 });
 
