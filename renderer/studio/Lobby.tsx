@@ -130,7 +130,8 @@ export function Lobby({ state }: { state: StudioState }): ReactNode {
       }
       hostName = checked.name;
     }
-    void createSpace(title.trim(), description.trim(), hostName).then(() => setName(null));
+    // On success the lobby goes away; on failure everything typed stays for another try.
+    void createSpace(title.trim(), description.trim(), hostName);
   };
   return (
     <>

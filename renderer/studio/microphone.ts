@@ -16,6 +16,7 @@ import {
   type InputWatch,
 } from '../audio/devices';
 import { chooseOutput, decideOutput, outputOptions, selectedOutput, type OutputDecision, type OutputWatch } from '../audio/output-devices';
+import { SILENCE_DB } from '../audio/levels';
 import { listAudioDevices, openMicrophone, type MicrophonePipeline } from '../audio/pipeline';
 import type { ProcessingController } from '../audio/processing';
 import { createStore } from '../state/store';
@@ -265,6 +266,35 @@ export async function startMicrophone(deviceId: string | null, remember = false)
   return done;
 }
 
+const SILENT = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
+
+/**
+ * What the processing controller holds while the microphone is closed: the closed pipeline's identity (so the
+ * device's own settings stay loaded and shown), silent levels, no voice reports, and nothing to switch or apply.
+ */
+function restingPipeline(closed: MicrophonePipeline): MicrophonePipeline {
+  return {
+    track: closed.track,
+    deviceId: closed.deviceId,
+    deviceLabel: closed.deviceLabel,
+    switchDevice: () => Promise.reject(new Error('The microphone is off. Start it again first.')),
+    onSourceEnded: () => () => {},
+    setMonitorOutput: () => Promise.resolve(),
+    stageError: null,
+    level: () => SILENT,
+    inputLevel: () => SILENT,
+    processing: closed.processing,
+    setProcessing: () => Promise.resolve(),
+    metrics: null,
+    onMetrics: () => () => {},
+    setMonitor: () => {},
+    monitoring: false,
+    resume: () => Promise.resolve(),
+    suspended: false,
+    close: () => {},
+  };
+}
+
 /**
  * Closes the microphone because no space needs it (the space ended or was left, and nothing is recording): the
  * device is released (the browser's recording light goes off) and the meter and voice indicator fall silent, so
@@ -273,11 +303,15 @@ export async function startMicrophone(deviceId: string | null, remember = false)
 export async function stopMicrophone(): Promise<void> {
   const run = async () => {
     if (!pipeline) return;
+    const closed = pipeline;
     stopEnded?.();
     stopEnded = null;
     scheduleRecheck(null);
     pipeline = null;
     releasePipeline();
+    // The processing controller reads levels and voice reports from the pipeline it was given, and a closed one's
+    // analysers keep their last reading (the meters froze at −25 dB): it gets a silent stand-in until the next one.
+    await processing?.attach(restingPipeline(closed));
     processing?.live.set({ metrics: null, speaking: false });
     studio.set((s) => ({ mic: { ...s.mic, status: 'off', error: null, stageError: null, suspended: false } }));
   };

@@ -185,6 +185,9 @@ describe('the space card: name, fields, live edits, reactions and the end-of-spa
 
     // The microphone is off (nothing records): no "Speaking" anywhere, no microphone status line.
     await host.getByTestId('mic-status').waitFor({ state: 'detached', ...SERVER_STATE });
+    // The meters read silence (a closed microphone's analysers would keep their last level).
+    await expect.poll(() => host.locator('[data-testid=meter-before] .ap-meter-db').textContent(), SERVER_STATE).toBe('−∞');
+    await expect.poll(() => host.locator('[data-testid=meter-after] .ap-meter-db').textContent(), SERVER_STATE).toBe('−∞');
     for (let i = 0; i < 6; i++) {
       expect(await host.getByTestId('vad-indicator').getAttribute('data-speaking')).not.toBe('true');
       expect(await host.getByText('Speaking', { exact: true }).count()).toBe(0);
@@ -193,9 +196,8 @@ describe('the space card: name, fields, live edits, reactions and the end-of-spa
     await summary.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-end-summary-card.png') });
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-end-summary.png') });
     await host.setViewportSize({ width: 390, height: 844 });
-    await host.getByTestId('end-summary').scrollIntoViewIfNeeded();
+    await host.getByTestId('end-summary').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-end-summary-phone.png') });
-    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-end-summary-phone-full.png'), fullPage: true });
     await host.setViewportSize({ width: 1440, height: 900 });
 
     // "Start another like this": the lobby with the title and description filled, and the name not asked again.

@@ -73,6 +73,9 @@ describe('an old studio tab after a restart', () => {
     await page.getByTestId('space-title').fill('After the restart');
     await page.getByTestId('create-space').click();
     await expect.poll(() => page.getByTestId('create-space').textContent(), SERVER_STATE).toContain('Create space');
+    // Nothing typed is lost by the failed try.
+    expect(await page.getByTestId('lobby-host-name').inputValue()).toBe('Lena');
+    expect(await page.getByTestId('space-title').inputValue()).toBe('After the restart');
     for (let i = 0; i < 4; i++) {
       expect(await banners(page)).toHaveLength(1);
       await page.waitForTimeout(500);
