@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { fromAppLink, toAppLink } from '../../common/links';
+import { graphemeLength } from '../../common/text';
 import type { HostedSpace } from '../../common/ipc';
 import type { Participant } from '../../common/protocol';
 import { launchChromium } from '../support/chromium';
@@ -52,6 +53,7 @@ describe('the listener page (issue 13)', () => {
   let browser: Browser;
   let hosted: HostedSpace;
   let host: TestClient;
+  let hostId: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -62,7 +64,8 @@ describe('the listener page (issue 13)', () => {
     hosted = await createTestSpace(studio, 'Friday listening party', 'Ann');
     host = await connect(hosted.protocolUrl);
     host.send({ type: 'join', ref: 'join', spaceId: hosted.space.id, credential: hosted.credential, key: 'listener13-host-key-0000' });
-    await host.next((m) => m.type === 'joined');
+    const joined = await host.next((m) => m.type === 'joined');
+    hostId = joined.type === 'joined' ? joined.participantId : '';
     host.send({ type: 'start', ref: 'start' });
     await host.next((m) => m.type === 'space' && m.space.status === 'live');
   });
@@ -227,6 +230,36 @@ describe('the listener page (issue 13)', () => {
       await page.getByTestId('pin-item').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `listener-pin-caption-${size.label}.png`), fullPage: size.width < 500 });
     }
+  });
+
+  it('a reaction from someone on stage floats up from their avatar', async () => {
+    const page = await newPage(1440, 900);
+    await joinAs(page, 'Rae');
+    const avatar = page.locator(`[data-reaction-anchor="${hostId}"]`);
+    await avatar.waitFor(SERVER_STATE);
+    expect(await avatar.count()).toBe(1);
+    host.send({ type: 'react', ref: 'react', emoji: '🔥' });
+    const float = page.locator(`[data-testid=reaction-float][data-from="${hostId}"]`).first();
+    await float.waitFor({ state: 'attached', ...SERVER_STATE });
+    expect(await float.getAttribute('data-anchored')).toBe('true');
+  });
+
+  it('a long pasted name is cut by characters, never through an emoji, and the page says so', async () => {
+    const page = await newPage(390, 844);
+    await joinAs(page, 'Sol');
+    const family = '👩‍👩‍👧';
+    const kept = `${'🚀'.repeat(59)}${family}`;
+    await page.getByTestId('listener-name').fill(`${kept}and the rest`);
+    expect(await page.getByTestId('listener-name').inputValue()).toBe(kept);
+    expect(await page.getByTestId('listener-name-note').textContent()).toBe('Names are at most 60 characters, so the end was cut.');
+    await page.getByTestId('listener-name').press('Enter');
+    // The server takes it whole: 60 characters as a reader counts them.
+    await participantId(kept);
+    // The next edit clears the note (Enter left the field; the caret goes back to the end first).
+    await page.getByTestId('listener-name').press('End');
+    await page.getByTestId('listener-name').press('Backspace');
+    expect(graphemeLength(await page.getByTestId('listener-name').inputValue())).toBe(59);
+    expect(await page.getByTestId('listener-name-note').textContent()).toBe('59/60');
   });
 
   it('a host’s co-host offer shows as a card with both links, and Not now withdraws it', async () => {
