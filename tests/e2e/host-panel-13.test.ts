@@ -290,8 +290,9 @@ describe('host panel (issue 13)', () => {
     await host.getByTestId('ns-toggle').waitFor();
     await host.getByTestId('audio-server-card-toggle').click();
     await expect.poll(() => server.getAttribute('data-folded')).toBe('true');
-    // Three folded cards are each one line.
-    for (const card of [mic, noise, server]) expect((await card.boundingBox())!.height).toBeLessThan(64);
+    // Three folded cards: a title line and a one-line summary each.
+    for (const card of [mic, noise, server]) expect((await card.boundingBox())!.height).toBeLessThan(72);
+    for (const id of ['microphone-card', 'audio-panel', 'audio-server-card']) expect((await host.getByTestId(`${id}-summary`).boundingBox())!.height).toBeLessThan(24);
     await host.getByTestId('studio-scroll').evaluate((el) => el.scrollTo(0, 0));
     await shot('host13-folded-1440.png');
     await host.setViewportSize({ width: 390, height: 844 });

@@ -1,5 +1,5 @@
 // The title line of a foldable studio card: the title is a button (Enter/Space fold and unfold it, aria-expanded
-// says which), and a folded card shows a one-line summary beside it. Before folding is offered, a plain title.
+// says which), and a folded card shows a one-line summary under it. Before folding is offered, a plain title.
 import type { ReactNode } from 'react';
 import { Icon } from './icons';
 
@@ -17,33 +17,35 @@ export function CardHead(props: {
 }): ReactNode {
   return (
     <div className={`card-head${props.folded ? ' card-head-folded' : ''}`}>
-      <h2 className="card-head-title">
-        {props.foldable ? (
-          <button
-            type="button"
-            className="card-toggle"
-            data-testid={`${props.testId}-toggle`}
-            aria-expanded={!props.folded}
-            aria-controls={props.bodyId}
-            title={props.folded ? `Show ${props.title.toLowerCase()} settings` : `Fold to one line`}
-            onClick={props.onToggle}
-          >
-            <span className={`card-chevron${props.folded ? ' folded' : ''}`}>
-              <Icon name="chevron" size={14} />
-            </span>
-            {props.title}
-          </button>
-        ) : (
-          props.title
-        )}
-      </h2>
+      <div className="card-head-line">
+        <h2 className="card-head-title">
+          {props.foldable ? (
+            <button
+              type="button"
+              className="card-toggle"
+              data-testid={`${props.testId}-toggle`}
+              aria-expanded={!props.folded}
+              aria-controls={props.bodyId}
+              title={props.folded ? `Show the ${props.title.toLowerCase()} settings` : 'Fold to a one-line summary'}
+              onClick={props.onToggle}
+            >
+              <span className={`card-chevron${props.folded ? ' folded' : ''}`}>
+                <Icon name="chevron" size={14} />
+              </span>
+              {props.title}
+            </button>
+          ) : (
+            props.title
+          )}
+        </h2>
+        <span className="spacer" />
+        {props.extra}
+      </div>
       {props.folded && (
-        <span className="card-summary ellipsis" data-testid={`${props.testId}-summary`}>
+        <div className="card-summary ellipsis" data-testid={`${props.testId}-summary`}>
           {props.summary}
-        </span>
+        </div>
       )}
-      {!props.folded && <span className="spacer" />}
-      {props.extra}
     </div>
   );
 }

@@ -106,7 +106,7 @@ export function HostPanel({
       const all = Array.from(document.querySelectorAll<HTMLElement>(`.workspace [data-id="${CSS.escape(selected)}"]`));
       const seen = all.some((el) => {
         const r = el.getBoundingClientRect();
-        return r.height > 0 && r.top >= view.top - 1 && r.bottom <= view.bottom + 1;
+        return r.height > 0 && r.top >= view.top + 4 && r.bottom <= view.bottom - 4;
       });
       if (!seen) all.find((el) => el.getAttribute('aria-selected') === 'true')?.scrollIntoView({ block: 'nearest' });
     });

@@ -1,5 +1,5 @@
 // Everyone listening, searchable by name and windowed: thousands of rows, only the visible ones rendered.
-import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
+import { useDeferredValue, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import type { ModAction } from '../../../common/moderation';
 import type { Participant } from '../../../common/protocol';
 import { actionsFor } from './actions';
@@ -34,7 +34,14 @@ export function ListenersSection(props: PanelProps): ReactNode {
   const activeIndex = selected ? ids.indexOf(selected) : -1;
 
   return (
-    <Section title="Listeners" count={listeners.length} testId="listeners" className="listeners-section">
+    <Section
+      title="Listeners"
+      count={listeners.length}
+      testId="listeners"
+      className="listeners-section"
+      // How tall the list wants to be: the rail gives it that much, and the rest to the activity log.
+      style={{ '--rows-h': `${Math.max(1, shown.length) * LISTENER_ROW_HEIGHT}px` } as CSSProperties}
+    >
       <label className="search">
         <Icon name="search" />
         <input

@@ -1,6 +1,6 @@
 // The host panel's building blocks: a titled section card with an optional count and header controls, and the
 // props every section shares.
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import type { ModAction } from '../../../common/moderation';
 import type { SfuSnapshot } from '../../sfu/adapter';
 import type { SessionView } from '../../state/space-session';
@@ -28,10 +28,11 @@ export function Section(props: {
   plain?: boolean;
   /** The title is said by something else on screen (the tab): kept for screen readers only. */
   hideTitle?: boolean;
+  style?: CSSProperties;
   children: ReactNode;
 }): ReactNode {
   return (
-    <section className={`${props.plain ? 'hsection-plain' : 'card'} hsection ${props.className ?? ''}`} data-testid={props.testId} aria-label={props.title}>
+    <section className={`${props.plain ? 'hsection-plain' : 'card'} hsection ${props.className ?? ''}`} data-testid={props.testId} aria-label={props.title} style={props.style}>
       <header className={`hsection-head${props.hideTitle && !props.aside ? ' visually-hidden' : ''}`}>
         <h2 className={props.hideTitle ? 'visually-hidden' : undefined}>{props.title}</h2>
         {props.count !== undefined && (
