@@ -102,6 +102,7 @@ export function App(): ReactNode {
         {phase === 'invite' && (
           <InviteScreen
             links={s.invite?.links ?? null}
+            space={s.invite?.space}
             copied={s.inviteCopy}
             onCopy={() => s.invite?.links && void copyInvite(s.invite.links.webLink)}
             onJoin={joinAsListener}

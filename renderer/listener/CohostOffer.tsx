@@ -58,14 +58,26 @@ export function CohostOfferCard(props: {
   );
 }
 
-export function InviteScreen(props: { links: InviteLinks | null; copied: CopyState; onCopy: () => void; onJoin: () => void }): ReactNode {
-  const { links, copied, onCopy, onJoin } = props;
+export function InviteScreen(props: {
+  links: InviteLinks | null;
+  /** The space the invite is for, when the server has said (its public description). */
+  space?: { title: string; hostName: string } | undefined;
+  copied: CopyState;
+  onCopy: () => void;
+  onJoin: () => void;
+}): ReactNode {
+  const { links, space, copied, onCopy, onJoin } = props;
   return (
     <div className="full-state invite-state" data-testid="state-invite">
       <div className="full-emoji emoji" aria-hidden>
         🎙️
       </div>
       <h1>This is a co-host invite</h1>
+      {space && (
+        <p className="invite-space" data-testid="invite-space">
+          to <strong>{space.title}</strong>, hosted by {space.hostName}
+        </p>
+      )}
       <p className="muted">Co-hosts moderate from the Podium studio.</p>
       {links ? (
         <>

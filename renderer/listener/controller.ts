@@ -39,7 +39,7 @@ export interface ListenerState {
    * Opened from a co-host invite link: the page asks first (open in Podium, or join as a listener) and has not
    * joined. `links` is null when the key in the link is damaged.
    */
-  invite: { links: InviteLinks | null } | null;
+  invite: { links: InviteLinks | null; space?: { title: string; hostName: string } } | null;
   /** "Copy the invite" (the invite screen, or a host's offer). */
   inviteCopy: 'copied' | 'failed' | null;
 }
@@ -115,6 +115,7 @@ export function initListener(audioSink: HTMLElement): () => void {
   window.addEventListener('hashchange', onHash);
   if (pageInvite !== null) {
     listener.set({ invite: { links: pageInvite ? inviteLinks(location.origin, location.pathname, pageInvite) : null } });
+    void describeInvite();
   } else {
     startSpace();
   }
@@ -123,6 +124,22 @@ export function initListener(audioSink: HTMLElement): () => void {
     stopSpace?.();
     stopSpace = null;
   };
+}
+
+/** Which space the invite is for, from the server's public description (no join, no key): title and host. */
+async function describeInvite(): Promise<void> {
+  const id = spaceIdIn(location.pathname);
+  if (!id) return;
+  try {
+    const res = await fetch(`/api/spaces/${id}`, { headers: { Accept: 'application/json' } });
+    if (!res.ok) return;
+    const body = (await res.json()) as { space?: { title?: unknown; hostName?: unknown } };
+    const { title, hostName } = body.space ?? {};
+    if (typeof title !== 'string' || typeof hostName !== 'string') return;
+    listener.set((s) => (s.invite ? { invite: { ...s.invite, space: { title, hostName } } } : {}));
+  } catch {
+    // Without it the screen still says what the link is.
+  }
 }
 
 /**

@@ -161,6 +161,8 @@ describe('the listener page (issue 13)', () => {
       await page.goto(inviteUrl);
       await page.getByTestId('state-invite').waitFor(SERVER_STATE);
       expect(await page.getByTestId('state-invite').textContent()).toContain('Co-hosts moderate from the Podium studio.');
+      // Which space, from the server's public description: no join, no key.
+      await expect.poll(() => page.getByTestId('invite-space').textContent(), SERVER_STATE).toBe('to Friday listening party, hosted by Ann');
       const href = await page.getByTestId('open-in-podium').getAttribute('href');
       expect(href).toBe(toAppLink(inviteUrl));
       expect(fromAppLink(href!)).toBe(inviteUrl);

@@ -71,6 +71,12 @@ describe('InviteScreen', () => {
     expect(html).toContain('Join as a listener instead');
   });
 
+  it('names the space and its host once the server has said, as text', () => {
+    const html = renderToStaticMarkup(createElement(InviteScreen, { links, space: { title: 'Late <i>show</i>', hostName: 'Ann' }, copied: null, onCopy: noop, onJoin: noop }));
+    expect(html).toContain('to <strong>Late &lt;i&gt;show&lt;/i&gt;</strong>, hosted by Ann');
+    expect(renderToStaticMarkup(createElement(InviteScreen, { links, copied: null, onCopy: noop, onJoin: noop }))).not.toContain('invite-space');
+  });
+
   it('with a damaged key, says so and still lets the person listen', () => {
     const html = renderToStaticMarkup(createElement(InviteScreen, { links: null, copied: null, onCopy: noop, onJoin: noop }));
     expect(html).toContain('The invite key in this link is damaged.');
