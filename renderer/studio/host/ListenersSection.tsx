@@ -39,8 +39,9 @@ export function ListenersSection(props: PanelProps): ReactNode {
       count={listeners.length}
       testId="listeners"
       className="listeners-section"
-      // How tall the list wants to be: the rail gives it that much, and the rest to the activity log.
-      style={{ '--rows-h': `${Math.max(1, shown.length) * LISTENER_ROW_HEIGHT}px` } as CSSProperties}
+      // How tall the list wants to be (all listeners, so a search does not resize the rail): the rail gives it that
+      // much, and the rest to the activity log.
+      style={{ '--rows-h': `${Math.max(1, listeners.length) * LISTENER_ROW_HEIGHT}px` } as CSSProperties}
     >
       <label className="search">
         <Icon name="search" />
