@@ -337,7 +337,9 @@ describe('the end-of-space summary', () => {
     let counted = 0;
     while (counted < 5) counted += (await h.c.next(isType('reactions'), WAIT)).items.reduce((n, i) => n + i.count, 0);
     clock = T0 + 52_000;
-    await settle(h.c, { type: 'mod', action: 'demote', target: ava.id }, (m) => m.type === 'rosterDelta' && m.upsert.some((p) => p.id === ava.id && p.role === 'listener'));
+    // Waits for the demotion's own audit line: an earlier roster delta (her raised hand) also lists her as a listener.
+    h.c.send({ type: 'mod', action: 'demote', target: ava.id });
+    await auditLine(h.c, /^Ann moved Ava to the listeners$/);
     clock = T0 + 60_000;
     h.c.send({ type: 'end' });
     const { summary } = await h.c.next(isType('summary'), WAIT);

@@ -98,7 +98,8 @@ describe('the summary across a crash of the space server', () => {
     vic.c.send({ type: 'react', emoji: '👏' });
     await reactionsSeen(host2.c, 1);
     const offStageFrom = Date.now();
-    await settle(host2.c, { type: 'mod', action: 'demote', target: lou.id }, (m) => m.type === 'rosterDelta' && m.upsert.some((p) => p.id === lou.id && p.role === 'listener'));
+    // Waits for the demotion's own audit line, written once Lou is off the stage.
+    await settle(host2.c, { type: 'mod', action: 'demote', target: lou.id }, (m) => m.type === 'audit' && m.append && m.entries.some((e) => e.action === 'moved {target} to the listeners' && e.target === 'Lou'));
     const offStageBy = Date.now();
     host2.c.send({ type: 'end' });
     const { summary } = await host2.c.next(isType('summary'), WAIT);
