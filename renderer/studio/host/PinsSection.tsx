@@ -39,7 +39,7 @@ export function PinsSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
         <input
           className="input"
           data-testid="pin-url"
-          placeholder={full ? `At most ${MAX_PINS} pins: unpin one first` : 'Paste a post or link, like x.com/name/status/123'}
+          placeholder={full ? `At most ${MAX_PINS} pins: unpin one first` : 'Paste a link: x.com/name/status/123'}
           aria-label="Link to pin"
           aria-invalid={problem !== null}
           aria-describedby="pin-problem pin-preview"
@@ -54,7 +54,7 @@ export function PinsSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
           <input
             className="input"
             data-testid="pin-caption"
-            placeholder="Caption (optional), shown with the card"
+            placeholder="Caption (optional)"
             aria-label="Caption for the pin (optional)"
             aria-describedby="pin-caption-count pin-caption-cut"
             value={caption}
