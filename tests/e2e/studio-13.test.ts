@@ -107,5 +107,5 @@ describe('an old studio tab after a restart', () => {
     await page.getByTestId('create-space').click();
     await page.getByTestId('go-live').waitFor(SERVER_STATE);
     expect(await banners(page)).toEqual([]);
-  });
+  }, 180_000);
 });
