@@ -17,7 +17,8 @@ export function graphemes(text: string): string[] {
 export function graphemeLength(text: string): number {
   if (!segmenter) return Array.from(text).length;
   let n = 0;
-  for (const _ of segmenter.segment(text)) n++;
+  const segments = segmenter.segment(text)[Symbol.iterator]();
+  while (!segments.next().done) n++;
   return n;
 }
 
