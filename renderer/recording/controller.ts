@@ -4,7 +4,8 @@
 // writes markers for moderation events from the audit log, and records who is on stage when. Components read the
 // `recording` store; nothing here blocks audio: a link that backs up drops frames, counted and marked.
 import type { PodiumApi } from '../../common/ipc';
-import { MOD_ACTIONS } from '../../common/moderation';
+import { MOD_ACTIONS, auditParts } from '../../common/moderation';
+import { cutGraphemes } from '../../common/text';
 import { encodePcmFrame, type MarkerKind, type TrackInfo } from '../../common/recording';
 import type { Result } from '../../common/result';
 import { createCapture, MIX_KEY, type AudioCapture } from '../audio/capture/capture';
@@ -175,9 +176,11 @@ function watchSpace(r: Run): () => void {
       const latest = view.audit.at(-1)!.id;
       for (const entry of view.audit) {
         if (entry.id <= r.auditSeen) continue;
-        const kind = AUTO_MARKERS[entry.action];
+        // Pins are logged as "pinned a post by @handle" / "pinned a link to example.org" (and "pinned" before that).
+        const kind = AUTO_MARKERS[entry.action] ?? (entry.action.startsWith('pinned ') ? 'pin' : undefined);
         if (kind) {
-          const label = `${entry.actor} ${entry.action}${entry.target ? ` ${entry.target}` : ''}`.slice(0, 120);
+          const [before, after] = auditParts(entry.action);
+          const label = cutGraphemes(entry.target ? `${entry.actor} ${before}${entry.target}${after}` : `${entry.actor} ${entry.action}`, 120).text;
           void d.podium()['recording:mark']({ id: r.id, marker: { frame: frameNow(r), kind, label } });
         }
       }

@@ -104,7 +104,8 @@ describe('npm run server', () => {
       timeout: 30_000,
       env: { ...process.env, PODIUM_ADMIN_TOKEN: 'short-token', LIVEKIT_URL: '', PODIUM_DB: path.join(dir, 'cli.sqlite') },
     });
-    expect(result.status).toBe(1);
+    // A setting that cannot work is exit code 2 (a usage error), like every other bad flag or variable.
+    expect(result.status).toBe(2);
     expect(result.stderr).toContain('PODIUM_ADMIN_TOKEN is 11 characters; it must be at least 32');
     // Refused before anything started: no database was created.
     expect(fs.existsSync(path.join(dir, 'cli.sqlite'))).toBe(false);

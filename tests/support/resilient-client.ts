@@ -24,8 +24,10 @@ export interface ResilientClient {
 }
 
 /**
- * connectSpace uses the browser's WebSocket global; Node 20 has none, so the `ws` package stands in (same API). A
- * browser's failed connection fires an error event nobody has to handle; `ws` throws one that nobody listens to.
+ * connectSpace uses the browser's WebSocket global. Node 20 has none, and Node 22's own (undici's) fires "error" but
+ * never "close" when a connection is refused (seen with the space server killed: the client never retried), which no
+ * browser does; so the `ws` package always stands in (same API), behaving as a browser does. A browser's failed
+ * connection fires an error event nobody has to handle; `ws` throws one that nobody listens to.
  */
 class BrowserLikeWebSocket extends WebSocket {
   constructor(url: string) {
@@ -35,7 +37,7 @@ class BrowserLikeWebSocket extends WebSocket {
 }
 
 function installWebSocket(): void {
-  if ('WebSocket' in globalThis) return;
+  if ((globalThis as { WebSocket?: unknown }).WebSocket === BrowserLikeWebSocket) return;
   (globalThis as { WebSocket?: unknown }).WebSocket = BrowserLikeWebSocket;
 }
 
