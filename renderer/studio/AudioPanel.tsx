@@ -104,7 +104,7 @@ function MeterRow({ label, testId, read }: { label: string; testId: string; read
 }
 
 /** Noise floor and the RNNoise voice indicator: stage reports, ~20 renders a second of this small part only. */
-function LiveReadouts({ nsOn }: { nsOn: boolean }): ReactNode {
+function LiveReadouts({ nsOn, micOn }: { nsOn: boolean; micOn: boolean }): ReactNode {
   const { metrics, speaking } = useStore(processing.live);
   const floor = metrics && metrics.frames > 0 ? metrics.noiseFloorDb : null;
   const vadKnown = nsOn && metrics?.vad != null;
@@ -120,7 +120,7 @@ function LiveReadouts({ nsOn }: { nsOn: boolean }): ReactNode {
         title="Voice activity, as RNNoise hears it"
       >
         <span className="ap-vad-dot" />
-        {!vadKnown ? 'VAD off' : speaking ? 'Speaking' : 'No voice'}
+        {!micOn ? 'Mic off' : !vadKnown ? 'Voice check off' : speaking ? 'Speaking' : 'No voice'}
       </span>
     </div>
   );
@@ -274,7 +274,7 @@ export function AudioPanel({ state }: { state: StudioState }): ReactNode {
           </div>
           <span className="ap-scale-unit">dB</span>
         </div>
-        <LiveReadouts nsOn={nsOn && micOn} />
+        <LiveReadouts nsOn={nsOn && micOn} micOn={micOn} />
       </div>
 
       <div className={`ap-controls${nsOn ? '' : ' ap-dim'}`}>
