@@ -129,7 +129,9 @@ describe('the space card: name, fields, live edits, reactions and the end-of-spa
     await expect.poll(() => max.getByTestId('mic-toggle').getAttribute('data-muted'), SERVER_STATE).toBe('false');
     const maxId = await host.locator('[data-testid=stage-tile]').filter({ hasText: 'Max' }).getAttribute('data-id', SERVER_STATE);
     expect(maxId).toMatch(/^p[a-f0-9]{16}$/);
-    // He is heard (the listener Ada receives his voice), then talks for a while longer.
+    // He is heard (the listener Ada receives his voice), then talks for a while longer. His track reaches her page
+    // once the SFU has it and she has subscribed: wait for its element first (a clean-clone CI measured too early).
+    await ada.locator(`audio[data-identity="${maxId}"]`).waitFor({ state: 'attached', ...SERVER_STATE });
     await waitForRemoteSound(ada, maxId!, { db: -40 });
     await host.waitForTimeout(8_000);
 
