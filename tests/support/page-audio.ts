@@ -28,47 +28,157 @@ export interface Tapped {
   elapsedMs: number;
 }
 
-/** Runs in the page. An element whose track ends while tapped yields zeros from then on. */
+/**
+ * Runs in the page. Reads the element's track through a MediaStreamTrackProcessor: every 10 ms frame the track
+ * delivers is queued (up to `maxBufferSize`) until the page's main thread reads it, and carries its timestamp. A
+ * ScriptProcessorNode, used here before, hands its buffers to the main thread through a double buffer that the audio
+ * thread overwrites when the main thread is late: on a starved machine it measured plateaus of one repeated buffer and
+ * spans of silence that were in none of the audio actually sent or played (three taps of one speaker — her microphone,
+ * her sent track, and the listener's element — each garbled at different moments). Frames here are placed by their
+ * timestamps, so a late main thread delays the measurement but cannot change it.
+ *
+ * Silence the track does not deliver still counts as silence: a gap between two frames' timestamps is zeros, and so
+ * is time with no frame at all — for more than STALL_MS, or after the track ended or left the element — filled by
+ * the wall clock, as the element plays nothing then.
+ */
 async function tap({ block, identity, mode, seconds, db, quietSeconds, timeoutMs }: TapArgs): Promise<Tapped> {
+  const STALL_MS = 1000;
   const selector = identity ? `audio[data-podium-remote-audio][data-identity="${identity}"]` : 'audio[data-podium-remote-audio]';
   const el = document.querySelector<HTMLAudioElement>(selector);
   if (!el || !(el.srcObject instanceof MediaStream)) throw new Error(`no remote audio element ${selector}`);
+  const original = el.srcObject.getAudioTracks()[0];
+  if (!original) throw new Error(`remote audio element ${selector} has no audio track`);
+  const Processor = (globalThis as unknown as { MediaStreamTrackProcessor?: new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<AudioData> } })
+    .MediaStreamTrackProcessor;
+  if (!Processor) throw new Error('this browser has no MediaStreamTrackProcessor');
   const started = performance.now();
-  const ctx = new AudioContext({ sampleRate: 48000 });
-  await ctx.resume();
-  const source = ctx.createMediaStreamSource(el.srcObject);
-  const processor = ctx.createScriptProcessor(block, 1, 1);
+  // A clone, so that ending the tap (cancelling the stream) never touches the track the page plays.
+  const track = original.clone();
+  const reader = new Processor({ track, maxBufferSize: 6000 }).readable.getReader();
   const env: number[] = [];
   const level = 10 ** (db / 20);
   const blocksPerSecond = 48000 / block;
-  const met = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    processor.onaudioprocess = (e) => {
-      const d = e.inputBuffer.getChannelData(0);
-      let sum = 0;
-      for (let i = 0; i < d.length; i++) sum += d[i]! * d[i]!;
-      const rms = Math.sqrt(sum / d.length);
-      env.push(rms);
-      const quietBlocks = Math.ceil(quietSeconds * blocksPerSecond);
-      const done =
-        mode === 'record'
-          ? env.length >= Math.round(seconds * blocksPerSecond)
-          : mode === 'sound'
-            ? rms > level
-            : env.length >= quietBlocks && env.slice(-quietBlocks).every((v) => v < level);
-      if (done) {
-        clearTimeout(timer);
-        resolve(true);
+  const quietBlocks = Math.ceil(quietSeconds * blocksPerSecond);
+  // Position in 48 kHz samples from the first frame; the open block's sum of squares and sample count (at the
+  // track's own rate, which need not be 48 kHz).
+  let position = 0;
+  let sum = 0;
+  let count = 0;
+  let done = false;
+  const conditionMet = (): boolean =>
+    mode === 'record'
+      ? env.length >= Math.round(seconds * blocksPerSecond)
+      : mode === 'sound'
+        ? env.length > 0 && env[env.length - 1]! > level
+        : env.length >= quietBlocks && env.slice(-quietBlocks).every((v) => v < level);
+  // Advances the position by `span` 48 kHz samples whose energy is `energy` over `samples` samples, closing every
+  // block it passes; a block's RMS is over the samples that fell in it (silence: none, RMS 0).
+  const advance = (span: number, energy: (from: number, to: number) => [number, number]): void => {
+    let at = 0;
+    while (at < span && !done) {
+      const blockEnd = (Math.floor(position / block) + 1) * block;
+      const step = Math.min(span - at, blockEnd - position);
+      const [e, n] = energy(at, at + step);
+      sum += e;
+      count += n;
+      position += step;
+      at += step;
+      if (position >= blockEnd - 1e-6) {
+        env.push(count > 0 ? Math.sqrt(sum / count) : 0);
+        sum = 0;
+        count = 0;
+        if (conditionMet()) done = true;
       }
-    };
-    source.connect(processor);
-    processor.connect(ctx.destination);
-  });
-  processor.onaudioprocess = null;
-  processor.disconnect();
-  source.disconnect();
-  await ctx.close();
-  return { env, met, elapsedMs: performance.now() - started };
+    }
+  };
+  const silence = (span: number): void => advance(span, () => [0, 0]);
+  // The wall clock's silence is provisional: a frame that then arrives says by its timestamp how much of that time
+  // really was silent, and the measurement is rolled back to where the last frame ended and redone from it.
+  type Mark = { position: number; sum: number; count: number; blocks: number };
+  let mark: Mark | null = null;
+  const fillSince = (ms: number): void => {
+    mark ??= { position, sum, count, blocks: env.length };
+    ({ position, sum, count } = mark);
+    env.length = mark.blocks;
+    silence(Math.round((ms / 1000) * 48000));
+  };
+  let lastEnd: number | null = null; // timestamp (s) where the last frame ended
+  let lastFrameAt = performance.now();
+  let ended = false;
+  const deadline = started + timeoutMs;
+  const stream = el.srcObject;
+  const ticker = setInterval(() => {
+    // The element stops playing this track when the track ends or the element lets go of it (the tap reads a clone,
+    // which outlives both).
+    if (!ended && (original.readyState === 'ended' || el.srcObject !== stream || !stream.getAudioTracks().includes(original) || !el.isConnected)) {
+      ended = true;
+      lastFrameAt = performance.now();
+      mark = null;
+    }
+    const idleMs = performance.now() - lastFrameAt;
+    if (!done && (ended || idleMs > STALL_MS)) fillSince(idleMs);
+  }, 50);
+  try {
+    while (!done && performance.now() < deadline) {
+      const next = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(0, deadline - performance.now())))]);
+      if (next === null || done) break;
+      if (next.done) {
+        // The track ended: from here on the element plays nothing, which the ticker counts as it passes.
+        if (!ended) {
+          ended = true;
+          lastFrameAt = performance.now();
+          mark = null;
+        }
+        await new Promise<void>((r) => {
+          const check = setInterval(() => {
+            if (done || performance.now() >= deadline) {
+              clearInterval(check);
+              r();
+            }
+          }, 20);
+        });
+        break;
+      }
+      const frame = next.value;
+      if (ended) {
+        frame.close();
+        continue;
+      }
+      const rate = frame.sampleRate;
+      const n = frame.numberOfFrames;
+      const samples = new Float32Array(n);
+      frame.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      const ts = frame.timestamp / 1e6;
+      frame.close();
+      // (Set by the ticker, which TypeScript's narrowing of `mark = null` above does not see.)
+      const provisional = mark as Mark | null;
+      if (provisional) {
+        ({ position, sum, count } = provisional);
+        env.length = provisional.blocks;
+        mark = null;
+      }
+      // A gap in the timestamps is time the track delivered nothing: silence.
+      if (lastEnd !== null) {
+        const gap = Math.round((ts - lastEnd) * 48000);
+        if (gap > 0) silence(gap);
+      }
+      lastEnd = ts + n / rate;
+      lastFrameAt = performance.now();
+      const scale = 48000 / rate;
+      advance(n * scale, (from, to) => {
+        let e = 0;
+        const a = Math.round(from / scale);
+        const b = Math.min(n, Math.round(to / scale));
+        for (let i = a; i < b; i++) e += samples[i]! * samples[i]!;
+        return [e, b - a];
+      });
+    }
+  } finally {
+    clearInterval(ticker);
+    void reader.cancel().catch(() => undefined);
+    track.stop();
+  }
+  return { env, met: done, elapsedMs: performance.now() - started };
 }
 
 async function run(page: Page, args: Omit<TapArgs, 'block'>): Promise<Tapped> {
