@@ -15,6 +15,7 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav } from '../support/fixtures';
 import { createTestSpace, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { connect, type TestClient } from '../support/ws-client';
+import { watchAdded } from '../support/transient';
 
 /** State the space server drives (a notice, a roster row): generous, since other suites share the two cores. */
 const SERVER_STATE = { timeout: 15_000 };
@@ -240,10 +241,11 @@ describe('the listener page (issue 13)', () => {
     const avatar = page.locator(`[data-reaction-anchor="${hostId}"]`);
     await avatar.waitFor(SERVER_STATE);
     expect(await avatar.count()).toBe(1);
+    // Watched from before the send: the float lives ~2.5 s, and is judged as it was seen, not looked up again.
+    const floats = await watchAdded(page, `[data-testid=reaction-float][data-from="${hostId}"]`, ['data-from', 'data-anchored']);
     host.send({ type: 'react', ref: 'react', emoji: '🔥' });
-    const float = page.locator(`[data-testid=reaction-float][data-from="${hostId}"]`).first();
-    await float.waitFor({ state: 'attached', ...SERVER_STATE });
-    expect(await float.getAttribute('data-anchored')).toBe('true');
+    await expect.poll(async () => (await floats.seen()).length, SERVER_STATE).toBeGreaterThan(0);
+    expect((await floats.seen())[0]!.attrs['data-anchored']).toBe('true');
   });
 
   it('a long pasted name is cut by characters, never through an emoji, and the page says so', async () => {

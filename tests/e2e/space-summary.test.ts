@@ -12,6 +12,7 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav } from '../support/fixtures';
 import { waitForRemoteSound } from '../support/page-audio';
 import { ask, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { watchAdded } from '../support/transient';
 
 /** State the space server or the SFU drives: generous, as the machine may be loaded (≥ 10 s). */
 const SERVER_STATE = { timeout: 15_000 };
@@ -140,15 +141,18 @@ describe('the space card: name, fields, live edits, reactions and the end-of-spa
     await adaReact('👏');
     await adaReact('👏');
     await adaReact('🔥');
+    // Watched from before the click: the float lives ~2.5 s, and is judged as it was seen (its box when it got its
+    // anchor), not looked up again after a wait.
+    const fromMax = await watchAdded(host, `[data-testid=reaction-float][data-from="${maxId}"]`, ['data-anchored']);
     await max.locator('[data-testid=react][data-emoji="🎉"]').click();
-    const fromMax = host.locator(`[data-testid=reaction-float][data-from="${maxId}"]`);
-    await fromMax.first().waitFor({ state: 'attached', ...SERVER_STATE });
-    expect(await fromMax.first().getAttribute('data-anchored')).toBe('true');
+    await expect.poll(async () => (await fromMax.seen()).length, SERVER_STATE).toBeGreaterThan(0);
+    const [float] = await fromMax.seen();
+    expect(float!.attrs['data-anchored']).toBe('true');
     // It starts over his avatar: its left edge is near the avatar's centre (the float is centred on its left).
     const avatar = await host.locator(`[data-reaction-anchor="${maxId}"]`).boundingBox();
-    const floatLeft = await fromMax.first().evaluate((el) => (el as HTMLElement).getBoundingClientRect().left + (el as HTMLElement).getBoundingClientRect().width / 2);
+    const floatCentre = float!.box.x + float!.box.width / 2;
     expect(avatar).not.toBeNull();
-    expect(Math.abs(floatLeft - (avatar!.x + avatar!.width / 2))).toBeLessThan(40);
+    expect(Math.abs(floatCentre - (avatar!.x + avatar!.width / 2))).toBeLessThan(40);
 
     // End: the card sums the space up instead of wiping it.
     await host.getByTestId('end-space').click();
