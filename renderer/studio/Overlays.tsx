@@ -22,33 +22,21 @@ export function EndDialog(props: { listenerCount: number; onCancel: () => void; 
   const [reminded, setReminded] = useState(false);
   useDialogKeys('end', { onConfirm, onCancel, onRemind: () => setReminded(true) });
   return (
-    <div className="modal-backdrop" onClick={onCancel}>
-      <div
-        className="card modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="end-title"
-        aria-describedby="end-body"
-        data-testid="end-dialog"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h3 id="end-title">End this space for everyone?</h3>
-        <p id="end-body" className="muted" data-testid="end-body">{endDialogBody(props.listenerCount)}</p>
-        {reminded && (
-          <p className="end-remind" role="status" data-testid="end-remind">
-            Enter alone doesn't end a space: press {key.words} to end it, or Esc to keep going.
-          </p>
-        )}
-        <div className="row modal-actions">
-          <button className="btn" data-testid="cancel-end" data-dialog-cancel onClick={onCancel} autoFocus>
-            Keep going <kbd>Esc</kbd>
-          </button>
-          <button className="btn btn-danger" data-testid="confirm-end" onClick={onConfirm} aria-keyshortcuts={key.words.replace('⌘', 'Meta')}>
-            End space <kbd>{key.label}</kbd>
-          </button>
-        </div>
+    <AlertDialog id="end" testId="end-dialog" title="End this space for everyone?" body={endDialogBody(props.listenerCount)} bodyTestId="end-body" onCancel={onCancel}>
+      {reminded && (
+        <p className="end-remind" role="status" data-testid="end-remind">
+          Enter alone doesn't end a space: press {key.words} to end it, or Esc to keep going.
+        </p>
+      )}
+      <div className="row modal-actions">
+        <button className="btn" data-testid="cancel-end" data-dialog-cancel onClick={onCancel} autoFocus>
+          Keep going <kbd>Esc</kbd>
+        </button>
+        <button className="btn btn-danger" data-testid="confirm-end" onClick={onConfirm} aria-keyshortcuts={key.words.replace('⌘', 'Meta')}>
+          End space <kbd>{key.label}</kbd>
+        </button>
       </div>
-    </div>
+    </AlertDialog>
   );
 }
 

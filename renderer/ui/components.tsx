@@ -111,6 +111,10 @@ export function AlertDialog(props: {
   titleClass?: string;
   body: ReactNode;
   bodyClass?: string;
+  /** data-testid of the body paragraph, for tests that read what it says. */
+  bodyTestId?: string;
+  /** data-action on the dialog: which action it asks about (the moderation confirm). */
+  action?: string;
   backdropClass?: string;
   onCancel: () => void;
   children: ReactNode;
@@ -124,12 +128,13 @@ export function AlertDialog(props: {
         aria-labelledby={`${props.id}-title`}
         aria-describedby={`${props.id}-body`}
         data-testid={props.testId}
+        data-action={props.action}
         onClick={(e) => e.stopPropagation()}
       >
         <h3 id={`${props.id}-title`} className={props.titleClass}>
           {props.title}
         </h3>
-        <p id={`${props.id}-body`} className={props.bodyClass ?? 'muted'}>
+        <p id={`${props.id}-body`} className={props.bodyClass ?? 'muted'} data-testid={props.bodyTestId}>
           {props.body}
         </p>
         {props.children}

@@ -2,6 +2,7 @@
 // Esc cancels; Enter on a focused Cancel cancels (dialog-keys.ts has the rule for every studio dialog).
 import { type ReactNode } from 'react';
 import type { ModAction } from '../../../common/moderation';
+import { AlertDialog } from '../../ui/components';
 import type { StudioMode } from '../studio-store';
 import { confirmCopy, type Person } from './actions';
 import { useDialogKeys } from './hooks';
@@ -11,28 +12,15 @@ export function ConfirmAction(props: { action: ModAction; person: Person; mode: 
   const copy = confirmCopy(props.action, props.person.name, props.mode);
   useDialogKeys('confirm', { onConfirm, onCancel });
   return (
-    <div className="modal-backdrop" onClick={onCancel}>
-      <div
-        className="card modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="confirm-title"
-        aria-describedby="confirm-body"
-        data-testid="confirm-dialog"
-        data-action={props.action}
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h3 id="confirm-title">{copy.title}</h3>
-        <p id="confirm-body" className="muted">{copy.body}</p>
-        <div className="row modal-actions">
-          <button className="btn" data-testid="cancel-action" data-dialog-cancel onClick={onCancel}>
-            Cancel <kbd>Esc</kbd>
-          </button>
-          <button className="btn btn-danger" data-testid="confirm-action" autoFocus onClick={onConfirm} aria-keyshortcuts="Enter">
-            {copy.button} <kbd>↵</kbd>
-          </button>
-        </div>
+    <AlertDialog id="confirm" testId="confirm-dialog" action={props.action} title={copy.title} body={copy.body} onCancel={onCancel}>
+      <div className="row modal-actions">
+        <button className="btn" data-testid="cancel-action" data-dialog-cancel onClick={onCancel}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+        <button className="btn btn-danger" data-testid="confirm-action" autoFocus onClick={onConfirm} aria-keyshortcuts="Enter">
+          {copy.button} <kbd>↵</kbd>
+        </button>
       </div>
-    </div>
+    </AlertDialog>
   );
 }
