@@ -139,6 +139,46 @@ describe('SFU enforcement for the whole life of a room', () => {
     await expect.poll(() => earRoom.remoteParticipants.has(max.id), { timeout: 10_000 }).toBe(false);
   });
 
+  it("a one-tap co-host's kept token no longer lets them be heard once the host removes them as co-host", async () => {
+    const { space, host, earRoom } = await liveSpace('One-tap co-host comes back');
+    // Lena listens; the host asks her to co-host; her studio takes the seat with the offer's key.
+    const lena = await member(space.id, { name: 'Lena' });
+    await lena.grant();
+    host.c.send({ type: 'mod', action: 'cohost', target: lena.id });
+    const offered = await lena.c.next((m: ServerMessage) => m.type === 'you' && !!m.you.cohostOffer, 10_000);
+    const key = offered.type === 'you' ? offered.you.cohostOffer!.key : '';
+    const studio = await member(space.id, { credential: key, name: 'Lena' });
+    const grant = await studio.grant();
+    expect(grant.canPublish).toBe(true);
+    const kept = await refreshedToken(grant.url, grant.token);
+    expect(JSON.parse(Buffer.from(kept.split('.')[1]!, 'base64url').toString()).video.canPublish).toBe(true);
+
+    // Remove co-host (not a ban): her seat is a listener's now; she leaves the space server with the token in hand.
+    host.c.send({ type: 'cohostRemove', target: studio.id });
+    await studio.c.next((m: ServerMessage) => m.type === 'you' && m.you.role === 'listener', 10_000);
+    await studio.c.close();
+    await lena.c.close();
+    clockOffset += 20 * 60_000;
+
+    const heard = toneFramesFrom(earRoom, studio.id);
+    const attacker = await comeBack(grant, kept, true);
+    try {
+      expect(attacker.admitted).toBe(true); // a valid token: enforcement, not LiveKit, must stop her
+      await attacker.published;
+      await sleep(4000);
+      expect(heard.frames()).toBe(0);
+      const seen = earRoom.remoteParticipants.get(studio.id);
+      expect([...(seen?.trackPublications.values() ?? [])].filter((p) => p.kind === TrackKind.KIND_AUDIO)).toEqual([]);
+    } finally {
+      await attacker.stop();
+    }
+    // Nor does the offer's key give her a seat again.
+    const again = await connect(stack.server.protocolUrl);
+    clients.push(again);
+    const reply = await again.request({ type: 'join', ref: 'j', spaceId: space.id, key: crypto.randomBytes(18).toString('base64url'), name: 'Lena', credential: key });
+    expect(reply).toMatchObject({ type: 'error', code: 'forbidden' });
+  });
+
   it("a demoted speaker's kept publishing token no longer lets them be heard", async () => {
     const { space, host, earRoom } = await liveSpace('Speaker comes back');
     const bob = await member(space.id, { name: 'Bob' });
