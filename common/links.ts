@@ -27,3 +27,4 @@ export function fromAppLink(appLink: string): string | null {
   const scheme = LOOPBACK.test(host) ? 'http' : 'https';
   return `${scheme}://${host}/s/${m[2]}${m[3] ?? ''}`;
 }
+

@@ -3,6 +3,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { PodiumApi } from '../common/ipc';
 import { DESKTOP_COMMAND_CHANNEL, isDesktopCommand } from '../common/desktop';
+import { createLinkInbox } from '../common/link-inbox';
 import { IPC_CHANNELS } from '../common/ipc-channels';
 import { isServicesStatus, SERVICES_STATUS_CHANNEL } from '../common/services-channel';
 
@@ -12,14 +13,16 @@ const api = Object.fromEntries(
 
 contextBridge.exposeInMainWorld('podium', Object.freeze(api));
 
-// The one push from main: a podium:// link the user clicked, already turned into a space's web link by main.
+// The one push from main: a podium:// link the user clicked, already turned into a space's web link by main. Heard
+// from the moment the page exists and kept until the studio listens (it does once started): the link that launched
+// Podium arrives before that.
+const links = createLinkInbox();
+ipcRenderer.on('podium:open-link', (_event: unknown, url: unknown) => typeof url === 'string' && links.deliver(url));
 contextBridge.exposeInMainWorld(
   'podiumLinks',
   Object.freeze({
     onOpen(callback: (webUrl: string) => void): () => void {
-      const listener = (_event: unknown, url: unknown) => typeof url === 'string' && callback(url);
-      ipcRenderer.on('podium:open-link', listener);
-      return () => ipcRenderer.removeListener('podium:open-link', listener);
+      return links.listen(callback);
     },
   }),
 );
