@@ -228,16 +228,27 @@ describe('hosting a space', () => {
       hostBot.send({ type: 'cohostInvite' });
       const invite = (await hostBot.next((m) => m.type === 'invite')) as { url: string };
       const studio = await page(studios);
-      // Stands in for Electron's preload, which hands main's validated link to the page.
+      // Stands in for Electron's preload (preload/index.ts, with common/links.ts's inbox, unit-tested): main's
+      // validated link is kept from the moment the page exists until the studio listens, which it does once started.
       await studio.addInitScript(() => {
         const w = window as unknown as { podiumLinks: unknown; openLink?: (url: string) => void };
-        w.podiumLinks = { onOpen: (cb: (url: string) => void) => ((w.openLink = cb), () => {}) };
+        const waiting: string[] = [];
+        let listener: ((url: string) => void) | null = null;
+        w.openLink = (url) => (listener ? listener(url) : waiting.push(url));
+        w.podiumLinks = {
+          onOpen: (cb: (url: string) => void) => {
+            listener = cb;
+            waiting.splice(0).forEach(cb);
+            return () => {};
+          },
+        };
       });
+      // As when a clicked link launches Podium: main sends it as soon as the page has loaded, before the studio has
+      // started (a loaded run once showed the studio had not yet subscribed when its first controls were on screen).
       await studio.goto(cohostStudio.host.url);
-      await studio.getByTestId('mic-status').waitFor();
       await studio.evaluate((url) => (window as unknown as { openLink: (u: string) => void }).openLink(url), invite.url);
       // A clicked link does not join an unknown server by itself: Esc says no, and nothing was joined…
-      await studio.getByTestId('trust-dialog').waitFor();
+      await studio.getByTestId('trust-dialog').waitFor(SERVER_STATE);
       expect(await studio.getByTestId('trust-server').textContent()).toBe(new URL(invite.url).host);
       await studio.keyboard.press('Escape');
       await studio.getByTestId('trust-dialog').waitFor({ state: 'detached' });
