@@ -13,6 +13,7 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav } from '../support/fixtures';
 import { ask, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { connect } from '../support/ws-client';
+import { waitOnAir } from '../support/on-air';
 
 /** State the space server drives (an offer, a roster row, an audit entry): generous, since the two cores are shared. */
 const SERVER_STATE = { timeout: 15_000 };
@@ -69,7 +70,7 @@ describe('one-tap co-host', () => {
     await host.getByTestId('space-title').fill('Late show');
     await host.getByTestId('create-space').click();
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
     const shareUrl = await host.getByTestId('share-url').inputValue();
 
     const lena = await listenerOn(shareUrl, 'Lena');

@@ -12,6 +12,7 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav } from '../support/fixtures';
 import { waitForRemoteSound } from '../support/page-audio';
 import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { waitOnAir } from '../support/on-air';
 
 /** Where this test's screenshots go (the review looks at /tmp/shots; npm test keeps them with the others). */
 const SHOTS = process.env.PODIUM_SHOTS_DIR ?? SCREENSHOT_DIR;
@@ -183,7 +184,7 @@ describe('devices coming and going mid-space', () => {
     await listener.goto(shareUrl);
     await listener.getByTestId('state-waiting').waitFor();
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
     await listener.getByTestId('listen').click();
     await listener.locator('audio[data-podium-remote-audio]').waitFor({ state: 'attached', timeout: 20_000 });
     expect((await waitForRemoteSound(listener, undefined, { db: -40 })).met).toBe(true);

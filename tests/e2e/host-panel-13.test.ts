@@ -13,6 +13,7 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav } from '../support/fixtures';
 import { createTestSpace, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { connect, type TestClient } from '../support/ws-client';
+import { waitOnAir } from '../support/on-air';
 
 /** State the space server drives, on a loaded 2-core machine (see hosting.test.ts). */
 const SERVER_STATE = { timeout: 15_000 };
@@ -103,7 +104,7 @@ describe('host panel (issue 13)', () => {
     await host.getByTestId('mic-status').waitFor(SERVER_STATE);
     await host.getByRole('button', { name: 'Open' }).first().click();
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
 
     for (const [i, name] of ['Lena', 'Max', 'Ada', 'Bo'].entries()) await bot(name, i, space.id);
     await listenerRow('Bo').waitFor(SERVER_STATE);

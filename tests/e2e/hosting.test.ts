@@ -14,6 +14,7 @@ import { BLOCKS_PER_SECOND, ENVELOPE_BLOCK, recordRemoteEnvelope, recordUntilQui
 import { watchAdded } from '../support/transient';
 import { ask, createTestSpace, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { connect, type TestClient } from '../support/ws-client';
+import { waitOnAir } from '../support/on-air';
 
 const LISTENER_SPEECH = 'Hello everyone, thanks for bringing me up. I have a question about the roadmap for next spring.';
 /**
@@ -85,7 +86,7 @@ describe('hosting a space', () => {
     await host.getByTestId('space-title').fill('Open mic night');
     await host.getByTestId('create-space').click();
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
     const shareUrl = await host.getByTestId('share-url').inputValue();
     // Co-hosts are a tab of the Room panel, beside the stage.
     await host.getByTestId('room-tab-cohosts').click();

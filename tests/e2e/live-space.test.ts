@@ -11,6 +11,7 @@ import { BLOCKS_PER_SECOND, ENVELOPE_BLOCK, recordRemoteEnvelope, waitForRemoteS
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { runWebStudio } from '../../main/web/run';
 import { ask, ASSETS_DIR, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { waitOnAir } from '../support/on-air';
 
 const BLOCK = ENVELOPE_BLOCK;
 
@@ -55,7 +56,7 @@ describe('a live space, heard end to end', () => {
     await expect.poll(() => host.getByTestId('listener-count').textContent()).toBe('1');
 
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
     await listenerPage.getByTestId('listen').click();
     await listenerPage.getByTestId('listening').getByText('You are listening.').waitFor({ timeout: 20_000 });
     await listenerPage.locator('audio[data-podium-remote-audio]').waitFor({ state: 'attached', timeout: 20_000 });

@@ -14,6 +14,7 @@ import { readWavMono16 } from '../support/fixtures';
 import { makeNoisySpeechWav, stretchLevels, type NoisyFixture, type StretchLevels } from '../support/noise';
 import { ENVELOPE_BLOCK, recordRemoteEnvelope } from '../support/page-audio';
 import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { waitOnAir } from '../support/on-air';
 
 /**
  * stretchLevels over a recording lined up with the clean speech window by window (trackedLoopCorrelation) rather than
@@ -83,7 +84,7 @@ describe('noise suppression before publish', () => {
     await listener.goto(shareUrl);
     await listener.getByTestId('state-waiting').waitFor();
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
     await listener.getByTestId('listen').click();
     await listener.getByTestId('listening').getByText('You are listening.').waitFor({ timeout: 20_000 });
     await listener.locator('audio[data-podium-remote-audio]').waitFor({ state: 'attached', timeout: 20_000 });

@@ -15,6 +15,7 @@ import { FIXTURE_DIR, makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { sleep } from '../support/rtc-bot';
 import { speakerBot, type SpeakerBot } from '../support/speaker-bot';
 import { ask, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { waitOnAir } from '../support/on-air';
 
 const RATE = 48_000;
 const SERVER_STATE = { timeout: 15_000 };
@@ -83,7 +84,7 @@ describe('recording a live space', () => {
     await host.getByTestId('space-title').fill('River talk');
     await host.getByTestId('create-space').click();
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
     const shareUrl = await host.getByTestId('share-url').inputValue();
     const spaceId = new URL(shareUrl).pathname.split('/').pop()!;
 

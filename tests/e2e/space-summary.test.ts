@@ -13,6 +13,7 @@ import { makeSpeechWav } from '../support/fixtures';
 import { waitForRemoteSound } from '../support/page-audio';
 import { ask, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { watchAdded } from '../support/transient';
+import { waitOnAir } from '../support/on-air';
 
 /** State the space server or the SFU drives: generous, as the machine may be loaded (≥ 10 s). */
 const SERVER_STATE = { timeout: 15_000 };
@@ -92,7 +93,7 @@ describe('the space card: name, fields, live edits, reactions and the end-of-spa
     expect(spaces.find((s) => s.title === 'Friday design chat')?.hostName).toBe('Lena');
 
     await host.getByTestId('go-live').click();
-    await host.getByTestId('on-air').waitFor({ timeout: 20_000 });
+    await waitOnAir(host);
     const shareUrl = await host.getByTestId('share-url').inputValue();
 
     // Two listeners at once: the peak is 2, and 2 different people listened.
