@@ -219,7 +219,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     space: publicSpaceSchema,
     listenerCount: z.number().int().nonnegative(),
   }),
-  /** Everyone: who is on stage, how many hands are up, pins and settings. */
+  /**
+   * Everyone: how many are listening and how many hands are up, when that is all that changed — a busy room's most
+   * frequent update, so it is a few dozen bytes instead of the whole space and stage.
+   */
+  z.object({ type: z.literal('counts'), listenerCount: z.number().int().nonnegative(), handCount: z.number().int().nonnegative() }),
+  /** Everyone: who is on stage, how many hands are up, pins and settings (sent when any of the first four changes). */
   z.object({
     type: z.literal('stage'),
     members: z.array(stageMemberSchema),
@@ -238,7 +243,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('roster'), participants: z.array(participantSchema), now: z.number().int() }),
   z.object({ type: z.literal('rosterDelta'), upsert: z.array(participantSchema), remove: z.array(z.string()), now: z.number().int() }),
   z.object({ type: z.literal('audit'), entries: z.array(auditEntrySchema), append: z.boolean() }),
-  z.object({ type: z.literal('blocks'), blocks: z.array(blockEntrySchema) }),
+  /**
+   * Moderators: the owner's latest blocks, newest first (at most 50), and how many there are in all (`total`; a
+   * server from before it counted sends none: then the list is all of them).
+   */
+  z.object({ type: z.literal('blocks'), blocks: z.array(blockEntrySchema), total: z.number().int().nonnegative().optional() }),
   z.object({ type: z.literal('invite'), ref, url: z.string() }),
   /** Reactions of the last moment, batched so a busy room is one small message, not one per tap. */
   /**
@@ -266,6 +275,15 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), ref }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/**
+ * A frame from the server holds one message per line: whatever one moment of a busy room says to a client travels as
+ * one frame (server/room.ts). JSON never holds a raw newline, so splitting on it is exact; a frame of one message is
+ * one line, as before.
+ */
+export function messagesInFrame(frame: string): string[] {
+  return frame.split('\n');
+}
 
 export type ParseOutcome =
   | { ok: true; message: ClientMessage }

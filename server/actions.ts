@@ -9,7 +9,7 @@ import type { PublicSpace } from '../common/space';
 import { countOf, cutGraphemes, listNames } from '../common/text';
 import { createRateLimiter } from './rate-limit';
 import { dropRecorder, setRecording } from './recording';
-import { isModerator, onStage, send, type Member, type Session, type SpaceRoom } from './room';
+import { blocksMessage, isModerator, onStage, send, type Member, type Session, type SpaceRoom } from './room';
 import type { SessionHubDeps } from './sessions';
 
 export interface ActionContext {
@@ -174,7 +174,7 @@ async function expel(ctx: ActionContext, action: 'remove' | 'block', target: Pic
     }
     throw error;
   }
-  if (action === 'block') room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
+  if (action === 'block') room.toModerators(blocksMessage(deps.moderation, owner));
   // Whoever holds this id now — the member acted on, or one who rejoined during the SFU call — is closed.
   const sessions = new Set([...target.sessions, ...(room.members.get(target.id)?.sessions ?? [])]);
   // Forgotten (their kept standing too), and kept as recently left: a host's Block right after a co-host's Remove
@@ -367,12 +367,12 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
     case 'unblock': {
       requireModerator(actor);
       const owner = deps.moderation.owner(space.id);
-      const entry = deps.moderation.blocks(owner).find((b) => b.subject === message.subject);
+      const entry = deps.moderation.blockEntry(owner, message.subject);
       if (!entry) return; // unblocked already
       if (entry.byHost && actor.role !== 'host') throw new PodiumError('forbidden', `only the host can lift the host's block of ${entry.name}`);
       if (!deps.moderation.unblock(owner, message.subject)) return;
       ctx.audit(actor.name, 'unblocked {target}', entry.name, null);
-      room.toModerators({ type: 'blocks', blocks: deps.moderation.blocks(owner) });
+      room.toModerators(blocksMessage(deps.moderation, owner));
       return;
     }
     default: {

@@ -10,6 +10,7 @@ import { CohostOffers } from './cohost-offers';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import type { SpaceTally } from './summary';
 import type { StoredMember } from './store/members';
+import type { ModerationStore } from './store/moderation';
 
 export interface Session {
   ws: WebSocket;
@@ -86,6 +87,11 @@ const RECENTLY_LEFT = 256;
 export const isModerator = (role: Role | undefined): boolean => role === 'host' || role === 'cohost';
 export const onStage = (role: Role): boolean => role !== 'listener';
 
+/** What moderators are told of the owner's block list: the latest entries and the count (both O(1) in its length). */
+export function blocksMessage(moderation: Pick<ModerationStore, 'blocks' | 'blockCount'>, owner: string): ServerMessage {
+  return { type: 'blocks', blocks: moderation.blocks(owner), total: moderation.blockCount(owner) };
+}
+
 export function send(session: Session, message: ServerMessage): void {
   if (session.ws.readyState === session.ws.OPEN) session.ws.send(JSON.stringify(message));
 }
@@ -100,6 +106,8 @@ export class SpaceRoom {
   /** People who just left and were forgotten (listeners with nothing worth keeping), newest last; bounded. */
   readonly recentlyLeft = new Map<string, { subject: string; name: string }>();
   private pending = new Set<Flushable>();
+  /** While a flush runs: the lines it says, sent as one frame per connection when it ends (sendFrame). */
+  private frame: { text: string; moderators: boolean }[] | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private rosterUpserts = new Set<string>();
   private rosterRemoves = new Set<string>();
@@ -110,6 +118,8 @@ export class SpaceRoom {
   readonly offers = new CohostOffers();
   /** The protocol's clock (sessions.ts sets the hub's, which tests move). */
   now: () => number = Date.now;
+  /** What the room's last broadcasts said (sessions.ts flushers): an update that would say the same is not sent. */
+  readonly told: { space: string | null; counts: string | null; handCount: number | null; stage: string | null } = { space: null, counts: null, handCount: null, stage: null };
   /** Moderators recording now (participant id → since, server clock); only connected moderators are kept here. */
   readonly recorders = new Map<string, number>();
 
@@ -185,13 +195,35 @@ export class SpaceRoom {
     for (const m of this.members.values()) if (isModerator(m.role)) yield* m.sessions;
   }
 
+  /** One message to everyone: serialised and encoded once, however many connections there are. */
   broadcast(message: ServerMessage): void {
     const text = JSON.stringify(message);
-    for (const s of this.sessions()) if (s.ws.readyState === s.ws.OPEN) s.ws.send(text);
+    if (this.frame) return void this.frame.push({ text, moderators: false });
+    const data = Buffer.from(text);
+    for (const s of this.sessions()) if (s.ws.readyState === s.ws.OPEN) s.ws.send(data, { binary: false });
   }
 
   toModerators(message: ServerMessage): void {
+    if (this.frame) return void this.frame.push({ text: JSON.stringify(message), moderators: true });
     for (const s of this.moderatorSessions()) send(s, message);
+  }
+
+  /**
+   * Everything one flush says goes to each connection as ONE WebSocket frame, its messages one per line (JSON never
+   * holds a raw newline): a busy room costs the server one write per listener per moment, and a client one message
+   * event — and one render — instead of one per update. Two frames are made once: everyone's, and the moderators'
+   * (the same lines, in the same order, with theirs among them).
+   */
+  private sendFrame(lines: { text: string; moderators: boolean }[]): void {
+    if (lines.length === 0) return;
+    const everyoneText = lines.filter((l) => !l.moderators).map((l) => l.text).join('\n');
+    const everyone = everyoneText ? Buffer.from(everyoneText) : null;
+    const moderators = lines.some((l) => l.moderators) ? Buffer.from(lines.map((l) => l.text).join('\n')) : everyone;
+    for (const m of this.members.values()) {
+      const data = isModerator(m.role) ? moderators : everyone;
+      if (!data) continue;
+      for (const s of m.sessions) if (s.ws.readyState === s.ws.OPEN) s.ws.send(data, { binary: false });
+    }
   }
 
   toMember(member: Member, message: ServerMessage): void {
@@ -315,6 +347,17 @@ export class SpaceRoom {
     this.timer = null;
     const pending = this.pending;
     this.pending = new Set();
+    const lines: { text: string; moderators: boolean }[] = [];
+    this.frame = lines;
+    try {
+      this.collect(pending);
+    } finally {
+      this.frame = null;
+      this.sendFrame(lines);
+    }
+  }
+
+  private collect(pending: Set<Flushable>): void {
     if (pending.has('space')) this.flushers.space(this);
     if (pending.has('stage')) this.flushers.stage(this);
     if (pending.has('roster') && (this.rosterUpserts.size || this.rosterRemoves.size)) {

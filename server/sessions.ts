@@ -22,7 +22,7 @@ import type { SfuAdmin } from './livekit/admin';
 import { mintToken, type LivekitCredentials } from './livekit/tokens';
 import { addressKey, createKeyedRateLimiter, createRateLimiter } from './rate-limit';
 import { dropAllRecorders, dropRecorder } from './recording';
-import { isModerator, send, SpaceRoom, type Member, type Session } from './room';
+import { blocksMessage, isModerator, send, SpaceRoom, type Member, type Session } from './room';
 import { keeperFor, restoreMembers } from './room-keeping';
 import { SpaceTally } from './summary';
 import type { ModerationStore } from './store/moderation';
@@ -85,13 +85,37 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   const connectionsByAddress = new Map<string, number>();
   const awayGraceMs = deps.awayGraceMs ?? 60_000;
 
+  // What everyone was last told (room.told), so a busy room's updates carry only what changed: the space itself when
+  // it changed, else the two counts when they did; the stage when anyone on it, a pin, a setting or the recording
+  // state changed (a raised hand alone is a count). A client that joins is sent all of it directly.
   const flushers = {
     space(room: SpaceRoom) {
       const space = deps.store.get(room.spaceId);
-      if (space) room.broadcast({ type: 'space', space, listenerCount: room.listenerCount() });
+      if (!space) return;
+      const listenerCount = room.listenerCount();
+      const handCount = room.handCount();
+      const spaceText = JSON.stringify(space);
+      const sentSpace = spaceText !== room.told.space;
+      if (sentSpace) {
+        room.told.space = spaceText;
+        room.broadcast({ type: 'space', space, listenerCount });
+      }
+      const counts = `${listenerCount} ${handCount}`;
+      if (counts !== room.told.counts) {
+        // The space message carried the listener count; the hands still need saying if they changed.
+        if (!sentSpace || handCount !== room.told.handCount) room.broadcast({ type: 'counts', listenerCount, handCount });
+        room.told.counts = counts;
+        room.told.handCount = handCount;
+      }
     },
     stage(room: SpaceRoom) {
-      room.broadcast(stageMessage(room));
+      const message = stageMessage(room);
+      const { handCount, ...shown } = message as Extract<ServerMessage, { type: 'stage' }>;
+      const stageText = JSON.stringify(shown);
+      if (stageText === room.told.stage) return;
+      room.told.stage = stageText;
+      room.told.handCount = handCount;
+      room.broadcast(message);
     },
   };
   function stageMessage(room: SpaceRoom): ServerMessage {
@@ -293,7 +317,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   function sendModeratorState(room: SpaceRoom, session: Session): void {
     send(session, { type: 'roster', participants: room.roster(), now: now() });
     send(session, { type: 'audit', entries: deps.moderation.auditLog(room.spaceId, 200), append: false });
-    send(session, { type: 'blocks', blocks: deps.moderation.blocks(deps.moderation.owner(room.spaceId)) });
+    send(session, blocksMessage(deps.moderation, deps.moderation.owner(room.spaceId)));
     // An ended space's host and co-hosts see what it came to.
     const space = deps.store.get(room.spaceId);
     if (space?.status === 'ended' && room.tally) send(session, { type: 'summary', summary: room.tally.summary(space) });

@@ -6,7 +6,7 @@ import { ConnectionBanner, useHealthBanner } from '../ui/ConnectionBanner';
 import { ReactionLayer } from '../ui/social';
 import { useStore } from '../state/store';
 import { CohostOfferCard, InviteScreen } from './CohostOffer';
-import { copyInvite, declineCohost, joinAsListener, listener, reactionDone, type ListenerState } from './controller';
+import { copyInvite, declineCohost, joinAsListener, listener, type ListenerState } from './controller';
 import { inviteLinks } from './invite';
 import { LiveDock } from './LiveDock';
 import { NameField } from './NameField';
@@ -112,7 +112,7 @@ export function App(): ReactNode {
         {phase === 'refused' && <Refused message={s.view.error?.message ?? ''} />}
         {phase === 'removed' && <Removed message={s.view.removed ?? ''} />}
         {hasSpace && <SpaceBody s={s} phase={phase} />}
-        {phase === 'live' && <ReactionLayer bursts={s.view.reactions} onDone={reactionDone} />}
+        {phase === 'live' && <ReactionLayer bursts={s.view.reactions} />}
       </main>
     </div>
   );

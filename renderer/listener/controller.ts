@@ -8,7 +8,7 @@ import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuSnapshot } from '../sfu/
 import { createLivekitAdapter } from '../sfu/livekit';
 import { createRegrantLoop, grantDecision, republishMuted, type RegrantLoop } from '../sfu/recovery';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
-import { dismissNotice, dropReaction, EMPTY_VIEW } from '../state/space-view';
+import { dismissNotice, EMPTY_VIEW } from '../state/space-view';
 import { createStore } from '../state/store';
 import { NAME_MAX } from '../../common/names';
 import { cutGraphemes } from '../../common/text';
@@ -351,10 +351,6 @@ export function setHand(raised: boolean): void {
 
 export function sendReaction(emoji: Reaction): void {
   session?.send({ type: 'react', emoji });
-}
-
-export function reactionDone(id: number): void {
-  session?.store.set((s) => dropReaction(s, id));
 }
 
 export function closeNotice(id: number): void {

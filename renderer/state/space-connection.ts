@@ -1,7 +1,7 @@
 // The client side of the space protocol: one WebSocket that (re)joins its space and reconnects with backoff.
 // Both the studio and the listener page use it; neither touches WebSocket directly. The join it sends on every
 // (re)connect keeps its shape, but its credential can be replaced: a co-host invite is traded for a seat credential.
-import { serverMessageSchema, type ClientMessage, type ServerMessage } from '../../common/protocol';
+import { messagesInFrame, serverMessageSchema, type ClientMessage, type ServerMessage } from '../../common/protocol';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'retrying' | 'closed';
 
@@ -20,6 +20,8 @@ export function connectSpace(opts: {
   /** `sent` is the join this socket presented, so a refusal can be matched to the credential it refused. */
   onMessage: (message: ServerMessage, sent: JoinMessage) => void;
   onStatus: (status: ConnectionStatus, attempt: number) => void;
+  /** Runs the application of one frame's messages, e.g. inside a store's batch (absent: applied one by one). */
+  together?: (apply: () => void) => void;
   /** Stop retrying after a final answer (e.g. the space does not exist). */
   isFinal?: (message: ServerMessage, sent: JoinMessage) => boolean;
 }): SpaceConnection {
@@ -41,16 +43,26 @@ export function connectSpace(opts: {
       opts.onStatus('open', 0);
     };
     socket.onmessage = (event) => {
-      let data: unknown;
-      try {
-        data = JSON.parse(String(event.data));
-      } catch {
-        return;
+      const messages: ServerMessage[] = [];
+      for (const line of messagesInFrame(String(event.data))) {
+        let data: unknown;
+        try {
+          data = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        const parsed = serverMessageSchema.safeParse(data);
+        if (parsed.success) messages.push(parsed.data);
       }
-      const parsed = serverMessageSchema.safeParse(data);
-      if (!parsed.success) return;
-      if (opts.isFinal?.(parsed.data, sent)) closed = true;
-      opts.onMessage(parsed.data, sent);
+      // The messages of one frame are applied together (one update of whoever listens, one render).
+      const apply = () => {
+        for (const message of messages) {
+          if (opts.isFinal?.(message, sent)) closed = true;
+          opts.onMessage(message, sent);
+        }
+      };
+      if (opts.together) opts.together(apply);
+      else apply();
     };
     socket.onclose = () => {
       if (ws !== socket) return;

@@ -73,6 +73,7 @@ export function openSpaceSession(opts: {
       }
       store.set((s) => reduceSpace(s, message));
     },
+    together: (apply) => store.batch(apply),
     onStatus: (status, attempt) => store.set({ status, attempt }),
     // No point retrying after a final answer to the join itself: no such space, a refused key (e.g. a co-host
     // invite that was replaced while we were offline, or a seat the host revoked), or a removal.

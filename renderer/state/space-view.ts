@@ -34,9 +34,14 @@ export interface SpaceView {
   /** Server clock minus ours (ms), from roster messages: add it to Date.now() before comparing with server times. */
   clockOffset: number;
   audit: AuditEntry[];
+  /** The owner's latest blocks (at most 50, newest first) … */
   blocks: BlockEntry[];
+  /** … and how many there are in all. */
+  blockTotal: number;
   notices: Notice[];
   reactions: ReactionBurst[];
+  /** How many floats may start now (refilled with time: FLOATS). */
+  floatBudget: { tokens: number; at: number };
   inviteUrl: string | null;
   media: MediaGrant | null;
   /** The audio server's health as the space server reports it (null until it says; older servers never do). */
@@ -48,6 +53,9 @@ export interface SpaceView {
   /** The server's last refusal; `ref` names the request it answers (e.g. 'details'), when it said. */
   error: { code: string; message: string; at: number; ref?: string } | null;
 }
+
+/** How many floats a page starts per second, and in one burst. */
+export const FLOATS = { perSecond: 6, burst: 8 } as const;
 
 export const EMPTY_VIEW: SpaceView = {
   participantId: null,
@@ -64,8 +72,10 @@ export const EMPTY_VIEW: SpaceView = {
   clockOffset: 0,
   audit: [],
   blocks: [],
+  blockTotal: 0,
   notices: [],
   reactions: [],
+  floatBudget: { tokens: FLOATS.burst, at: 0 },
   inviteUrl: null,
   media: null,
   sfu: null,
@@ -77,7 +87,13 @@ export const EMPTY_VIEW: SpaceView = {
 
 const MAX_AUDIT = 500;
 const MAX_NOTICES = 4;
-const MAX_BURSTS = 40;
+/** Floats alive at once (each lives ~2.5 s: the budget below keeps the count under this without cutting any short). */
+const MAX_BURSTS = 16;
+
+function refillFloats(budget: { tokens: number; at: number }, now: number): { tokens: number; at: number } {
+  const elapsed = Math.max(0, now - budget.at);
+  return { tokens: Math.min(FLOATS.burst, budget.tokens + (elapsed / 1000) * FLOATS.perSecond), at: now };
+}
 let seq = 0;
 
 export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.now()): SpaceView {
@@ -87,6 +103,8 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
     case 'space':
       // An ended space is recorded no more, even if the stage message that says so never arrives.
       return { ...view, space: message.space, listenerCount: message.listenerCount, ...(message.space.status === 'ended' ? { recording: null } : {}) };
+    case 'counts':
+      return { ...view, listenerCount: message.listenerCount, handCount: message.handCount };
     case 'stage':
       return { ...view, members: message.members, handCount: message.handCount, pins: message.pins, settings: message.settings, recording: message.recording };
     case 'you':
@@ -104,14 +122,25 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
     case 'audit':
       return { ...view, audit: (message.append ? [...view.audit, ...message.entries] : message.entries).slice(-MAX_AUDIT) };
     case 'blocks':
-      return { ...view, blocks: message.blocks };
+      return { ...view, blocks: message.blocks, blockTotal: Math.max(message.total ?? 0, message.blocks.length) };
     case 'invite':
       return { ...view, inviteUrl: message.url };
     case 'reactions': {
-      // Each reaction becomes a floating emoji; a burst of 50 claps shows as a handful, not 50 nodes. The ones sent
-      // by people on stage (`from`) come first, each from its sender's avatar; the rest float anonymously.
-      const bursts = message.items.flatMap((item) => reactionBursts(item));
-      return { ...view, reactions: [...view.reactions, ...bursts].slice(-MAX_BURSTS) };
+      // Reactions float as a few emoji, never one per tap: each batch gives at most a few per emoji, the ones sent by
+      // people on stage (`from`, each from its sender's avatar) before the anonymous ones, and the page spends a
+      // budget of floats per second (FLOATS). A room of thousands clapping then animates about as much as a room of
+      // ten — measured: the floats were the whole of the host panel's frame cost in a busy room (npm run bench:panel).
+      const budget = refillFloats(view.floatBudget, now);
+      const wanted = message.items.flatMap((item) => reactionBursts(item));
+      const ordered = [...wanted.filter((b) => b.from !== undefined), ...wanted.filter((b) => b.from === undefined)];
+      const taken = ordered.slice(0, Math.floor(budget.tokens));
+      // Kept in arrival order (by emoji, senders first), as they were before the budget.
+      const kept = wanted.filter((b) => taken.includes(b));
+      return {
+        ...view,
+        reactions: [...view.reactions, ...kept].slice(-MAX_BURSTS),
+        floatBudget: { tokens: budget.tokens - kept.length, at: budget.at },
+      };
     }
     case 'summary':
       return { ...view, summary: message.summary };
@@ -133,7 +162,7 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
   }
 }
 
-const BURSTS_PER_ITEM = 6;
+const BURSTS_PER_ITEM = 3;
 
 function reactionBursts(item: { emoji: Reaction; count: number; from?: string[] }): ReactionBurst[] {
   const total = Math.min(item.count, BURSTS_PER_ITEM);
@@ -141,15 +170,19 @@ function reactionBursts(item: { emoji: Reaction; count: number; from?: string[] 
   return Array.from({ length: total }, (_, i) => (i < senders.length ? { id: ++seq, emoji: item.emoji, from: senders[i]! } : { id: ++seq, emoji: item.emoji }));
 }
 
-/** Hands in arrival order: the queue the host works through. */
-export function handQueue(view: SpaceView): Participant[] {
-  return [...view.roster.values()].filter((p) => p.handRaisedAt !== null).sort((a, b) => a.handRaisedAt! - b.handRaisedAt!);
+const queues = new WeakMap<ReadonlyMap<string, Participant>, Participant[]>();
+
+/** Hands in arrival order: the queue the host works through (worked out once per roster, however many ask for it). */
+export function handQueue(view: Pick<SpaceView, 'roster'>): Participant[] {
+  let queue = queues.get(view.roster);
+  if (!queue) {
+    queue = [...view.roster.values()].filter((p) => p.handRaisedAt !== null).sort((a, b) => a.handRaisedAt! - b.handRaisedAt!);
+    queues.set(view.roster, queue);
+  }
+  return queue;
 }
 
 export function dismissNotice(view: SpaceView, id: number): SpaceView {
   return { ...view, notices: view.notices.filter((n) => n.id !== id) };
 }
 
-export function dropReaction(view: SpaceView, id: number): SpaceView {
-  return { ...view, reactions: view.reactions.filter((r) => r.id !== id) };
-}

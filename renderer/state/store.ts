@@ -4,18 +4,38 @@ import { useSyncExternalStore } from 'react';
 export interface Store<T> {
   get(): T;
   set(patch: Partial<T> | ((prev: T) => Partial<T>)): void;
+  /** Runs `change` with its sets applied at once: listeners hear once, at the end, if anything was set. */
+  batch(change: () => void): void;
   subscribe(listener: () => void): () => void;
 }
 
 export function createStore<T extends object>(initial: T): Store<T> {
   let state = initial;
   const listeners = new Set<() => void>();
+  let depth = 0;
+  let changed = false;
+  const notify = () => {
+    for (const l of listeners) l();
+  };
   return {
     get: () => state,
     set(patch) {
       const next = typeof patch === 'function' ? patch(state) : patch;
       state = { ...state, ...next };
-      for (const l of listeners) l();
+      if (depth > 0) changed = true;
+      else notify();
+    },
+    batch(change) {
+      depth++;
+      try {
+        change();
+      } finally {
+        depth--;
+        if (depth === 0 && changed) {
+          changed = false;
+          notify();
+        }
+      }
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -2,6 +2,7 @@
 // meters with the noise floor and voice activity, echo cancellation and monitoring. Settings apply live and are
 // remembered per device by main (see renderer/audio/processing.ts); this component only reads stores and calls
 // the controller.
+import { memoOnState } from './memo-state';
 import { useEffect, useId, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { ProcessingSettings } from '../../common/ipc';
 import { meterFraction, SILENCE_DB } from '../audio/levels';
@@ -193,7 +194,7 @@ function MonitorOutput({ monitoring }: { monitoring: boolean }): ReactNode {
   );
 }
 
-export function AudioPanel({ state }: { state: StudioState }): ReactNode {
+export const AudioPanel = memoOnState(function AudioPanel({ state }: { state: Pick<StudioState, 'mic'> }): ReactNode {
   const p = useStore(processing.store);
   // Only the model, not the whole 20-per-second report: the panel re-renders when the heard model changes.
   const activeModel = useSyncExternalStore(processing.live.subscribe, readActiveModel);
@@ -349,4 +350,4 @@ export function AudioPanel({ state }: { state: StudioState }): ReactNode {
       </div>
     </section>
   );
-}
+}, ['mic']);

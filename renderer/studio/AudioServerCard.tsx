@@ -1,11 +1,12 @@
 // Which LiveKit carries the audio: the built-in local server, or LiveKit Cloud / a self-hosted cluster. The secret
 // goes to main (stored apart from settings) and never comes back to the page. Changes apply at the next start.
+import { memoOnState } from './memo-state';
 import { useId, useState, type ReactNode } from 'react';
 import { CardHead } from './host/CardHead';
 import { useFolded } from './host/collapse';
 import { setLivekit, type StudioState } from './controller';
 
-export function AudioServerCard({ state }: { state: StudioState }): ReactNode {
+export const AudioServerCard = memoOnState(function AudioServerCard({ state }: { state: Pick<StudioState, 'mic' | 'settings' | 'info'> }): ReactNode {
   const [open, setOpen] = useState(false);
   const [url, setUrl] = useState('');
   const [apiKey, setApiKey] = useState('');
@@ -81,4 +82,4 @@ export function AudioServerCard({ state }: { state: StudioState }): ReactNode {
       )}
     </div>
   );
-}
+}, ['mic', 'settings', 'info']);

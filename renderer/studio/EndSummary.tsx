@@ -15,6 +15,13 @@ import { clockTime } from './host/hooks';
 import { Face, ROLE_LABEL } from './host/ParticipantRow';
 import './space.css';
 
+/** "Max, Ann" — or, for a long block list, the latest dozen names and how many more (the studio holds only the latest). */
+export function blockedNames(blocks: readonly { name: string }[], total: number): string {
+  const shown = blocks.slice(0, 12).map((b) => b.name);
+  const more = total - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${countOf(more, 'other')}` : shown.join(', ');
+}
+
 function ActivityLine({ entry }: { entry: AuditEntry }): ReactNode {
   const [before, after] = auditParts(entry.action);
   // Settings changes carry their figures as data; the words before them say enough here.
@@ -42,6 +49,7 @@ export function EndSummary({ state, space }: { state: StudioState; space: Public
   const audit = view?.audit ?? [];
   const pins = view?.pins ?? [];
   const blocks = view?.blocks ?? [];
+  const blockTotal = Math.max(view?.blockTotal ?? 0, blocks.length);
   const fallbackDuration = space.startedAt && space.endedAt ? `Ended after ${spanText(space.endedAt - space.startedAt)}` : 'Ended before it went live';
 
   return (
@@ -135,7 +143,7 @@ export function EndSummary({ state, space }: { state: StudioState; space: Public
         <div className="sp-block" data-testid="summary-blocked">
           <h3 className="sp-h3">Blocked</h3>
           <div className="muted">
-            {countOf(blocks.length, 'person', 'people')} kept out of {view?.role === 'host' ? 'your' : "the host's"} spaces: {blocks.map((b) => b.name).join(', ')}
+            {countOf(blockTotal, 'person', 'people')} kept out of {view?.role === 'host' ? 'your' : "the host's"} spaces: {blockedNames(blocks, blockTotal)}
           </div>
         </div>
       )}

@@ -1,6 +1,7 @@
 // Microphone choice and the host's display name, both remembered by main. The device list follows devices as they
 // come and go; when the microphone in use is unplugged the studio moves to a stand-in and back by itself
 // (renderer/studio/microphone.ts) and this card says so. Levels and processing are in AudioPanel.
+import { memoOnState } from './memo-state';
 import { useId, useState, type ReactNode } from 'react';
 import { CardHead } from './host/CardHead';
 import { useFolded } from './host/collapse';
@@ -27,7 +28,7 @@ function ShortcutNote(): ReactNode {
   );
 }
 
-export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
+export const MicrophoneCard = memoOnState(function MicrophoneCard({ state }: { state: Pick<StudioState, 'mic' | 'settings'> }): ReactNode {
   const { mic, settings } = state;
   const view = useStore(devices);
   // The browser's own echo canceller is the one processing we may switch on (noise suppression is ours).
@@ -98,9 +99,9 @@ export function MicrophoneCard({ state }: { state: StudioState }): ReactNode {
       <ShortcutNote />
     </div>
   );
-}
+}, ['mic', 'settings']);
 
-export function ProfileCard({ state }: { state: StudioState }): ReactNode {
+export const ProfileCard = memoOnState(function ProfileCard({ state }: { state: Pick<StudioState, 'settings'> }): ReactNode {
   const saved = state.settings?.hostName ?? '';
   const [draft, setDraft] = useState<string | null>(null);
   const [cut, setCut] = useState(false);
@@ -143,4 +144,4 @@ export function ProfileCard({ state }: { state: StudioState }): ReactNode {
       <div className="faint">Used for the spaces you create from now on.</div>
     </form>
   );
-}
+}, ['settings']);

@@ -4,8 +4,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Reaction } from '../../common/moderation';
 import { formatDuration, useTransientFlag } from '../ui/components';
 import { ReactionBar, ReactionLayer } from '../ui/social';
-import { dropReaction } from '../state/space-view';
-import { currentSpace, isModeratorRole, sendToSpace, updateView, type StudioState } from './controller';
+import { currentSpace, isModeratorRole, sendToSpace, type StudioState } from './controller';
 import { isTyping, useNow } from './host/hooks';
 import { muteBlockedReason, studioOnAir } from './health';
 import { EditDetails } from './EditDetails';
@@ -87,7 +86,6 @@ export function SpacePanel(props: {
   const muteReason = live ? muteBlockedReason(state) : null;
   const listenerCount = view?.listenerCount ?? 0;
   const onReact = useCallback((emoji: Reaction) => sendToSpace({ type: 'react', emoji }), []);
-  const onDone = useCallback((id: number) => updateView((v) => dropReaction(v, id)), []);
   const demoted = !isHost && !!view?.role && view.role !== 'cohost';
   const ended = space.status === 'ended';
   const canEdit = !ended && isModeratorRole(view?.role) && view?.status === 'open';
@@ -206,7 +204,7 @@ export function SpacePanel(props: {
 
       {space.status !== 'ended' && <ShareLink url={target.shareUrl} />}
       {live && listenerCount === 0 && <div className="faint" data-testid="no-listeners">No listeners yet. Share the link: anyone can listen from a browser.</div>}
-      {view && <ReactionLayer bursts={view.reactions} onDone={onDone} />}
+      {view && <ReactionLayer bursts={view.reactions} />}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // Social pieces shared by the listener page and the studio: the reaction bar, the floating reactions layer and
 // pinned-post cards. They read props only; the caller owns the state (the space view's reactions and pins).
-import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
 import { REACTIONS, type Pin, type Reaction } from '../../common/moderation';
 import './social.css';
 
@@ -78,7 +78,7 @@ function jitter(id: number, salt: number): number {
   return x - Math.floor(x);
 }
 
-function Float({ burst, onDone, layer }: { burst: Burst; onDone: (id: number) => void; layer: RefObject<HTMLDivElement | null> }): ReactNode {
+const Float = memo(function Float({ burst, onDone, layer }: { burst: Burst; onDone: (id: number) => void; layer: RefObject<HTMLDivElement | null> }): ReactNode {
   // Measured once, before the first paint: the float starts at its sender's avatar and keeps that start.
   const [anchor, setAnchor] = useState<{ left: number; bottom: number } | null>(null);
   useLayoutEffect(() => {
@@ -108,19 +108,30 @@ function Float({ burst, onDone, layer }: { burst: Burst; onDone: (id: number) =>
       {burst.emoji}
     </span>
   );
-}
+});
 
 /**
  * Emoji floating up from the bottom of the nearest positioned ancestor — or, for a burst with `from`, from that
- * person's avatar when it is on screen; each calls onDone(id) when it has faded. The caller caps how many there are.
+ * person's avatar when it is on screen; each is taken out when it has faded. The caller caps how many there are.
  */
-export function ReactionLayer({ bursts, onDone }: { bursts: readonly Burst[]; onDone: (id: number) => void }): ReactNode {
+export function ReactionLayer({ bursts }: { bursts: readonly Burst[] }): ReactNode {
   const layer = useRef<HTMLDivElement | null>(null);
+  // Which floats have faded is this layer's own business: a float ending re-renders the layer alone, never the page
+  // around it (in a busy room dozens end every second). Ids that have left `bursts` are forgotten.
+  const [done, setDone] = useState<ReadonlySet<number>>(() => new Set());
+  const latest = useRef(bursts);
+  latest.current = bursts;
+  const finish = useCallback((id: number) => {
+    setDone((prev) => {
+      const current = new Set(latest.current.map((b) => b.id));
+      const next = new Set([...prev].filter((x) => current.has(x)));
+      next.add(id);
+      return next;
+    });
+  }, []);
   return (
     <div className="reaction-layer" aria-hidden ref={layer}>
-      {bursts.map((burst) => (
-        <Float key={burst.id} burst={burst} onDone={onDone} layer={layer} />
-      ))}
+      {bursts.map((burst) => (done.has(burst.id) ? null : <Float key={burst.id} burst={burst} onDone={finish} layer={layer} />))}
     </div>
   );
 }

@@ -73,7 +73,12 @@ export interface ModerationStore {
   blockAuthor(owner: string, subject: string): BlockAuthor | null;
   unblock(owner: string, subject: string): boolean;
   isBlocked(owner: string, subject: string): boolean;
-  blocks(owner: string): BlockEntry[];
+  /** The owner's latest blocks, newest first (at most `limit`: a block list only grows). */
+  blocks(owner: string, limit?: number): BlockEntry[];
+  /** One block, or null: what an unblock or a new block needs, without reading the list. */
+  blockEntry(owner: string, subject: string): BlockEntry | null;
+  /** How many people the owner has blocked (kept by triggers: no count over the list). */
+  blockCount(owner: string): number;
   audit(spaceId: string, entry: Omit<AuditEntry, 'id'>): AuditEntry;
   auditLog(spaceId: string, limit: number): AuditEntry[];
   /** Members' standing (role, hand, invite, mute, seat), written through as it changes. */
@@ -81,6 +86,17 @@ export interface ModerationStore {
   /** A space's running figures for its summary (server/summary.ts), written through as they change. */
   summary: SummaryStore;
 }
+
+/** How many of the latest blocks a moderator's studio is sent (the rest are counted, not listed). */
+export const BLOCKS_SHOWN = 50;
+
+interface BlockRow {
+  subject: string;
+  name: string;
+  at: number;
+  added_by: BlockAuthor;
+}
+const toBlock = (r: BlockRow): BlockEntry => ({ subject: r.subject, name: r.name, at: r.at, byHost: r.added_by === 'host' });
 
 function sameHash(stored: string | null, key: string): boolean {
   if (!stored) return false;
@@ -122,9 +138,9 @@ export function createModerationStore(db: Db): ModerationStore {
     blockAuthor: db.prepare<[string, string], { added_by: BlockAuthor }>('SELECT added_by FROM blocks WHERE owner = ? AND subject = ?'),
     unblock: db.prepare('DELETE FROM blocks WHERE owner = ? AND subject = ?'),
     isBlocked: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM blocks WHERE owner = ? AND subject = ?'),
-    blocks: db.prepare<[string], { subject: string; name: string; at: number; added_by: BlockAuthor }>(
-      'SELECT subject, name, at, added_by FROM blocks WHERE owner = ? ORDER BY at DESC',
-    ),
+    blocks: db.prepare<[string, number], BlockRow>('SELECT subject, name, at, added_by FROM blocks WHERE owner = ? ORDER BY at DESC LIMIT ?'),
+    blockEntry: db.prepare<[string, string], BlockRow>('SELECT subject, name, at, added_by FROM blocks WHERE owner = ? AND subject = ?'),
+    blockCount: db.prepare<[string], { n: number }>('SELECT n FROM block_counts WHERE owner = ?'),
     audit: db.prepare('INSERT INTO audit (space_id, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)'),
     auditLog: db.prepare<[string, number], AuditEntry>(
       'SELECT id, at, actor, action, target, detail FROM (SELECT * FROM audit WHERE space_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
@@ -192,7 +208,12 @@ export function createModerationStore(db: Db): ModerationStore {
     blockAuthor: (owner, subject) => q.blockAuthor.get(owner, subject)?.added_by ?? null,
     unblock: (owner, subject) => q.unblock.run(owner, subject).changes > 0,
     isBlocked: (owner, subject) => (q.isBlocked.get(owner, subject)?.n ?? 0) > 0,
-    blocks: (owner) => q.blocks.all(owner).map((r) => ({ subject: r.subject, name: r.name, at: r.at, byHost: r.added_by === 'host' })),
+    blocks: (owner, limit = BLOCKS_SHOWN) => q.blocks.all(owner, limit).map(toBlock),
+    blockEntry(owner, subject) {
+      const row = q.blockEntry.get(owner, subject);
+      return row ? toBlock(row) : null;
+    },
+    blockCount: (owner) => q.blockCount.get(owner)?.n ?? 0,
     audit(spaceId, entry) {
       const info = q.audit.run(spaceId, entry.at, entry.actor, entry.action, entry.target, entry.detail);
       return { id: Number(info.lastInsertRowid), ...entry };

@@ -72,6 +72,39 @@ const statusOf = (id: string) => server.listSpaces(100).find((s) => s.id === id)
 const verifier = new TokenVerifier(LIVEKIT.apiKey, LIVEKIT.apiSecret);
 const isSpace = (status: string) => (m: ServerMessage) => m.type === 'space' && m.space.status === status;
 
+describe('what a busy room sends', () => {
+  it('a raised hand or a new listener reaches everyone as two counts, not the whole space and stage; a stage change is sent once', async () => {
+    const host = await joinHost();
+    const watcher = await join({ name: 'Wren' });
+    const others = await Promise.all(['Bo', 'Cy', 'Di'].map((name) => join({ name })));
+    await watcher.c.next((m) => m.type === 'counts' && m.listenerCount === 4, 10_000);
+    const from = watcher.c.received.length;
+    others[0]!.c.send({ type: 'hand', raised: true });
+    await watcher.c.next((m) => m.type === 'counts' && m.handCount === 1, 10_000);
+    await join({ name: 'Eve' });
+    await watcher.c.next((m) => m.type === 'counts' && m.listenerCount === 5 && m.handCount === 1, 10_000);
+    others[0]!.c.send({ type: 'hand', raised: false });
+    await watcher.c.next((m) => m.type === 'counts' && m.handCount === 0, 10_000);
+    // Nothing the watcher sees changed but the counts: no space, no stage — however many flushes that took.
+    const since = watcher.c.received.slice(from);
+    expect(since.filter((m) => m.type === 'space' || m.type === 'stage')).toEqual([]);
+    expect(since.every((m) => m.type === 'counts' || m.type === 'reactions')).toBe(true);
+    expect(Math.max(...since.map((m) => JSON.stringify(m).length))).toBeLessThan(60);
+    // A change on stage (the host pins a post) is sent as a stage, once, to everyone — and the counts are not repeated.
+    host.c.send({ type: 'pin', url: 'https://example.org/notes' });
+    const stage = await watcher.c.next((m): m is ServerMessageOf<'stage'> => m.type === 'stage' && m.pins.length === 1, 10_000);
+    expect(stage.handCount).toBe(0);
+    // A later update (another hand) comes in a later flush: a repeated stage would have come before it.
+    others[1]!.c.send({ type: 'hand', raised: true });
+    await watcher.c.next((m) => m.type === 'counts' && m.handCount === 1, 10_000);
+    expect(watcher.c.received.filter((m) => m.type === 'stage' && m.pins.length === 1)).toHaveLength(1);
+    // A title change is a space message (the only way to learn a new title).
+    host.c.send({ type: 'details', title: 'Evening show' });
+    await watcher.c.next((m) => m.type === 'space' && m.space.title === 'Evening show' && m.listenerCount === 5, 10_000);
+    expect(watcher.c.violations).toEqual([]);
+  });
+});
+
 describe('joining', () => {
   it('a listener joins as listener; the host sees the listener count go to 1 and back to 0', async () => {
     const host = await joinHost();
@@ -81,9 +114,9 @@ describe('joining', () => {
     expect(listener.joined.participantId).not.toBe(host.joined.participantId);
     // Updates are coalesced (~120 ms): on a starved machine the host's own join may flush a count of 0 before the
     // listener arrives, so wait for the update that carries the listener rather than taking the first one.
-    await host.c.next((m) => m.type === 'space' && m.listenerCount === 1);
+    await host.c.next((m) => m.type === 'counts' && m.listenerCount === 1);
     await listener.c.close();
-    await host.c.next((m) => m.type === 'space' && m.listenerCount === 0);
+    await host.c.next((m) => m.type === 'counts' && m.listenerCount === 0);
     expect(host.c.violations).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
 // protocol's schema, and reports each `error` message and each malformed frame to the caller, who decides whether
 // it was expected. Waits are registered before the message that answers them is sent.
 import WebSocket from 'ws';
-import { serverMessageSchema, type ClientMessage, type ServerMessage } from '../../common/protocol';
+import { messagesInFrame, serverMessageSchema, type ClientMessage, type ServerMessage } from '../../common/protocol';
 
 export interface SoakClient {
   isOpen(): boolean;
@@ -36,17 +36,23 @@ export async function connectSoakClient(url: string, options: SoakClientOptions)
   const listeners = new Set<(m: ServerMessage) => void>();
   ws.on('message', (raw, isBinary) => {
     if (isBinary) return options.onProblem('a binary frame from the server');
-    let parsed;
-    try {
-      parsed = serverMessageSchema.safeParse(JSON.parse(String(raw)));
-    } catch {
-      return options.onProblem(`a frame that is not JSON: ${String(raw).slice(0, 120)}`);
+    for (const line of messagesInFrame(String(raw))) {
+      let parsed;
+      try {
+        parsed = serverMessageSchema.safeParse(JSON.parse(line));
+      } catch {
+        options.onProblem(`a frame that is not JSON: ${line.slice(0, 120)}`);
+        continue;
+      }
+      if (!parsed.success) {
+        options.onProblem(`a message outside the protocol: ${line.slice(0, 200)}`);
+        continue;
+      }
+      const message = parsed.data;
+      if (message.type === 'error') options.onProblem(`error ${message.code}: ${message.message}`);
+      for (const w of [...waiters]) w(message);
+      for (const l of [...listeners]) l(message);
     }
-    if (!parsed.success) return options.onProblem(`a message outside the protocol: ${String(raw).slice(0, 200)}`);
-    const message = parsed.data;
-    if (message.type === 'error') options.onProblem(`error ${message.code}: ${message.message}`);
-    for (const w of [...waiters]) w(message);
-    for (const l of [...listeners]) l(message);
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     ws.on('close', (code, reason) => {

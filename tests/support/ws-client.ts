@@ -2,7 +2,7 @@
 // Every message from the server is checked against the protocol's serverMessageSchema; anything outside it is
 // recorded in `violations` so tests can assert the server never sends a shape clients cannot parse.
 import WebSocket from 'ws';
-import { serverMessageSchema, type ServerMessage } from '../../common/protocol';
+import { messagesInFrame, serverMessageSchema, type ServerMessage } from '../../common/protocol';
 
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
@@ -49,17 +49,18 @@ export async function connect(url: string, timeoutMs = DEFAULT_TIMEOUT_MS, optio
   };
 
   ws.on('message', (raw, isBinary) => {
-    const text = isBinary ? '<binary>' : String(raw);
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      violations.push(text);
-      return;
+    for (const text of isBinary ? ['<binary>'] : messagesInFrame(String(raw))) {
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        violations.push(text);
+        continue;
+      }
+      const parsed = serverMessageSchema.safeParse(data);
+      if (parsed.success) received.push(parsed.data);
+      else violations.push(text);
     }
-    const parsed = serverMessageSchema.safeParse(data);
-    if (parsed.success) received.push(parsed.data);
-    else violations.push(text);
     wake();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {

@@ -132,7 +132,7 @@ export function HostPanel({
         <PinsSection view={view} />
       </div>
       <div className="ws-rail">
-        <ListenersSection {...panel} />
+        <ListenersSection view={view} selected={selected} select={select} act={act} />
         <ActivitySection view={view} />
       </div>
       {dock && createPortal(keybar, dock)}

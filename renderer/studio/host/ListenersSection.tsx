@@ -6,7 +6,8 @@ import { actionsFor } from './actions';
 import { useListNav } from './hooks';
 import { Icon } from './icons';
 import { ParticipantRow } from './ParticipantRow';
-import { Section, type PanelProps } from './Section';
+import { memoOnView, Section, type PanelProps } from './Section';
+import type { SessionView } from '../../state/space-session';
 import { VirtualList } from './VirtualList';
 
 export const LISTENER_ROW_HEIGHT = 52;
@@ -16,7 +17,9 @@ function listenerActions(...args: Parameters<typeof actionsFor>): ModAction[] {
   return actionsFor(...args).filter((a) => a !== 'approve' && a !== 'deny');
 }
 
-export function ListenersSection(props: PanelProps): ReactNode {
+type ListenersProps = Omit<PanelProps, 'view' | 'sfu' | 'mode'> & { view: Pick<SessionView, 'roster' | 'role' | 'participantId'> };
+
+export const ListenersSection = memoOnView(function ListenersSection(props: ListenersProps): ReactNode {
   const { view, selected, select } = props;
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query);
@@ -80,4 +83,4 @@ export function ListenersSection(props: PanelProps): ReactNode {
       />
     </Section>
   );
-}
+}, ['roster', 'role', 'participantId']);

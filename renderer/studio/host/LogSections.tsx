@@ -6,7 +6,8 @@ import { sendToSpace } from '../controller';
 import { auditLine, describeDetail } from './audit-line';
 import { clockTime } from './hooks';
 import { Face } from './ParticipantRow';
-import { Section, type PanelProps } from './Section';
+import { memoOnView, Section, type PanelProps } from './Section';
+import type { SessionView } from '../../state/space-session';
 
 /** How many rows of a scrolled list lie (even partly) past its top and bottom edges. */
 function hiddenRows(list: HTMLElement): { above: number; below: number } {
@@ -21,7 +22,7 @@ function hiddenRows(list: HTMLElement): { above: number; below: number } {
   return { above, below };
 }
 
-export function ActivitySection({ view }: Pick<PanelProps, 'view'>): ReactNode {
+export const ActivitySection = memoOnView(function ActivitySection({ view }: { view: Pick<SessionView, 'audit'> }): ReactNode {
   const entries = useMemo(() => [...view.audit].reverse(), [view.audit]);
   const list = useRef<HTMLOListElement>(null);
   const [hidden, setHidden] = useState({ above: 0, below: 0 });
@@ -80,12 +81,12 @@ export function ActivitySection({ view }: Pick<PanelProps, 'view'>): ReactNode {
       )}
     </Section>
   );
-}
+}, ['audit']);
 
 export function BlockedSection({ view, plain }: Pick<PanelProps, 'view'> & { plain?: boolean }): ReactNode {
   const whose = view.role === 'host' ? 'your' : "the host's";
   return (
-    <Section title="Blocked" count={view.blocks.length} testId="blocked" plain={plain} hideTitle={plain}>
+    <Section title="Blocked" count={view.blockTotal} testId="blocked" plain={plain} hideTitle={plain}>
       {view.blocks.length === 0 ? (
         <div className="faint" data-testid="blocked-empty">Nobody is blocked. Blocked people can't join any of {whose} spaces.</div>
       ) : (
@@ -112,6 +113,11 @@ export function BlockedSection({ view, plain }: Pick<PanelProps, 'view'> & { pla
               )}
             </li>
           ))}
+          {view.blockTotal > view.blocks.length && (
+            <li className="faint" data-testid="blocked-more">
+              and {countOf(view.blockTotal - view.blocks.length, 'earlier block')} — the latest {view.blocks.length} are listed
+            </li>
+          )}
         </ul>
       )}
     </Section>

@@ -5,9 +5,10 @@ import { checkPinCaption, MAX_PINS, parsePinUrl, PIN_CAPTION_MAX } from '../../.
 import { PinCard } from '../../ui/social';
 import { sendToSpace } from '../controller';
 import { captionInput, pinPreview } from './pin-form';
-import { Section, type PanelProps } from './Section';
+import { memoOnView, Section } from './Section';
+import type { SessionView } from '../../state/space-session';
 
-export function PinsSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
+export const PinsSection = memoOnView(function PinsSection({ view }: { view: Pick<SessionView, 'pins'> }): ReactNode {
   const [url, setUrl] = useState('');
   const [caption, setCaption] = useState('');
   const [cutNote, setCutNote] = useState<string | null>(null);
@@ -109,4 +110,4 @@ export function PinsSection({ view }: Pick<PanelProps, 'view'>): ReactNode {
       )}
     </Section>
   );
-}
+}, ['pins']);

@@ -17,7 +17,7 @@ export function RoomPanel(props: PanelProps & { onMuteAll: () => void }): ReactN
     isHost: mode === 'host' && view.role === 'host',
     requests,
     cohosts: view.members.filter((m) => m.role === 'cohost').length,
-    blocked: view.blocks.length,
+    blocked: view.blockTotal,
   });
   // A co-host who is no longer offered a tab (it is the host's alone) falls back to the stage.
   const tab = tabs.some((t) => t.id === chosen) ? chosen : 'stage';

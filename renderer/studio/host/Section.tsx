@@ -1,6 +1,6 @@
 // The host panel's building blocks: a titled section card with an optional count and header controls, and the
 // props every section shares.
-import type { CSSProperties, ReactNode } from 'react';
+import { memo, type CSSProperties, type FunctionComponent, type ReactNode } from 'react';
 import type { ModAction } from '../../../common/moderation';
 import type { SfuSnapshot } from '../../sfu/adapter';
 import type { SessionView } from '../../state/space-session';
@@ -14,6 +14,24 @@ export interface PanelProps {
   selected: string | null;
   select: (id: string) => void;
   act: (action: ModAction, person: Person) => void;
+}
+
+/**
+ * A host-panel part that re-renders only when what it shows changes. A busy room changes the view several times a
+ * second (counts, hands, reactions); a part that declares the view fields it reads (`keys`; its props type only
+ * gives it those) is skipped when none of them, and none of its other props, changed.
+ */
+export function memoOnView<K extends keyof SessionView, P extends { view: Pick<SessionView, K> }>(
+  component: (props: P) => ReactNode,
+  keys: readonly K[],
+): FunctionComponent<P> {
+  const same = (a: P, b: P): boolean =>
+    keys.every((k) => a.view[k] === b.view[k]) &&
+    (Object.keys(b) as (keyof P)[]).every((k) => k === 'view' || Object.is(a[k], b[k])) &&
+    Object.keys(a).length === Object.keys(b).length;
+  const wrapped = memo(component, same) as unknown as FunctionComponent<P>;
+  wrapped.displayName = component.name;
+  return wrapped;
 }
 
 export function Section(props: {

@@ -10,11 +10,11 @@ import { actionTitle, actionsFor, personOf } from './actions';
 import { formatWait, useListNav, useNow } from './hooks';
 import { Icon } from './icons';
 import { Face, ParticipantRow, type MicState } from './ParticipantRow';
-import { Section, type PanelProps } from './Section';
+import { memoOnView, Section, type PanelProps } from './Section';
 import { countOf } from '../../../common/text';
 
 /** What a stage member's microphone is doing, as far as the SFU tells us. */
-export function micStateOf(id: string, view: SessionView, sfu: SfuSnapshot): MicState {
+export function micStateOf(id: string, view: Pick<SessionView, 'participantId'>, sfu: SfuSnapshot): MicState {
   if (sfu.connection !== 'connected') return null;
   const self = id === view.participantId;
   if (self) {
@@ -34,7 +34,11 @@ export function speakersToMute(view: Pick<SessionView, 'members'>): number {
   return view.members.filter((m) => m.role === 'speaker').length;
 }
 
-export function SpeakersSection(props: PanelProps & { onMuteAll: () => void; plain?: boolean }): ReactNode {
+type SpeakersView = Pick<SessionView, 'members' | 'roster' | 'role' | 'participantId' | 'settings'>;
+
+export const SpeakersSection = memoOnView(function SpeakersSection(
+  props: Omit<PanelProps, 'view'> & { view: SpeakersView; onMuteAll: () => void; plain?: boolean },
+): ReactNode {
   const { view, sfu, selected, select } = props;
   const ids = useMemo(() => view.members.map((m) => m.id), [view.members]);
   const onKeyDown = useListNav(ids, selected, select);
@@ -95,7 +99,7 @@ export function SpeakersSection(props: PanelProps & { onMuteAll: () => void; pla
       </div>
     </Section>
   );
-}
+}, ['members', 'roster', 'role', 'participantId', 'settings']);
 
 const EMPTY_REQUESTS = {
   everyone: 'No requests yet. Listeners can raise a hand to ask to speak.',
@@ -103,9 +107,11 @@ const EMPTY_REQUESTS = {
   nobody: 'Requests are off. Turn them on under Settings.',
 } as const;
 
-export function RequestsSection(props: PanelProps & { plain?: boolean }): ReactNode {
+type RequestsView = Pick<SessionView, 'roster' | 'members' | 'settings' | 'clockOffset'>;
+
+export const RequestsSection = memoOnView(function RequestsSection(props: Omit<PanelProps, 'view'> & { view: RequestsView; plain?: boolean }): ReactNode {
   const { view, selected, select } = props;
-  const queue = useMemo(() => handQueue(view), [view]);
+  const queue = handQueue(view);
   const ids = useMemo(() => queue.map((p) => p.id), [queue]);
   const onKeyDown = useListNav(ids, selected, select);
   const now = useNow(queue.length > 0);
@@ -165,4 +171,4 @@ export function RequestsSection(props: PanelProps & { plain?: boolean }): ReactN
       )}
     </Section>
   );
-}
+}, ['roster', 'members', 'settings', 'clockOffset']);

@@ -14,7 +14,7 @@ function roomWithWatcher(): { room: SpaceRoom; seen: ServerMessage[] } {
   const room = new SpaceRoom('s', { space: () => {}, stage: () => {} }, createRateLimiter(1000, 1000));
   rooms.push(room);
   const seen: ServerMessage[] = [];
-  const ws = { OPEN: 1, readyState: 1, send: (text: string) => seen.push(JSON.parse(text) as ServerMessage) };
+  const ws = { OPEN: 1, readyState: 1, send: (frame: string | Buffer) => seen.push(...String(frame).split('\n').map((line) => JSON.parse(line) as ServerMessage)) };
   const m = room.member('x'.repeat(64), 'pwatcher', 'Watcher', 0);
   m.sessions.add({ ws } as unknown as Session);
   return { room, seen };

@@ -11,7 +11,7 @@ import { SpaceRoom, type Session } from '../../../server/room';
 import { MEDIA_REQUEST_EVERY_MS, startSfuRecovery } from '../../../server/sfu-recovery';
 
 function session(inbox: ServerMessage[]): Session {
-  const ws = { OPEN: 1, readyState: 1, send: (text: string) => inbox.push(JSON.parse(text) as ServerMessage) } as unknown as WebSocket;
+  const ws = { OPEN: 1, readyState: 1, send: (frame: string | Buffer) => inbox.push(...String(frame).split('\n').map((line) => JSON.parse(line) as ServerMessage)) } as unknown as WebSocket;
   return { ws, address: '', spaceId: 's', memberId: null, limiter: createRateLimiter(20, 40), reactions: createRateLimiter(1, 5), joinTimer: setTimeout(() => {}, 0) };
 }
 

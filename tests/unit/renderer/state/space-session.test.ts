@@ -168,4 +168,25 @@ describe('openSpaceSession', () => {
     expect(session.store.get().error?.message).toBe('this invite was replaced');
     expect(readSeat(storage, ORIGIN, 'zzz999zzzz')).toBe(SEAT);
   });
+
+  it('applies the messages of one frame together: one update for whoever listens, every message in it applied', () => {
+    const session = open({ url: SERVER, spaceId: SPACE, credential: HOST_KEY, credentialKind: 'host', storage: memoryStorage() });
+    latest().accept();
+    latest().reply(joined());
+    let heard = 0;
+    session.store.subscribe(() => heard++);
+    const frame: ServerMessage[] = [
+      { type: 'counts', listenerCount: 40, handCount: 2 },
+      { type: 'reactions', items: [{ emoji: '👏', count: 3 }] },
+      { type: 'rosterDelta', upsert: [], remove: ['pgone'], now: 10 },
+    ];
+    latest().onmessage?.({ data: frame.map((m) => JSON.stringify(m)).join('\n') });
+    expect(heard).toBe(1);
+    expect(session.store.get()).toMatchObject({ listenerCount: 40, handCount: 2 });
+    expect(session.store.get().reactions).toHaveLength(3);
+    // A line that is not a message is skipped; the others in its frame still count.
+    latest().onmessage?.({ data: `not json\n${JSON.stringify({ type: 'counts', listenerCount: 41, handCount: 2 })}` });
+    expect(heard).toBe(2);
+    expect(session.store.get().listenerCount).toBe(41);
+  });
 });

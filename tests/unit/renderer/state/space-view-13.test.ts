@@ -2,7 +2,7 @@
 // stage, and which request a refusal answers.
 import { describe, expect, it } from 'vitest';
 import type { SpaceSummary } from '../../../../common/protocol';
-import { EMPTY_VIEW, reduceSpace } from '../../../../renderer/state/space-view';
+import { EMPTY_VIEW, FLOATS, reduceSpace } from '../../../../renderer/state/space-view';
 
 const space = { id: 'abcdefghij', title: 'T', description: '', hostName: 'Lena', status: 'live' as const, createdAt: 1, startedAt: 2, endedAt: null };
 const summary: SpaceSummary = { startedAt: 2, endedAt: 100, peakListeners: 2, totalListeners: 3, speakers: [], reactions: [], hands: 1 };
@@ -40,14 +40,33 @@ describe('reduceSpace, issue 13', () => {
       ['👏', 'pa'],
       ['👏', 'pb'],
       ['👏', null],
-      ['👏', null],
-      ['👏', null],
-      ['👏', null],
       ['🔥', null],
     ]);
     // More senders than the handful: the handful is all theirs.
     const many = reduceSpace(EMPTY_VIEW, { type: 'reactions', items: [{ emoji: '🎉', count: 8, from: ['1', '2', '3', '4', '5', '6', '7', '8'] }] });
-    expect(many.reactions.map((r) => r.from)).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(many.reactions.map((r) => r.from)).toEqual(['1', '2', '3']);
+  });
+
+  it('spends a budget of floats per second: a clapping crowd animates a few emoji, and senders on stage float first', () => {
+    const batch = { type: 'reactions' as const, items: [{ emoji: '👏' as const, count: 40 }, { emoji: '🔥' as const, count: 30 }, { emoji: '😂' as const, count: 20 }] };
+    // At one moment: nine wanted (three per emoji), the burst allows FLOATS.burst; more batches at that moment add none.
+    let v = reduceSpace(EMPTY_VIEW, batch, 10_000);
+    expect(v.reactions).toHaveLength(FLOATS.burst);
+    for (let i = 0; i < 5; i++) v = reduceSpace(v, batch, 10_000);
+    expect(v.reactions).toHaveLength(FLOATS.burst);
+    // A second later, FLOATS.perSecond more.
+    v = reduceSpace(v, batch, 11_000);
+    expect(v.reactions).toHaveLength(FLOATS.burst + FLOATS.perSecond);
+    // Half a second later there is room for three: a sender on stage gets theirs before the anonymous crowd.
+    v = reduceSpace(v, { type: 'reactions', items: [{ emoji: '👏', count: 12 }, { emoji: '🎉', count: 1, from: ['pann'] }] }, 11_500);
+    expect(v.reactions.slice(-3).map((r) => [r.emoji, r.from ?? null])).toEqual([
+      ['👏', null],
+      ['👏', null],
+      ['🎉', 'pann'],
+    ]);
+    // However long the flood, no more are alive than the page can animate smoothly.
+    for (let t = 12_000; t < 60_000; t += 120) v = reduceSpace(v, batch, t);
+    expect(v.reactions.length).toBeLessThanOrEqual(16);
   });
 
   it('remembers which request a refusal answers', () => {

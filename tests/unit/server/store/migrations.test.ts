@@ -12,6 +12,7 @@ import { migration0030 } from '../../../../server/store/migrations/0030-seats';
 import { migration0040 } from '../../../../server/store/migrations/0040-members';
 import { migration0050 } from '../../../../server/store/migrations/0050-pin-captions';
 import { migration0060 } from '../../../../server/store/migrations/0060-summaries';
+import { migration0070 } from '../../../../server/store/migrations/0070-block-counts';
 import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../server/store/migrations');
@@ -368,6 +369,39 @@ describe('0060-summaries', () => {
       for (const table of ['space_totals', 'space_reactions', 'space_listeners', 'space_stage']) {
         expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
       }
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('0070-block-counts', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-mig70-'));
+    file = path.join(dir, 'podium.sqlite');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('upgrades a 0060 database holding blocks: each owner counted, and the count follows inserts, upserts and deletes', () => {
+    const upTo60 = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
+    const old = openDatabase(file, upTo60);
+    const block = old.prepare(`INSERT INTO blocks (owner, subject, name, at, added_by) VALUES (?, ?, 'x', 1, 'host')`);
+    for (const [owner, subject] of [['a', '1'], ['a', '2'], ['a', '3'], ['b', '1']]) block.run(owner, subject);
+    old.close();
+    const db = openDatabase(file, [...upTo60, migration0070]);
+    try {
+      expect(schemaVersion(db)).toBe(70);
+      const counts = () => db.prepare('SELECT owner, n FROM block_counts ORDER BY owner').all();
+      expect(counts()).toEqual([{ owner: 'a', n: 3 }, { owner: 'b', n: 1 }]);
+      db.prepare(`INSERT INTO blocks (owner, subject, name, at, added_by) VALUES ('c', '1', 'x', 2, 'host')`).run();
+      // An upsert that finds the block already there updates it and counts nothing.
+      db.prepare(`INSERT INTO blocks (owner, subject, name, at, added_by) VALUES ('a', '1', 'y', 3, 'cohost') ON CONFLICT (owner, subject) DO UPDATE SET name = excluded.name`).run();
+      db.prepare(`DELETE FROM blocks WHERE owner = 'a' AND subject = '2'`).run();
+      db.prepare(`DELETE FROM blocks WHERE owner = 'a' AND subject = 'nope'`).run();
+      expect(counts()).toEqual([{ owner: 'a', n: 2 }, { owner: 'b', n: 1 }, { owner: 'c', n: 1 }]);
+      expect(() => db.prepare(`UPDATE block_counts SET n = -1 WHERE owner = 'a'`).run()).toThrow(/CHECK constraint/i);
     } finally {
       db.close();
     }
