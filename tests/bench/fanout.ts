@@ -6,13 +6,12 @@
 // server's CPU (share of one core) and memory, and the load process's CPU (it shares the machine: judge with it).
 // Not a test: it prints figures and the ratio to the goal (p95 ≤ 250 ms at 10,000 listeners on one core).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sampleProcess, startSoakServer } from '../support/soak-server';
+import { cpuSeconds, sampleProcess, startSoakServer } from '../support/soak-server';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const GOAL_P95_MS = 250;
@@ -33,13 +32,6 @@ interface LoadResult {
   bytesPerListenerPerSecond: number;
   framesPerListenerPerSecond: number;
   loadCpu: number;
-}
-
-/** CPU seconds the process has used (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 a second on Linux)
 }
 
 async function run(listeners: number): Promise<LoadResult & { serverCpu: number; rssMb: number; serverLines: string[] }> {

@@ -9,7 +9,6 @@
 // it stands in for listeners on other machines, and must not take the studio's CPU. To see what a part costs:
 // PANEL_NO_REACTIONS=1 sends no reactions; PANEL_HIDE_FLOATS=1 sends them but hides the floating emoji.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { startLivekit } from '../../scripts/livekit';
 import { launchChromium } from '../support/chromium';
 import { makeSpeechWav } from '../support/fixtures';
-import { sampleProcess } from '../support/soak-server';
+import { cpuSeconds, sampleProcess } from '../support/soak-server';
 import { createTestSpace, ROOT, startTestStudio } from '../support/studio';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '500,2000,10000' }, seconds: { type: 'string', default: '30' } } });
@@ -75,12 +74,6 @@ async function instrument(page: Page): Promise<void> {
 
 async function collect(page: Page): Promise<PageFigures> {
   return (await page.evaluate(COLLECT)) as PageFigures;
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;

@@ -73,6 +73,13 @@ export function sampleProcess(pid: number): ProcSample {
   return { rssMb: rssKb / 1024, fds, sockets };
 }
 
+/** CPU seconds `pid` has used (user + system), from /proc (Linux: 100 clock ticks a second). */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export async function startSoakServer(options: SoakServerOptions): Promise<SoakServer> {
   const { port, url: webhookUrl } = await localWebhook('127.0.0.1', 0);
   // LiveKit's own log goes to a file that outlives the run: the evidence when audio goes missing.
