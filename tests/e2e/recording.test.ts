@@ -16,6 +16,7 @@ import { sleep } from '../support/rtc-bot';
 import { speakerBot, type SpeakerBot } from '../support/speaker-bot';
 import { ask, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { waitOnAir } from '../support/on-air';
+import { approveHand } from '../support/approve';
 
 const RATE = 48_000;
 const SERVER_STATE = { timeout: 15_000 };
@@ -96,9 +97,7 @@ describe('recording a live space', () => {
     const bea = await speakerBot(protocolUrl, spaceId, 'Bea', beaWav);
     const cy = await speakerBot(protocolUrl, spaceId, 'Cy', cyWav);
     bots.push(bea, cy);
-    for (const name of ['Bea', 'Cy']) {
-      await host.getByTestId('hand-row').filter({ hasText: name }).locator('[data-action=approve]').click(SERVER_STATE);
-    }
+    for (const name of ['Bea', 'Cy']) await approveHand(host, name);
     await Promise.all([bea.goOnStage(), cy.goOnStage()]);
     // The studio hears both before recording starts (their audio elements are attached).
     for (const bot of [bea, cy]) await host.locator(`audio[data-identity="${bot.participantId}"]`).waitFor({ state: 'attached', ...SERVER_STATE });
