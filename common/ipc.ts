@@ -115,6 +115,11 @@ export const desktopStateSchema = z
     handsUp: z.number().int().min(0).max(1_000_000),
     /** Which connection is down while live (common/desktop.ts DESKTOP_LINKS). */
     link: z.enum(DESKTOP_LINKS),
+    /** Moderators: open reports in the queue. */
+    reportsOpen: z.number().int().min(0).max(1_000_000).optional(),
+    /** Moderators: the newest case (the latest first report about someone), its key and who or what it is about. */
+    newestReportKey: z.string().max(80).nullable().optional(),
+    newestReportName: z.string().max(200).nullable().optional(),
   })
   .strict();
 export type DesktopState = z.infer<typeof desktopStateSchema>;

@@ -2,6 +2,7 @@
 // co-host studio, listener page). Defined once here; both ends parse with these schemas.
 import { z } from 'zod';
 import { ERROR_CODES } from './result';
+import { reportCaseSchema, reportDecisionSchema, reportRecordSchema, reportKeySchema, reportNoteSchema, reportReasonSchema, reportTargetSchema } from './reports';
 import { modActionSchema, pinSchema, reactionSchema, spaceSettingsSchema } from './moderation';
 import { displayNameSchema, publicSpaceSchema, roleSchema, spaceDescriptionSchema, spaceIdSchema, spaceTitleSchema } from './space';
 
@@ -71,6 +72,14 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('recording'), ref, on: z.boolean() }).strict(),
   /** Asks for a fresh media grant: the SFU connection was lost and the client's SDK gave up (rate-limited). */
   z.object({ type: z.literal('media'), ref }).strict(),
+  /** Anyone: reports a person or a pinned post to the hosts (common/reports.ts). Answered with `reported` or an error. */
+  z.object({ type: z.literal('report'), ref, target: reportTargetSchema, reason: reportReasonSchema, note: reportNoteSchema.optional() }).strict(),
+  /** Host and co-hosts: this moderator opened a case (`taken`), so the others see it as theirs; or let it go. */
+  z.object({ type: z.literal('reportTake'), ref, key: reportKeySchema, taken: z.boolean() }).strict(),
+  /** Host and co-hosts: closes a case with a decision (the moderation action of that name, or dismiss). */
+  z.object({ type: z.literal('reportDecide'), ref, key: reportKeySchema, action: reportDecisionSchema }).strict(),
+  /** Host and co-hosts: every report of this space and its decision, for an export (answered with `reportsExport`). */
+  z.object({ type: z.literal('reportsExport'), ref }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -273,6 +282,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     message: z.string(),
   }),
   z.object({ type: z.literal('pong'), ref }),
+  /** The reporter: their report was filed (`key`: what it was about, so the page can show it as reported). */
+  z.object({ type: z.literal('reported'), ref, key: z.string(), name: z.string(), text: z.string() }),
+  /** Host and co-hosts: the report queue, whole (open cases first), and how many are open. */
+  z.object({ type: z.literal('reports'), cases: z.array(reportCaseSchema), open: z.number().int().nonnegative() }),
+  /** Host and co-hosts: the space's reports for an export (reports about hosts are the server admin's, not here). */
+  z.object({ type: z.literal('reportsExport'), ref, space: z.object({ id: z.string(), title: z.string() }), exportedAt: z.number().int(), reports: z.array(reportRecordSchema) }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

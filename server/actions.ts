@@ -3,12 +3,13 @@
 // the authority; the studio's buttons only mirror it. Actions that race (two co-hosts approving the same hand) end in
 // the same state, without an error.
 import { checkPinCaption, MAX_PINS, MOD_ACTIONS, mayPerform, parsePinUrl, type ModAction, type ParsedPin } from '../common/moderation';
-import { COHOST_OFFER_MS, type ClientMessage } from '../common/protocol';
+import { COHOST_OFFER_MS, type AuditEntry, type ClientMessage } from '../common/protocol';
 import { PodiumError } from '../common/result';
 import type { PublicSpace } from '../common/space';
 import { countOf, cutGraphemes, listNames } from '../common/text';
 import { createRateLimiter } from './rate-limit';
 import { dropRecorder, setRecording } from './recording';
+import { decideReport, exportReports, fileReport, takeReport } from './reports';
 import { blocksMessage, isModerator, onStage, send, type Member, type Session, type SpaceRoom } from './room';
 import type { SessionHubDeps } from './sessions';
 
@@ -18,7 +19,8 @@ export interface ActionContext {
   actor: Member;
   session: Session;
   space: PublicSpace;
-  audit: (actor: string, action: string, target: string | null, detail: string | null) => void;
+  /** Writes an audit line (and tells the moderators); returns it, so a report's decision can name it. */
+  audit: (actor: string, action: string, target: string | null, detail: string | null) => AuditEntry;
   grantMedia: (member: Member) => Promise<void>;
   now: () => number;
 }
@@ -53,7 +55,7 @@ async function onSfu(ctx: ActionContext, what: string, call: () => Promise<void>
   }
 }
 
-async function moderate(ctx: ActionContext, action: ModAction, targetId: string): Promise<void> {
+export async function moderate(ctx: ActionContext, action: ModAction, targetId: string): Promise<void> {
   const { room, actor, deps, space } = ctx;
   requireModerator(actor);
   const target = room.members.get(targetId);
@@ -364,6 +366,16 @@ export async function handleAction(ctx: ActionContext, message: ActionMessage): 
     }
     case 'recording':
       return setRecording(ctx, message.on);
+    case 'report':
+      return fileReport(ctx, message);
+    case 'reportTake':
+      return takeReport(ctx, message);
+    case 'reportsExport':
+      return exportReports(ctx, message);
+    case 'reportDecide':
+      return decideReport(ctx, message, (action, targetId) =>
+        action === 'unpin' ? handleAction(ctx, { type: 'unpin', pinId: targetId }) : moderate(ctx, action, targetId),
+      );
     case 'unblock': {
       requireModerator(actor);
       const owner = deps.moderation.owner(space.id);

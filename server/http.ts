@@ -118,6 +118,8 @@ export function createHttpHandler(opts: {
   listenerCount: (spaceId: string) => number;
   /** Handles POST /api/spaces for a studio using this server from afar; absent when the server is embedded. */
   createSpace?: (body: unknown, authorization: string | undefined, remoteAddress: string) => CreateSpaceReply;
+  /** Handles GET /api/admin/reports (the server admin's reports); absent without an admin token. */
+  adminReports?: (authorization: string | undefined, remoteAddress: string) => CreateSpaceReply;
 }): http.RequestListener {
   const headers = securityHeaders(opts.livekitUrl);
   const listenerHtml = path.join(opts.assetsDir, 'listener', 'index.html');
@@ -143,6 +145,11 @@ export function createHttpHandler(opts: {
       return sendJson(res, 405, { error: { code: 'bad_request', message: 'only GET is served here' } }, headers);
     }
     if (pathname === '/healthz') return sendJson(res, 200, { ok: true }, headers);
+    if (pathname === '/api/admin/reports') {
+      if (!opts.adminReports) return sendJson(res, 404, { error: { code: 'not_found', message: 'this server has no admin token, so no admin API' } }, headers);
+      const reply = opts.adminReports(req.headers.authorization, req.socket.remoteAddress ?? 'unknown');
+      return sendJson(res, reply.status, reply.body, { ...headers, ...reply.headers });
+    }
     const page = /^\/s\/([^/]+)\/?$/.exec(pathname);
     if (page) {
       // The page itself shows "no such space"; the status code tells crawlers and link previews the same.

@@ -11,7 +11,7 @@ import { createSpaceSchema, type CreateSpaceInput, type PublicSpace } from '../c
 import { countOf } from '../common/text';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle';
 import { startHeartbeat } from './heartbeat';
-import { createHttpHandler, guardRequests, guardUpgrades, httpServerOptions, refuseUpgrade, type HttpTimeouts } from './http';
+import { createHttpHandler, guardRequests, guardUpgrades, httpServerOptions, refuseUpgrade, type CreateSpaceReply, type HttpTimeouts } from './http';
 import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
 import { probeSfu, steadyHealth, type SfuHealth } from './livekit/health';
 import { createWebhookHandler, LIVEKIT_WEBHOOK_PATH } from './livekit/webhooks';
@@ -21,6 +21,7 @@ import { localAddressOf } from './local-webhook';
 import { requestPath } from './request-target';
 import { openDatabase } from './store/db';
 import { createModerationStore } from './store/moderation';
+import { createReportStore } from './store/reports';
 import { createSpaceStore, hashKey } from './store/spaces';
 
 export interface SpaceServerConfig {
@@ -60,6 +61,9 @@ export interface SpaceServerConfig {
   sfuHealth?: SfuHealth;
 }
 
+/** How many reports GET /api/admin/reports lists in each of its two lists. */
+const ADMIN_REPORTS = 500;
+
 const remoteSpaceSchema = createSpaceSchema.extend({
   /** A secret the host's studio keeps for this server: whose block list the space's blocks go to. */
   ownerKey: clientKeySchema,
@@ -97,12 +101,14 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   const store = createSpaceStore(db);
   const admin = config.admin ?? createSfuAdmin(config.livekit);
   const moderation = createModerationStore(db);
+  const reports = createReportStore(db);
   const probe = config.sfuHealth || config.admin ? null : probeSfu({ url: config.livekit.url, log });
   const sfuHealth = config.sfuHealth ?? probe ?? steadyHealth(config.now);
   let shareUrlOf = (id: string) => id;
   const hub = createSessionHub({
     store,
     moderation,
+    reports,
     livekit: config.livekit,
     admin,
     log,
@@ -132,6 +138,25 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   };
   const adminToken = config.adminToken;
   const throttle = createAuthThrottle(config.adminThrottle);
+  /** The admin token, checked (and wrong ones throttled) before `then` runs. */
+  const asAdmin = (token: string, authorization: string | undefined, remoteAddress: string, then: () => CreateSpaceReply): CreateSpaceReply => {
+    // Refused before the token is even compared, so a guesser learns nothing from a throttled attempt.
+    const verdict = throttle.check(remoteAddress);
+    if (!verdict.allowed) {
+      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+      const who = verdict.scope === 'address' ? 'from this address' : 'from everyone';
+      return {
+        status: 429,
+        headers: { 'Retry-After': String(seconds) },
+        body: { error: { code: 'rate_limited', message: `too many wrong admin tokens ${who}; try again in ${countOf(seconds, 'second')}` } },
+      };
+    }
+    if (!authorization || !sameSecret(authorization, `Bearer ${token}`)) {
+      throttle.fail(remoteAddress);
+      return { status: 401, body: { error: { code: 'forbidden', message: 'a valid admin token is required' } } };
+    }
+    return then();
+  };
   const server = http.createServer(
     httpServerOptions(config.httpTimeouts),
     guardRequests(withWebhook(createHttpHandler({
@@ -140,34 +165,23 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
       livekitUrl: config.livekit.url,
       listenerCount: hub.listenerCount,
       createSpace: adminToken
-        ? (body, authorization, remoteAddress) => {
-            // Refused before the token is even compared, so a guesser learns nothing from a throttled attempt.
-            const verdict = throttle.check(remoteAddress);
-            if (!verdict.allowed) {
-              const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-              const who = verdict.scope === 'address' ? 'from this address' : 'from everyone';
-              return {
-                status: 429,
-                headers: { 'Retry-After': String(seconds) },
-                body: {
-                  error: {
-                    code: 'rate_limited',
-                    message: `too many wrong admin tokens ${who}; try again in ${countOf(seconds, 'second')}`,
-                  },
-                },
-              };
-            }
-            if (!authorization || !sameSecret(authorization, `Bearer ${adminToken}`)) {
-              throttle.fail(remoteAddress);
-              return { status: 401, body: { error: { code: 'forbidden', message: 'a valid admin token is required' } } };
-            }
-            try {
-              const created = createRemoteSpace(body);
-              return { status: 201, body: { ...created, shareUrl: shareUrlOf(created.space.id) } };
-            } catch (error) {
-              return { status: 400, body: { error: toAppError(error) } };
-            }
-          }
+        ? (body, authorization, remoteAddress) =>
+            asAdmin(adminToken, authorization, remoteAddress, () => {
+              try {
+                const created = createRemoteSpace(body);
+                return { status: 201, body: { ...created, shareUrl: shareUrlOf(created.space.id) } };
+              } catch (error) {
+                return { status: 400, body: { error: toAppError(error) } };
+              }
+            })
+        : undefined,
+      // Reports about hosts and co-hosts (their own queue never shows them), and the latest reports of every space.
+      adminReports: adminToken
+        ? (authorization, remoteAddress) =>
+            asAdmin(adminToken, authorization, remoteAddress, () => ({
+              status: 200,
+              body: { aboutHosts: reports.forAdmin(ADMIN_REPORTS), latest: reports.latest(ADMIN_REPORTS) },
+            }))
         : undefined,
     })), log),
   );

@@ -99,7 +99,7 @@ export function send(session: Session, message: ServerMessage): void {
 /** How soon coalesced updates go out; well inside the "everywhere within 1 s" promise. */
 const FLUSH_MS = 120;
 
-export type Flushable = 'space' | 'stage' | 'roster' | 'reactions';
+export type Flushable = 'space' | 'stage' | 'roster' | 'reactions' | 'reports';
 
 export class SpaceRoom {
   readonly members = new Map<string, Member>();
@@ -125,7 +125,7 @@ export class SpaceRoom {
 
   constructor(
     readonly spaceId: string,
-    private readonly flushers: Record<'space' | 'stage', (room: SpaceRoom) => void>,
+    private readonly flushers: Record<'space' | 'stage' | 'reports', (room: SpaceRoom) => void>,
     /** The whole room's reaction rate: however many people tap, the room gets a bounded stream. */
     private readonly reactionCap: RateLimiter,
     /** Null for a space that has ended (nothing of it needs to survive a restart) and for tests of memory alone. */
@@ -360,6 +360,7 @@ export class SpaceRoom {
   private collect(pending: Set<Flushable>): void {
     if (pending.has('space')) this.flushers.space(this);
     if (pending.has('stage')) this.flushers.stage(this);
+    if (pending.has('reports')) this.flushers.reports(this);
     if (pending.has('roster') && (this.rosterUpserts.size || this.rosterRemoves.size)) {
       const upsert = [...this.rosterUpserts].flatMap((id) => {
         const m = this.members.get(id);

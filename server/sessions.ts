@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { nameKey } from '../common/names';
-import { parseClientMessage, type ClientMessage, type ServerMessage } from '../common/protocol';
+import { parseClientMessage, type AuditEntry, type ClientMessage, type ServerMessage } from '../common/protocol';
 import { PodiumError, type ErrorCode } from '../common/result';
 import type { PublicSpace, Role } from '../common/space';
 import { countOf } from '../common/text';
@@ -26,6 +26,8 @@ import { blocksMessage, isModerator, send, SpaceRoom, type Member, type Session 
 import { keeperFor, restoreMembers } from './room-keeping';
 import { SpaceTally } from './summary';
 import type { ModerationStore } from './store/moderation';
+import type { ReportStore } from './store/reports';
+import { exportReports, reportsMessage } from './reports';
 import { hashKey, type SpaceStore } from './store/spaces';
 
 /** Where per-address limits count; kept importable from here for the tests that check it. */
@@ -49,6 +51,8 @@ export interface SessionHub {
 export interface SessionHubDeps {
   store: SpaceStore;
   moderation: ModerationStore;
+  /** Reports and their decisions (server/reports.ts). */
+  reports: ReportStore;
   livekit: LivekitCredentials;
   admin: SfuAdmin;
   log: (line: string) => void;
@@ -116,6 +120,10 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       room.told.stage = stageText;
       room.told.handCount = handCount;
       room.broadcast(message);
+    },
+    /** The report queue, to the host and co-hosts only (reports are rate-limited, so the whole list is small). */
+    reports(room: SpaceRoom) {
+      room.toModerators(reportsMessage(deps.reports, room));
     },
   };
   function stageMessage(room: SpaceRoom): ServerMessage {
@@ -318,14 +326,16 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     send(session, { type: 'roster', participants: room.roster(), now: now() });
     send(session, { type: 'audit', entries: deps.moderation.auditLog(room.spaceId, 200), append: false });
     send(session, blocksMessage(deps.moderation, deps.moderation.owner(room.spaceId)));
+    send(session, reportsMessage(deps.reports, room));
     // An ended space's host and co-hosts see what it came to.
     const space = deps.store.get(room.spaceId);
     if (space?.status === 'ended' && room.tally) send(session, { type: 'summary', summary: room.tally.summary(space) });
   }
 
-  function audit(room: SpaceRoom, actor: string, action: string, target: string | null, detail: string | null): void {
+  function audit(room: SpaceRoom, actor: string, action: string, target: string | null, detail: string | null): AuditEntry {
     const entry = deps.moderation.audit(room.spaceId, { at: now(), actor, action, target, detail });
     room.toModerators({ type: 'audit', entries: [entry], append: true });
+    return entry;
   }
 
   async function startOrEnd(room: SpaceRoom, m: Member, type: 'start' | 'end'): Promise<void> {
@@ -375,6 +385,8 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     try {
       if (message.type === 'start' || message.type === 'end') return await startOrEnd(room, m, message.type);
       const space = deps.store.get(room.spaceId);
+      // The reports of an ended space can still be exported (a trust and safety follow-up comes after the space).
+      if (space && message.type === 'reportsExport') return exportReports({ deps, room, actor: m, session, space, audit: (...a) => audit(room, ...a), grantMedia: async () => {}, now }, message);
       if (!space || space.status === 'ended') {
         throw new PodiumError('invalid_state', message.type === 'details' ? 'this space has ended, so its title and description can no longer change' : 'this space has ended');
       }

@@ -22,7 +22,7 @@ export function linkGraceMs(link: DownLink): number {
 }
 
 export interface NotificationModel {
-  kind: 'hands' | 'link-lost' | 'link-back';
+  kind: 'hands' | 'link-lost' | 'link-back' | 'report';
   title: string;
   body: string;
 }
@@ -39,6 +39,8 @@ export interface NotifyState {
   downKind: DownLink | null;
   /** A "lost" notification went out for this drop: its end earns a "Reconnected". */
   toldDown: boolean;
+  /** Report cases already seen (told, or shown by the studio in front): each is told once. Newest last, bounded. */
+  seenReports: string[];
 }
 
 export const INITIAL_NOTIFY_STATE: NotifyState = {
@@ -48,7 +50,19 @@ export const INITIAL_NOTIFY_STATE: NotifyState = {
   downSince: null,
   downKind: null,
   toldDown: false,
+  seenReports: [],
 };
+
+/** How many report cases the shell remembers having seen. */
+const SEEN_REPORTS = 200;
+
+export function reportNotification(name: string, open: number, title: string | null): NotificationModel {
+  return {
+    kind: 'report',
+    title: `New report about ${name}`,
+    body: `${quoted(title)} · ${open === 1 ? '1 open report' : `${open} open reports`}. Open Podium to look at it and decide.`,
+  };
+}
 
 export interface NotifyInput {
   /** The studio's latest report (null before the first). */
@@ -130,6 +144,14 @@ export function notifyStep(state: NotifyState, input: NotifyInput): NotifyStep {
     } else {
       wake.push(state.handsToldAt + HAND_INTERVAL_MS);
     }
+  }
+
+  // A case about someone new (the first report about them): told once, in the background; in front, the studio's
+  // Reports tab shows it already.
+  const newest = desktop.newestReportKey ?? null;
+  if (newest !== null && !state.seenReports.includes(newest)) {
+    if (!focused) notify.push(reportNotification(desktop.newestReportName ?? 'someone', desktop.reportsOpen ?? 1, desktop.title));
+    next.seenReports = [...state.seenReports, newest].slice(-SEEN_REPORTS);
   }
 
   // The link: told once it has been down for its grace (and the window is not in front); back: told if told down.

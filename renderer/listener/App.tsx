@@ -15,6 +15,7 @@ import { ErrorBanner, Toasts } from './Notices';
 import { phaseOf, type Phase } from './phase';
 import { ShareButton } from './ShareButton';
 import { SpaceHeader } from './SpaceHeader';
+import { ReportSlot } from './Report';
 import { Pins, Stage } from './Stage';
 import { Ended, Loading, NotFound, Refused, Removed, Waiting } from './States';
 
@@ -64,11 +65,12 @@ function SpaceBody({ s, phase }: { s: ListenerState; phase: 'waiting' | 'live' |
       <SpaceHeader space={space} phase={phase} listenerCount={s.view.listenerCount} recording={s.view.recording} />
       {phase !== 'ended' && <CohostOfferSlot s={s} />}
       {phase !== 'ended' && (
-        <Stage members={s.view.members} you={s.view.participantId} sfu={s.sfu} live={phase === 'live'} publishing={s.mic === 'open'} />
+        <Stage members={s.view.members} you={s.view.participantId} sfu={s.sfu} live={phase === 'live'} publishing={s.mic === 'open'} view={s.view} />
       )}
       {phase === 'waiting' && <Waiting />}
       {phase === 'ended' && <Ended space={space} />}
-      <Pins pins={s.view.pins} />
+      <Pins pins={s.view.pins} view={phase === 'ended' ? undefined : s.view} />
+      {phase !== 'ended' && <ReportSlot view={s.view} />}
       {phase === 'live' && <LiveDock s={s} />}
       {/* In the flow, under the controls: a notice covers nothing (on wide screens it sits beside the sheet). */}
       <Toasts notices={s.view.notices} />

@@ -8,6 +8,8 @@ import { Avatar } from '../ui/components';
 import { PinCard } from '../ui/social';
 import { MicOffIcon } from './icons';
 import { ROLE_LABEL } from './phase';
+import { ReportLink } from './Report';
+import type { SessionView } from '../state/space-session';
 
 /** Muted: a published-but-muted mic, or (live) someone on the audio call who is not sending sound yet. */
 function isMuted(member: StageMember, you: boolean, sfu: SfuSnapshot, live: boolean, publishing: boolean): boolean {
@@ -17,7 +19,7 @@ function isMuted(member: StageMember, you: boolean, sfu: SfuSnapshot, live: bool
   return remote ? remote.muted || !remote.hasAudio : false;
 }
 
-function StageTile({ member, you, speaking, muted }: { member: StageMember; you: boolean; speaking: boolean; muted: boolean }): ReactNode {
+function StageTile({ member, you, speaking, muted, view }: { member: StageMember; you: boolean; speaking: boolean; muted: boolean; view?: SessionView }): ReactNode {
   const label = ROLE_LABEL[member.role];
   return (
     <li
@@ -45,12 +47,14 @@ function StageTile({ member, you, speaking, muted }: { member: StageMember; you:
         {label}
         {speaking && <span className="sr-only">, speaking</span>}
       </div>
+      {view && !you && <ReportLink target={{ kind: 'person', id: member.id }} name={member.name} view={view} />}
     </li>
   );
 }
 
-export function Stage(props: { members: StageMember[]; you: string | null; sfu: SfuSnapshot; live: boolean; publishing: boolean }): ReactNode {
-  const { members, you, sfu, live, publishing } = props;
+/** `view`: when given, each person but oneself can be reported from their tile. */
+export function Stage(props: { members: StageMember[]; you: string | null; sfu: SfuSnapshot; live: boolean; publishing: boolean; view?: SessionView }): ReactNode {
+  const { members, you, sfu, live, publishing, view } = props;
   if (members.length === 0) return null;
   return (
     <section className="stage" aria-label="On stage">
@@ -60,14 +64,14 @@ export function Stage(props: { members: StageMember[]; you: string | null; sfu: 
           const mine = m.id === you;
           const muted = isMuted(m, mine, sfu, live, publishing);
           const speaking = live && !muted && sfu.activeSpeakers.includes(m.id);
-          return <StageTile key={m.id} member={m} you={mine} speaking={speaking} muted={muted} />;
+          return <StageTile key={m.id} member={m} you={mine} speaking={speaking} muted={muted} view={view} />;
         })}
       </ul>
     </section>
   );
 }
 
-export function Pins({ pins }: { pins: Pin[] }): ReactNode {
+export function Pins({ pins, view }: { pins: Pin[]; view?: SessionView }): ReactNode {
   if (pins.length === 0) return null;
   return (
     <section className="pins" aria-label="Pinned posts">
@@ -82,6 +86,11 @@ export function Pins({ pins }: { pins: Pin[] }): ReactNode {
               </p>
             )}
             <PinCard pin={pin} />
+            {view && (
+              <div className="pin-report">
+                <ReportLink target={{ kind: 'pin', id: pin.id }} name={pin.url} view={view} />
+              </div>
+            )}
           </li>
         ))}
       </ul>

@@ -2,6 +2,7 @@
 // once a host brings this person up, their microphone. The only module-level state of the page lives here.
 import { PROTOCOL_PATH, type MediaGrant } from '../../common/protocol';
 import type { Reaction } from '../../common/moderation';
+import type { ReportReason, ReportTarget } from '../../common/reports';
 import type { Role } from '../../common/space';
 import { openMicrophone, type MicrophonePipeline } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuSnapshot } from '../sfu/adapter';
@@ -351,6 +352,18 @@ export function setHand(raised: boolean): void {
 
 export function sendReaction(emoji: Reaction): void {
   session?.send({ type: 'react', emoji });
+}
+
+let reportSeq = 0;
+/**
+ * Files a report; returns the ref its answer carries (the view's `reported` gets its key, or `error` this ref), or null
+ * when the page is not connected to the space right now.
+ */
+export function sendReport(target: ReportTarget, reason: ReportReason, note: string): string | null {
+  if (!session || !listener.get().view.participantId) return null;
+  const ref = `report-${++reportSeq}`;
+  session.send({ type: 'report', ref, target, reason, ...(note ? { note } : {}) });
+  return ref;
 }
 
 export function closeNotice(id: number): void {

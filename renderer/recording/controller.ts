@@ -5,6 +5,7 @@
 // `recording` store; nothing here blocks audio: a link that backs up drops frames, counted and marked.
 import type { PodiumApi } from '../../common/ipc';
 import { MOD_ACTIONS, auditParts } from '../../common/moderation';
+import { REPORT_DECISIONS, reportDecisionPhrase } from '../../common/reports';
 import { cutGraphemes } from '../../common/text';
 import { encodePcmFrame, type MarkerKind, type TrackInfo } from '../../common/recording';
 import type { Result } from '../../common/result';
@@ -45,6 +46,8 @@ export const AUTO_MARKERS: Readonly<Record<string, MarkerKind>> = {
   blocked: 'blocked',
   pinned: 'pin',
   reported: 'report',
+  // A report decided from the queue (its action, when there is one, marks the recording too: "removed", "muted").
+  ...Object.fromEntries(REPORT_DECISIONS.map((d) => [reportDecisionPhrase(d), 'report' as const])),
 };
 
 const METER_INTERVAL_MS = 100;

@@ -2,6 +2,7 @@
 // the listener page see the same thing and it can be tested without a browser.
 import type { Pin, Reaction, SpaceSettings } from '../../common/moderation';
 import type { AuditEntry, BlockEntry, MediaGrant, Participant, RecordingState, ServerMessage, SfuHealth, SpaceSummary, StageMember, You } from '../../common/protocol';
+import type { ReportCase } from '../../common/reports';
 import type { PublicSpace, Role } from '../../common/space';
 
 export interface Notice {
@@ -38,6 +39,13 @@ export interface SpaceView {
   blocks: BlockEntry[];
   /** … and how many there are in all. */
   blockTotal: number;
+  /** Moderators: the report queue (open cases first, then the latest decided) and how many are open. */
+  reports: ReportCase[];
+  openReports: number;
+  /** Moderators: the server's answer to the last export request (renderer/studio/host/report-export.ts). */
+  reportExport: Extract<ServerMessage, { type: 'reportsExport' }> | null;
+  /** What this person has reported in this visit (report keys), with the server's confirmation. */
+  reported: ReadonlyMap<string, string>;
   notices: Notice[];
   reactions: ReactionBurst[];
   /** How many floats may start now (refilled with time: FLOATS). */
@@ -73,6 +81,10 @@ export const EMPTY_VIEW: SpaceView = {
   audit: [],
   blocks: [],
   blockTotal: 0,
+  reports: [],
+  openReports: 0,
+  reportExport: null,
+  reported: new Map(),
   notices: [],
   reactions: [],
   floatBudget: { tokens: FLOATS.burst, at: 0 },
@@ -155,6 +167,12 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
       return { ...view, error: { code: message.code, message: message.message, at: now, ...(message.ref ? { ref: message.ref } : {}) } };
     case 'pong':
       return view;
+    case 'reports':
+      return { ...view, reports: message.cases, openReports: message.open };
+    case 'reportsExport':
+      return { ...view, reportExport: message };
+    case 'reported':
+      return { ...view, reported: new Map([...view.reported, [message.key, message.text]]) };
     default: {
       const unreachable: never = message;
       return unreachable;

@@ -3,6 +3,7 @@
 // times a second — speaking indicators and meters change far more often and are not part of it.
 import type { DesktopLink } from '../../common/desktop';
 import type { DesktopState } from '../../common/ipc';
+import type { ReportCase } from '../../common/reports';
 import type { RecordingView } from '../recording/types';
 import { healthBanner, type HealthKind } from '../state/connection-health';
 import { studioHealthInput } from './health';
@@ -38,6 +39,17 @@ export function desktopLinkOf(kind: HealthKind | null): DesktopLink {
   }
 }
 
+/** The open reports, and the newest case among them (by its first report), for "a report about Sam" notifications. */
+function reportsOf(cases: readonly ReportCase[]): Pick<DesktopState, 'reportsOpen' | 'newestReportKey' | 'newestReportName'> {
+  const open = cases.filter((c) => c.decision === null);
+  const newest = open.reduce<ReportCase | null>((a, c) => (a === null || c.firstAt > a.firstAt ? c : a), null);
+  return {
+    reportsOpen: open.length,
+    newestReportKey: newest ? newest.key.slice(0, 80) : null,
+    newestReportName: newest ? (newest.target.kind === 'pin' ? 'a pinned post' : newest.target.name).slice(0, 200) : null,
+  };
+}
+
 export function desktopStateOf(s: StudioState, rec: Pick<RecordingView, 'phase'>, now = Date.now()): DesktopState {
   const space = currentSpace(s);
   const view = s.view;
@@ -55,6 +67,7 @@ export function desktopStateOf(s: StudioState, rec: Pick<RecordingView, 'phase'>
     title: space ? space.title.slice(0, 200) : null,
     handsUp: moderator && live ? Math.max(0, view?.handCount ?? 0) : 0,
     link,
+    ...reportsOf(moderator && live ? (view?.reports ?? []) : []),
   };
 }
 

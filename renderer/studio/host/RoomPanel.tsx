@@ -6,6 +6,7 @@ import { handQueue } from '../../state/space-view';
 import { BlockedSection } from './LogSections';
 import type { PanelProps } from './Section';
 import { CohostSection, SettingsSection } from './SettingsSections';
+import { ReportsSection } from './ReportsSection';
 import { RequestsSection, SpeakersSection } from './StageSections';
 import { roomTabs, type RoomTab } from './room-tabs';
 
@@ -18,6 +19,7 @@ export function RoomPanel(props: PanelProps & { onMuteAll: () => void }): ReactN
     requests,
     cohosts: view.members.filter((m) => m.role === 'cohost').length,
     blocked: view.blockTotal,
+    reports: view.openReports,
   });
   // A co-host who is no longer offered a tab (it is the host's alone) falls back to the stage.
   const tab = tabs.some((t) => t.id === chosen) ? chosen : 'stage';
@@ -74,6 +76,7 @@ export function RoomPanel(props: PanelProps & { onMuteAll: () => void }): ReactN
             <SpeakersSection {...props} plain onMuteAll={props.onMuteAll} />
           </div>
         )}
+        {tab === 'reports' && <ReportsSection view={view} plain />}
         {tab === 'settings' && <SettingsSection view={view} mode={mode} plain />}
         {tab === 'cohosts' && <CohostSection view={view} plain />}
         {tab === 'blocked' && <BlockedSection view={view} plain />}

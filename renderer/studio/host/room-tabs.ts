@@ -1,6 +1,6 @@
 // Which tabs the Room panel offers and what their labels count (pure: tested in Node).
 
-export type RoomTab = 'stage' | 'settings' | 'cohosts' | 'blocked';
+export type RoomTab = 'stage' | 'reports' | 'settings' | 'cohosts' | 'blocked';
 
 export interface RoomTabSpec {
   id: RoomTab;
@@ -11,7 +11,7 @@ export interface RoomTabSpec {
   title: string;
 }
 
-export function roomTabs(input: { isHost: boolean; requests: number; cohosts: number; blocked: number }): RoomTabSpec[] {
+export function roomTabs(input: { isHost: boolean; requests: number; cohosts: number; blocked: number; reports?: number }): RoomTabSpec[] {
   const tabs: RoomTabSpec[] = [
     {
       id: 'stage',
@@ -19,6 +19,13 @@ export function roomTabs(input: { isHost: boolean; requests: number; cohosts: nu
       count: input.requests > 0 ? input.requests : undefined,
       alert: input.requests > 0,
       title: input.requests === 0 ? 'Speakers and requests to speak' : `Speakers, and ${input.requests === 1 ? '1 request' : `${input.requests.toLocaleString('en')} requests`} to speak`,
+    },
+    {
+      id: 'reports',
+      label: 'Reports',
+      count: input.reports ? input.reports : undefined,
+      alert: (input.reports ?? 0) > 0,
+      title: input.reports ? `${input.reports === 1 ? '1 open report' : `${input.reports.toLocaleString('en')} open reports`} from the room` : 'What people in the room reported',
     },
     { id: 'settings', label: 'Settings', title: 'Who can ask to speak, and how many seats' },
   ];

@@ -26,7 +26,7 @@ function open(): void {
 }
 
 function newRoom(keeping = true): SpaceRoom {
-  const room = new SpaceRoom(spaceId, { space: () => {}, stage: () => {} }, createRateLimiter(40, 80), keeping ? keeperFor(moderation, spaceId, (l) => logged.push(l)) : null);
+  const room = new SpaceRoom(spaceId, { space: () => {}, stage: () => {}, reports: () => {} }, createRateLimiter(40, 80), keeping ? keeperFor(moderation, spaceId, (l) => logged.push(l)) : null);
   rooms.push(room);
   return room;
 }

@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 function roomWithWatcher(): { room: SpaceRoom; seen: ServerMessage[] } {
-  const room = new SpaceRoom('s', { space: () => {}, stage: () => {} }, createRateLimiter(1000, 1000));
+  const room = new SpaceRoom('s', { space: () => {}, stage: () => {}, reports: () => {} }, createRateLimiter(1000, 1000));
   rooms.push(room);
   const seen: ServerMessage[] = [];
   const ws = { OPEN: 1, readyState: 1, send: (frame: string | Buffer) => seen.push(...String(frame).split('\n').map((line) => JSON.parse(line) as ServerMessage)) };

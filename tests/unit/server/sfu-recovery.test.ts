@@ -19,7 +19,7 @@ function setup() {
   let clock = 1_000;
   const now = (): number => clock;
   const health = createHealthSource('up', now, () => {});
-  const room = new SpaceRoom('s', { space: () => {}, stage: () => {} }, createRateLimiter(40, 80));
+  const room = new SpaceRoom('s', { space: () => {}, stage: () => {}, reports: () => {} }, createRateLimiter(40, 80));
   const inboxes = { host: [] as ServerMessage[], lee: [] as ServerMessage[] };
   const host = room.member('h', 'host', 'Ann', 0);
   host.sessions.add(session(inboxes.host));

@@ -155,3 +155,18 @@ describe('dropped connections', () => {
     expect(steps.map((s) => s.notify.length)).toEqual([0, 0, 1]);
   });
 });
+
+describe('reports', () => {
+  it('a case about someone new is told once, in the background; in front it is only remembered', () => {
+    const steps = run([
+      { at: 0, desktop: { reportsOpen: 1, newestReportKey: 'person:p1', newestReportName: 'Sam' } },
+      { at: 1000, desktop: { reportsOpen: 1, newestReportKey: 'person:p1', newestReportName: 'Sam' } },
+      { at: 2000, desktop: { reportsOpen: 2, newestReportKey: 'person:p2', newestReportName: 'Eve' }, focused: true },
+      { at: 3000, desktop: { reportsOpen: 2, newestReportKey: 'person:p2', newestReportName: 'Eve' } },
+      { at: 4000, desktop: { reportsOpen: 3, newestReportKey: 'pin:x', newestReportName: 'a pinned post' } },
+    ]);
+    expect(steps.map((s) => s.notify.map((n) => n.title))).toEqual([['New report about Sam'], [], [], [], ['New report about a pinned post']]);
+    expect(steps[0]!.notify[0]).toEqual({ kind: 'report', title: 'New report about Sam', body: '“Morning show” · 1 open report. Open Podium to look at it and decide.' });
+    expect(steps[4]!.notify[0]!.body).toBe('“Morning show” · 3 open reports. Open Podium to look at it and decide.');
+  });
+});

@@ -33,6 +33,9 @@ describe('desktopStateOf', () => {
       title: 'Morning show',
       handsUp: 3,
       link: 'ok',
+      reportsOpen: 0,
+      newestReportKey: null,
+      newestReportName: null,
     });
   });
 
@@ -46,7 +49,27 @@ describe('desktopStateOf', () => {
       title: null,
       handsUp: 0,
       link: 'ok',
+      reportsOpen: 0,
+      newestReportKey: null,
+      newestReportName: null,
     });
+  });
+
+  it('open reports, and the newest case by its first report; none for someone who is not a moderator', () => {
+    const at = (key: string, name: string, firstAt: number, decided = false) => ({
+      key,
+      target: { kind: key.startsWith('pin') ? ('pin' as const) : ('person' as const), id: key.split(':')[1]!, name, role: null, names: [name], joinedAt: null },
+      reasons: [{ reason: 'spam' as const, count: 1 }],
+      reporters: 1,
+      firstAt,
+      lastAt: firstAt + 5,
+      notes: [],
+      takenBy: null,
+      decision: decided ? { action: 'dismiss' as const, by: 'Ann', at: 99, auditId: null } : null,
+    });
+    const reports = [at('person:p1', 'Sam', 10), at('pin:x1', 'https://example.org', 30), at('person:p2', 'Old', 50, true)];
+    expect(desktopStateOf(state({ view: { ...view, reports } }), { phase: 'idle' })).toMatchObject({ reportsOpen: 2, newestReportKey: 'pin:x1', newestReportName: 'a pinned post' });
+    expect(desktopStateOf(state({ view: { ...view, reports, role: 'speaker' } }), { phase: 'idle' })).toMatchObject({ reportsOpen: 0, newestReportKey: null });
   });
 
   it('a co-host cannot end; someone who is not a moderator sees no hands', () => {

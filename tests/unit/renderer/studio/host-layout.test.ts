@@ -9,9 +9,9 @@ function memoryStorage(initial: Record<string, string> = {}) {
 }
 
 describe('room tabs', () => {
-  it('the host gets Stage, Settings, Co-hosts and Blocked; a co-host no Co-hosts tab', () => {
-    expect(roomTabs({ isHost: true, requests: 0, cohosts: 1, blocked: 2 }).map((t) => t.id)).toEqual(['stage', 'settings', 'cohosts', 'blocked']);
-    expect(roomTabs({ isHost: false, requests: 0, cohosts: 1, blocked: 0 }).map((t) => t.id)).toEqual(['stage', 'settings', 'blocked']);
+  it('the host gets Stage, Reports, Settings, Co-hosts and Blocked; a co-host no Co-hosts tab', () => {
+    expect(roomTabs({ isHost: true, requests: 0, cohosts: 1, blocked: 2 }).map((t) => t.id)).toEqual(['stage', 'reports', 'settings', 'cohosts', 'blocked']);
+    expect(roomTabs({ isHost: false, requests: 0, cohosts: 1, blocked: 0 }).map((t) => t.id)).toEqual(['stage', 'reports', 'settings', 'blocked']);
   });
 
   it('the Stage tab calls attention to waiting requests only when there are some', () => {
@@ -26,8 +26,15 @@ describe('room tabs', () => {
     expect(blocked).toMatchObject({ count: 4 });
     expect(blocked.alert).toBeFalsy();
     // No row of zeros: nothing to count, no count.
-    expect(roomTabs({ isHost: true, requests: 0, cohosts: 0, blocked: 0 }).map((t) => t.count)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(roomTabs({ isHost: true, requests: 0, cohosts: 0, blocked: 0, reports: 0 }).map((t) => t.count)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(roomTabs({ isHost: true, requests: 0, cohosts: 2, blocked: 0 }).find((t) => t.id === 'cohosts')!.count).toBe(2);
+  });
+
+  it('the Reports tab counts open reports and calls attention to them', () => {
+    const none = roomTabs({ isHost: false, requests: 0, cohosts: 0, blocked: 0, reports: 0 }).find((t) => t.id === 'reports')!;
+    expect(none).toMatchObject({ alert: false, title: 'What people in the room reported' });
+    expect(none.count).toBeUndefined();
+    expect(roomTabs({ isHost: false, requests: 0, cohosts: 0, blocked: 0, reports: 2 }).find((t) => t.id === 'reports')).toMatchObject({ count: 2, alert: true, title: '2 open reports from the room' });
   });
 });
 

@@ -67,6 +67,8 @@ describe('recording markers', () => {
       expect(AUTO_MARKERS[old]).toBe(kind);
     }
     // Offers, denials and invitations are not events worth a marker.
+    expect(AUTO_MARKERS['decided the report about {target}: remove']).toBe('report');
+    expect(AUTO_MARKERS['dismissed the report about {target}']).toBe('report');
     expect(AUTO_MARKERS[MOD_ACTIONS.cohost.done]).toBeUndefined();
     expect(AUTO_MARKERS[MOD_ACTIONS.deny.done]).toBeUndefined();
   });

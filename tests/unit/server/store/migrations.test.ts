@@ -13,6 +13,8 @@ import { migration0040 } from '../../../../server/store/migrations/0040-members'
 import { migration0050 } from '../../../../server/store/migrations/0050-pin-captions';
 import { migration0060 } from '../../../../server/store/migrations/0060-summaries';
 import { migration0070 } from '../../../../server/store/migrations/0070-block-counts';
+import { migration0080 } from '../../../../server/store/migrations/0080-reports';
+import { createReportStore } from '../../../../server/store/reports';
 import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../server/store/migrations');
@@ -402,6 +404,45 @@ describe('0070-block-counts', () => {
       db.prepare(`DELETE FROM blocks WHERE owner = 'a' AND subject = 'nope'`).run();
       expect(counts()).toEqual([{ owner: 'a', n: 2 }, { owner: 'b', n: 1 }, { owner: 'c', n: 1 }]);
       expect(() => db.prepare(`UPDATE block_counts SET n = -1 WHERE owner = 'a'`).run()).toThrow(/CHECK constraint/i);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('0080-reports', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-mig80-'));
+    file = path.join(dir, 'podium.sqlite');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('upgrades a 0070 database: one open report per reporter and target, again once decided; reports go with their space', () => {
+    const upTo70 = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070];
+    const old = openDatabase(file, upTo70);
+    old.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('abcde12345', 't', 'h', 'x', 'live', 1)`).run();
+    old.close();
+    const db = openDatabase(file, [...upTo70, migration0080]);
+    try {
+      expect(schemaVersion(db)).toBe(80);
+      const store = createReportStore(db);
+      const base = { spaceId: 'abcde12345', targetKey: 'person:p0123456789abcdef', targetName: 'Sam', targetRole: 'speaker', targetSubject: 's', targetJoinedAt: 1, reporterSubject: 'r1', reporterName: 'Lia', reason: 'spam' as const, note: '', at: 10, forAdmin: false };
+      expect(store.add(base)).toBe(true);
+      expect(store.add({ ...base, reason: 'harassment', at: 11 })).toBe(false);
+      expect(store.add({ ...base, reporterSubject: 'r2', at: 12 })).toBe(true);
+      expect(store.openCount('abcde12345')).toBe(2);
+      expect(store.decide('abcde12345', base.targetKey, { action: 'dismiss', by: 'Ann', at: 20, auditId: null })).toBe(2);
+      expect(store.decide('abcde12345', base.targetKey, { action: 'mute', by: 'Ann', at: 21, auditId: null })).toBe(0);
+      expect(store.add({ ...base, at: 30 })).toBe(true);
+      expect(store.cases('abcde12345').map((c) => [c.reporters, c.decision?.action ?? 'open'])).toEqual([
+        [1, 'open'],
+        [2, 'dismiss'],
+      ]);
+      expect(() => db.prepare(`INSERT INTO reports (space_id, target_key, target_name, reporter_subject, reporter_name, reason, at) VALUES ('abcde12345', 'k', 'n', 'r', 'n', 'rude', 1)`).run()).toThrow(/CHECK constraint/i);
+      db.prepare(`DELETE FROM spaces WHERE id = 'abcde12345'`).run();
+      expect(store.all('abcde12345')).toEqual([]);
     } finally {
       db.close();
     }
