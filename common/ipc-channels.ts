@@ -25,5 +25,8 @@ export const IPC_CHANNELS = [
   'recordings:mediaUrl',
   'recordings:normalize',
   'recordings:dismissRecovered',
+  'evidence:save',
+  'evidence:list',
+  'evidence:mediaUrl',
 ] as const;
 export type IpcChannel = (typeof IPC_CHANNELS)[number];

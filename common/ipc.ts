@@ -17,6 +17,20 @@ import {
   startRecordingSchema,
 } from './recording';
 import { createSpaceSchema, displayNameSchema, publicSpaceSchema, spaceIdSchema } from './space';
+import { EVIDENCE_PART_BYTES } from './evidence';
+import { reportKeySchema } from './reports';
+
+/** An evidence clip as the studio lists it. */
+export const evidenceClipSchema = z.object({
+  /** The file's name in the space's evidence folder: <key with _ for :>-<at>.wav. */
+  file: z.string().regex(/^(person|pin)_[A-Za-z0-9_-]{1,40}-\d{1,16}\.wav$/),
+  key: z.string(),
+  at: z.number().int(),
+  name: z.string(),
+  durationMs: z.number().int().nonnegative(),
+  peaks: z.array(z.number().min(0).max(1)),
+});
+export type EvidenceClip = z.infer<typeof evidenceClipSchema>;
 
 export { IPC_CHANNELS, type IpcChannel } from './ipc-channels';
 
@@ -204,6 +218,30 @@ export const ipcContract = {
     response: z.object({ entry: recordingEntrySchema, measured: loudnessSchema, gainDb: z.number(), limited: z.boolean() }),
   },
   'recordings:dismissRecovered': { request: none, response: recorderStatusSchema },
+  /**
+   * One part of an evidence clip (16 kHz mono 16-bit PCM, base64): the clip is written once its last part arrives.
+   * `at` is when the report it belongs to came (the server's clock), which names the clip with its case's key.
+   */
+  'evidence:save': {
+    request: z
+      .object({
+        spaceId: spaceIdSchema,
+        key: reportKeySchema,
+        at: z.number().int().nonnegative(),
+        /** Who is heard (a speaker's name), for the clip's label. */
+        name: z.string().max(200),
+        part: z.number().int().min(0).max(31),
+        parts: z.number().int().min(1).max(32),
+        pcm: z.string().max(Math.ceil(EVIDENCE_PART_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'pcm is base64'),
+      })
+      .strict()
+      .refine((r) => r.part < r.parts, 'part must be below parts'),
+    response: z.object({ saved: z.boolean() }),
+  },
+  /** The clips kept for a space's reports, oldest first. */
+  'evidence:list': { request: z.object({ spaceId: spaceIdSchema }).strict(), response: z.array(evidenceClipSchema) },
+  /** A URL the studio page can play a clip from. */
+  'evidence:mediaUrl': { request: z.object({ spaceId: spaceIdSchema, file: evidenceClipSchema.shape.file }).strict(), response: z.object({ url: z.string() }) },
 } as const satisfies Record<IpcChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type IpcContract = typeof ipcContract;

@@ -16,6 +16,7 @@ import { createSecretStore, type Cipher, type SecretStore } from './secrets';
 import { createSettingsService } from './settings';
 import { startRecordingHost, type RecordingHost } from './recording/host';
 import { createMediaTokens } from './recording/media-tokens';
+import { createEvidenceStore } from './evidence';
 import { revealInFileManager } from './recording/reveal';
 
 export const LIVEKIT_SECRET_NAME = 'livekit.apiSecret';
@@ -190,6 +191,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     throw error;
   }
   const media = createMediaTokens();
+  const evidence = createEvidenceStore(path.join(options.dataDir, 'evidence'));
   let desktop: DesktopState | null = null;
 
   const hosted = ({ space, hostKey }: HostKeyed): HostedSpace => ({
@@ -260,6 +262,9 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     'recordings:mediaUrl': async (req) => ({ url: MEDIA_PATH + media.issue(await recorder.call('mediaFile', req)) }),
     'recordings:normalize': (req) => recorder.call('normalize', req),
     'recordings:dismissRecovered': () => recorder.call('dismissRecovered'),
+    'evidence:save': (req) => evidence.save(req),
+    'evidence:list': (req) => evidence.list(req.spaceId),
+    'evidence:mediaUrl': (req) => ({ url: MEDIA_PATH + media.issue(evidence.file(req.spaceId, req.file)) }),
   };
 
   return {

@@ -12,6 +12,7 @@ import { hasUsedServer } from '../state/client-keys';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { needsTrustPrompt, parseCohostInvite, serverLabel, type CohostInvite } from './invite-link';
 import { initRecording, recording } from '../recording/controller';
+import { initEvidence } from '../reports/evidence';
 import { createStore } from '../state/store';
 import { createStateSender, desktopStateOf } from './desktop-state';
 import { createRegrantLoop, type RegrantLoop } from '../sfu/recovery';
@@ -104,6 +105,7 @@ export async function initStudio(audioSink: HTMLElement): Promise<void> {
   recording.subscribe(releaseMicWhenIdle);
   initMedia(audioSink);
   initRecording({ podium: () => podium, studio, micTrack, remoteAudio, sendToSpace: (message) => sendToSpace(message) });
+  initEvidence({ podium: () => podium, studio, remoteAudio });
   if (!(await loadStudio())) return;
   const remembered = studio.get().settings;
   initDevices(podium, processing, { microphone: remembered?.microphone ?? null, output: remembered?.output ?? null });

@@ -13,6 +13,9 @@ import { download, exportContents, exportFileName, type ExportFormat } from './r
 let exportSeq = 0;
 import { Face } from './ParticipantRow';
 import { memoOnView, Section } from './Section';
+import { EvidenceClipView } from './EvidenceClip';
+import { evidence } from '../../reports/evidence';
+import { useStore } from '../../state/store';
 
 type ReportsView = Pick<SessionView, 'reports' | 'openReports' | 'clockOffset' | 'participantId' | 'reportExport'>;
 
@@ -35,6 +38,8 @@ function take(key: string, taken: boolean): void {
 
 function CaseBody({ c, heldBy }: { c: ReportCase; heldBy: string | null }): ReactNode {
   const [confirm, setConfirm] = useState<ReportDecision | null>(null);
+  const clips = useStore(evidence);
+  const mine = clips.clips.filter((clip) => clip.key === c.key);
   const name = c.target.kind === 'pin' ? 'this post' : c.target.name;
   const decide = (action: ReportDecision) => {
     if (CONFIRM[action] && confirm !== action) return setConfirm(action);
@@ -48,6 +53,16 @@ function CaseBody({ c, heldBy }: { c: ReportCase; heldBy: string | null }): Reac
           Also reported as {c.target.names.filter((n) => n !== c.target.name).join(', ')}
         </div>
       )}
+      {c.target.kind === 'person' &&
+        clips.spaceId &&
+        (mine.length > 0 ? (
+          mine.map((clip) => <EvidenceClipView key={clip.file} clip={clip} spaceId={clips.spaceId!} />)
+        ) : (
+          <div className="faint" data-testid="evidence-none">
+            No audio kept: this studio did not hear {c.target.name} in the 30 s before the report.
+          </div>
+        ))}
+      {clips.error && <div className="field-error">{clips.error}</div>}
       {c.notes.length > 0 ? (
         <ul className="report-notes" data-testid="report-notes">
           {c.notes.map((n, i) => (

@@ -31,6 +31,9 @@ const VALID_REQUESTS: Record<IpcChannel, unknown> = {
   'recordings:mediaUrl': { id: 'r0123456789ab', file: 'mix' },
   'recordings:normalize': { id: 'r0123456789ab' },
   'recordings:dismissRecovered': undefined,
+  'evidence:save': { spaceId: 'abcde12345', key: 'person:p0123456789abcdef', at: 1_700_000_000_000, name: 'Sam', part: 0, parts: 1, pcm: 'AAAAAA==' },
+  'evidence:list': { spaceId: 'abcde12345' },
+  'evidence:mediaUrl': { spaceId: 'abcde12345', file: 'person_p0123456789abcdef-1700000000000.wav' },
 };
 
 const JUNK: unknown[] = [null, 42, 'settings', [], [1, 2], { junk: true }, true, JSON.parse('{"__proto__":{"hostName":"x"}}')];
