@@ -14,6 +14,7 @@ import { ListenersSection } from './ListenersSection';
 import { ActivitySection } from './LogSections';
 import { PinsSection } from './PinsSection';
 import { RoomPanel } from './RoomPanel';
+import { StudioReportSlot } from './StudioReport';
 import type { PanelProps } from './Section';
 import { speakersToMute } from './StageSections';
 
@@ -136,6 +137,7 @@ export function HostPanel({
         <ActivitySection view={view} />
       </div>
       {dock && createPortal(keybar, dock)}
+      {mode === 'cohost' && <StudioReportSlot view={view} />}
       {pending && (
         <ConfirmAction
           action={pending.action}

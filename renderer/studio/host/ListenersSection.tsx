@@ -6,6 +6,7 @@ import { actionsFor } from './actions';
 import { useListNav } from './hooks';
 import { Icon } from './icons';
 import { ParticipantRow } from './ParticipantRow';
+import { openStudioReport } from './StudioReport';
 import { memoOnView, Section, type PanelProps } from './Section';
 import type { SessionView } from '../../state/space-session';
 import { VirtualList } from './VirtualList';
@@ -78,7 +79,14 @@ export const ListenersSection = memoOnView(function ListenersSection(props: List
           </div>
         }
         renderRow={(p) => (
-          <ParticipantRow person={p} selected={selected === p.id} actions={listenerActions(view.role, view.participantId, p)} onSelect={select} onAction={props.act} />
+          <ParticipantRow
+            person={p}
+            selected={selected === p.id}
+            actions={listenerActions(view.role, view.participantId, p)}
+            onSelect={select}
+            onAction={props.act}
+            onReport={view.role === 'cohost' && p.id !== view.participantId ? () => openStudioReport({ kind: 'person', id: p.id }, p.name) : undefined}
+          />
         )}
       />
     </Section>

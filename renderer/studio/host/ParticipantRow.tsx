@@ -42,6 +42,8 @@ export function ParticipantRow(props: {
   onAction: (action: ModAction, person: Person) => void;
   /** Extra controls after the generated ones (the host's "Remove co-host"). */
   extra?: ReactNode;
+  /** Set for a co-host looking at someone else: a flag that reports them (renderer/studio/host/StudioReport.tsx). */
+  onReport?: () => void;
   testId?: string;
 }): ReactNode {
   const { person, mic } = props;
@@ -101,6 +103,21 @@ export function ParticipantRow(props: {
           </button>
         ))}
         {props.extra}
+        {props.onReport && (
+          <button
+            type="button"
+            className="iconbtn"
+            data-action="report"
+            title={`Report ${person.name}`}
+            aria-label={`Report ${person.name}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              props.onReport?.();
+            }}
+          >
+            <Icon name="flag" />
+          </button>
+        )}
       </div>
     </div>
   );

@@ -10,6 +10,7 @@ import { actionTitle, actionsFor, personOf } from './actions';
 import { formatWait, useListNav, useNow } from './hooks';
 import { Icon } from './icons';
 import { Face, ParticipantRow, type MicState } from './ParticipantRow';
+import { openStudioReport } from './StudioReport';
 import { memoOnView, Section, type PanelProps } from './Section';
 import { countOf } from '../../../common/text';
 
@@ -77,6 +78,7 @@ export const SpeakersSection = memoOnView(function SpeakersSection(
               actions={actionsFor(view.role, view.participantId, person)}
               onSelect={select}
               onAction={props.act}
+              onReport={view.role === 'cohost' && member.id !== view.participantId ? () => openStudioReport({ kind: 'person', id: member.id }, member.name) : undefined}
               extra={
                 canRemoveCohost && (
                   <button

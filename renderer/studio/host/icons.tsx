@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import type { ModAction } from '../../../common/moderation';
 
-const PATHS: Record<ModAction | 'micOff' | 'mic' | 'hand' | 'search' | 'cohostRemove' | 'star' | 'shield' | 'chevron', string> = {
+const PATHS: Record<ModAction | 'micOff' | 'mic' | 'hand' | 'search' | 'cohostRemove' | 'star' | 'shield' | 'chevron' | 'flag', string> = {
   approve: 'M3.5 8.5l3 3 6-7',
   deny: 'M4 4l8 8M12 4l-8 8',
   invite: 'M6 2.5a2 2 0 0 1 2 2v3a2 2 0 0 1-4 0v-3a2 2 0 0 1 2-2zM2.5 7.5a3.5 3.5 0 0 0 7 0M6 11v2.5M11 5h4M13 3v4',
@@ -20,6 +20,7 @@ const PATHS: Record<ModAction | 'micOff' | 'mic' | 'hand' | 'search' | 'cohostRe
   star: 'M8 1.75l1.9 3.9 4.3.6-3.1 3 .7 4.25L8 11.5l-3.8 2 .7-4.25-3.1-3 4.3-.6z',
   shield: 'M8 1.75l5 2v4c0 3-2.2 5.3-5 6.5-2.8-1.2-5-3.5-5-6.5v-4z',
   chevron: 'M4.5 6.25L8 9.75l3.5-3.5',
+  flag: 'M3.5 14V2.5M3.5 2.75h8.5l-1.75 3 1.75 3H3.5',
 };
 
 export type IconName = keyof typeof PATHS;
