@@ -23,13 +23,14 @@ export const REPORT_NOTE_MAX = 300;
 export const reportNoteSchema = z
   .string()
   .trim()
-  .max(REPORT_NOTE_MAX * 16, `a note is at most ${REPORT_NOTE_MAX} characters`)
+  // Code units too: 300 characters stacked with combining marks could otherwise be kilobytes each.
+  .max(REPORT_NOTE_MAX * 8, `a note is at most ${REPORT_NOTE_MAX} characters`)
   .refine((t) => graphemeLength(t) <= REPORT_NOTE_MAX, `a note is at most ${REPORT_NOTE_MAX} characters`);
 
 /** What is reported: a person in the space (by participant id), or a pinned post (by pin id). */
 export const reportTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('person'), id: z.string().regex(/^p[a-f0-9]{16}$/, 'a participant id is p followed by 16 hex digits') }).strict(),
-  z.object({ kind: z.literal('pin'), id: z.string().min(1).max(40) }).strict(),
+  z.object({ kind: z.literal('pin'), id: z.string().regex(/^[a-f0-9]{1,40}$/, 'a pin id is hex digits') }).strict(),
 ]);
 export type ReportTarget = z.infer<typeof reportTargetSchema>;
 
@@ -37,7 +38,7 @@ export type ReportTarget = z.infer<typeof reportTargetSchema>;
 export function reportKey(target: ReportTarget): string {
   return `${target.kind}:${target.id}`;
 }
-export const reportKeySchema = z.string().regex(/^(person:p[a-f0-9]{16}|pin:[^\s]{1,40})$/, 'a report key is person:<participant id> or pin:<pin id>');
+export const reportKeySchema = z.string().regex(/^(person:p[a-f0-9]{16}|pin:[a-f0-9]{1,40})$/, 'a report key is person:<participant id> or pin:<pin id>');
 
 /**
  * What a moderator can do from a case. Dismiss closes it and changes nothing else; the others are the moderation
@@ -68,7 +69,7 @@ export function decisionsFor(kind: ReportTarget['kind']): ReportDecision[] {
 
 /** A case as the host and co-hosts see it. Reporters are counted, not named: the queue is about what happened. */
 export const reportCaseSchema = z.object({
-  key: z.string(),
+  key: reportKeySchema,
   target: z.object({
     kind: z.enum(['person', 'pin']),
     id: z.string(),
@@ -124,7 +125,8 @@ function csvCell(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  // A semicolon too: in locales whose spreadsheets split on it, an unquoted one would start a new (formula) cell.
+  return /[",;\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());

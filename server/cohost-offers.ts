@@ -56,6 +56,12 @@ export class CohostOffers {
     return ended;
   }
 
+  /** Whether this participant took a co-host seat with an offer (they co-host from a studio under another id). */
+  took(targetId: string): boolean {
+    for (const o of this.byHash.values()) if (o.targetId === targetId && o.state === 'used') return true;
+    return false;
+  }
+
   /** Ends every open offer (the space ended); returns those it ended. */
   endAll(state: Exclude<OfferState, 'open'>): CohostOffer[] {
     const ended = [...this.byHash.values()].filter((o) => o.state === 'open');

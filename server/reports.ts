@@ -8,7 +8,7 @@ import type { ClientMessage, ServerMessage } from '../common/protocol';
 import { PodiumError } from '../common/result';
 import { countOf } from '../common/text';
 import { addressKey, createKeyedRateLimiter, createRateLimiter, type RateLimiter } from './rate-limit';
-import { isModerator, send, type Member, type SpaceRoom } from './room';
+import { isModerator, send, type SpaceRoom } from './room';
 import type { ReportStore } from './store/reports';
 import type { ActionContext } from './actions';
 
@@ -17,9 +17,14 @@ import type { ActionContext } from './actions';
  * 6 s (client keys are free); the whole space 30, then one a second, so a flood from many clients cannot bury the
  * queue or fill the disk.
  */
-export const REPORT_LIMITS = { perPerson: [1 / 20, 5], perAddress: [1 / 6, 10], perRoom: [1, 30] } as const;
-const roomLimits = new WeakMap<SpaceRoom, { room: RateLimiter; byAddress: ReturnType<typeof createKeyedRateLimiter> }>();
-const personLimits = new WeakMap<Member, RateLimiter>();
+export const REPORT_LIMITS = { perPerson: [1 / 20, 5], perAddress: [1 / 6, 10], perRoom: [1, 30], perServer: [5, 100] } as const;
+/** Open reports a space's queue holds at most: past it, a new report is refused (and the reporter told) until cases are decided. */
+export const MAX_OPEN_REPORTS = 500;
+/** Cases a moderator is sent: the open ones with the newest activity, and the latest decided. */
+export const CASES_SHOWN = { open: 100, decided: 20 } as const;
+type Keyed = ReturnType<typeof createKeyedRateLimiter>;
+const roomLimits = new WeakMap<SpaceRoom, { room: RateLimiter; byAddress: Keyed; byPerson: Keyed }>();
+const serverLimits = new WeakMap<ReportStore, RateLimiter>();
 
 /** Who has a case open in their studio right now, per room (key → moderator), and which cases are being decided. */
 const taken = new WeakMap<SpaceRoom, Map<string, { id: string; name: string }>>();
@@ -28,14 +33,31 @@ const takenIn = (room: SpaceRoom) => taken.get(room) ?? (taken.set(room, new Map
 const decidingIn = (room: SpaceRoom) => deciding.get(room) ?? (deciding.set(room, new Map()), deciding.get(room)!);
 
 /** What the host and co-hosts are sent: the cases, with who has each open now (only while they are connected). */
+/**
+ * Whether reports about this participant are for the server's admin: a host or co-host now, or a listener who took a
+ * co-host seat with a one-tap offer (they moderate from a studio under another id, and would see their own case).
+ */
+function protectedTarget(room: SpaceRoom, id: string): boolean {
+  const m = room.members.get(id);
+  return (m !== undefined && isModerator(m.role)) || room.offers.took(id);
+}
+
+/** The open cases the queue holds (none about a protected person), newest activity first, and the latest decided. */
+function visibleCases(store: ReportStore, room: SpaceRoom, decided: number = CASES_SHOWN.decided): ReportCase[] {
+  return store.cases(room.spaceId, decided).filter((c) => c.decision !== null || c.target.kind !== 'person' || !protectedTarget(room, c.target.id));
+}
+
 export function reportsMessage(store: ReportStore, room: SpaceRoom): Extract<ServerMessage, { type: 'reports' }> {
   const holders = takenIn(room);
-  const cases: ReportCase[] = store.cases(room.spaceId).map((c) => {
+  const all = visibleCases(store, room);
+  const open = all.filter((c) => c.decision === null);
+  const shown = [...open.slice(0, CASES_SHOWN.open), ...all.filter((c) => c.decision !== null)];
+  const cases: ReportCase[] = shown.map((c) => {
     const holder = c.decision === null ? holders.get(c.key) : undefined;
     const present = holder && room.members.get(holder.id)?.sessions.size ? holder : null;
     return { ...c, takenBy: present?.name ?? null, takenById: present?.id ?? null };
   });
-  return { type: 'reports', cases, open: cases.filter((c) => c.decision === null).length };
+  return { type: 'reports', cases, open: open.length };
 }
 
 type Reported = { name: string; role: string | null; subject: string | null; joinedAt: number | null; forAdmin: boolean };
@@ -50,7 +72,7 @@ function resolveTarget(ctx: ActionContext, target: ReportTarget): Reported {
   }
   if (target.id === actor.id) throw new PodiumError('invalid_state', 'you cannot report yourself');
   const m = room.members.get(target.id);
-  if (m) return { name: m.name, role: m.role, subject: m.subject, joinedAt: m.joinedAt, forAdmin: isModerator(m.role) };
+  if (m) return { name: m.name, role: m.role, subject: m.subject, joinedAt: m.joinedAt, forAdmin: protectedTarget(room, m.id) };
   // Someone who left (or was removed) a moment ago can still be reported: what they did stays worth telling.
   const gone = room.recentlyLeft.get(target.id);
   if (gone) return { name: gone.name, role: null, subject: gone.subject, joinedAt: null, forAdmin: false };
@@ -62,12 +84,20 @@ export function fileReport(ctx: ActionContext, message: Extract<ClientMessage, {
   const store = ctx.deps.reports;
   const target = resolveTarget(ctx, message.target);
   const key = reportKey(message.target);
-  const person = personLimits.get(actor) ?? (personLimits.set(actor, createRateLimiter(...REPORT_LIMITS.perPerson)), personLimits.get(actor)!);
-  if (!person.take(now())) throw new PodiumError('rate_limited', 'you have sent several reports just now — wait a little before the next');
   let limits = roomLimits.get(room);
-  if (!limits) roomLimits.set(room, (limits = { room: createRateLimiter(...REPORT_LIMITS.perRoom), byAddress: createKeyedRateLimiter(...REPORT_LIMITS.perAddress) }));
+  if (!limits) {
+    limits = { room: createRateLimiter(...REPORT_LIMITS.perRoom), byAddress: createKeyedRateLimiter(...REPORT_LIMITS.perAddress), byPerson: createKeyedRateLimiter(...REPORT_LIMITS.perPerson) };
+    roomLimits.set(room, limits);
+  }
+  // By the person's key, not their connection: leaving and rejoining does not refill it.
+  if (!limits.byPerson.take(actor.subject, now())) throw new PodiumError('rate_limited', 'you have sent several reports just now — wait a little before the next');
   if (!limits.byAddress.take(addressKey(session.address), now())) throw new PodiumError('rate_limited', 'many reports are coming from your network right now — try again in a minute');
   if (!limits.room.take(now())) throw new PodiumError('rate_limited', 'the hosts are receiving many reports right now — try again in a minute');
+  const server = serverLimits.get(store) ?? (serverLimits.set(store, createRateLimiter(...REPORT_LIMITS.perServer)), serverLimits.get(store)!);
+  if (!server.take(now())) throw new PodiumError('rate_limited', 'this server is receiving many reports right now — try again in a minute');
+  if (!target.forAdmin && store.openCount(room.spaceId) >= MAX_OPEN_REPORTS) {
+    throw new PodiumError('rate_limited', `the hosts have ${MAX_OPEN_REPORTS} reports to look at already; try again once they have caught up`);
+  }
   const added = store.add({
     spaceId: room.spaceId,
     targetKey: key,
@@ -112,7 +142,7 @@ export function takeReport(ctx: ActionContext, message: Extract<ClientMessage, {
     if (holder?.id !== actor.id) return;
     holders.delete(message.key);
   } else {
-    if (!deps.reports.isOpen(room.spaceId, message.key)) throw new PodiumError('invalid_state', 'that report has been handled already');
+    if (!visibleCases(deps.reports, room, 0).some((c) => c.key === message.key)) throw new PodiumError('invalid_state', 'that report has been handled already');
     if (holder && holder.id !== actor.id && room.members.get(holder.id)?.sessions.size) {
       throw new PodiumError('invalid_state', `${holder.name} is handling that report`);
     }
@@ -132,7 +162,7 @@ export async function decideReport(
   const { room, actor, deps } = ctx;
   if (!isModerator(actor.role)) throw new PodiumError('forbidden', 'only the host and co-hosts can handle reports');
   const key = message.key;
-  const open = deps.reports.cases(room.spaceId, 0).find((c) => c.key === key);
+  const open = visibleCases(deps.reports, room, 0).find((c) => c.key === key);
   if (!open) {
     const done = deps.reports.cases(room.spaceId, 50).find((c) => c.key === key && c.decision);
     throw new PodiumError('invalid_state', done?.decision ? `${done.decision.by} handled that report already (${REPORT_DECISION_LABELS[done.decision.action].toLowerCase()})` : 'there is no open report about that');
@@ -146,6 +176,11 @@ export async function decideReport(
   if (open.target.kind === 'pin' ? action !== 'dismiss' && action !== 'unpin' : action === 'unpin') {
     throw new PodiumError('bad_request', open.target.kind === 'pin' ? 'a reported post can be unpinned or the report dismissed' : 'only a pinned post can be unpinned');
   }
+  if (action === 'demote' && room.members.get(open.target.id)?.role === 'listener') {
+    throw new PodiumError('invalid_state', `${open.target.name} is a listener already; dismiss the report, or mute, remove or block`);
+  }
+  // What the moderator decided on: a report filed while the action runs is a new case, not silently closed with it.
+  const upTo = deps.reports.newestOpen(room.spaceId, key);
   busy.set(key, actor.name);
   try {
     if (action !== 'dismiss') await perform(action, open.target.id);
@@ -156,7 +191,7 @@ export async function decideReport(
       open.target.kind === 'pin' ? 'a pinned post' : open.target.name,
       `${countOf(open.reporters, 'reporter')}: ${reasons}`,
     );
-    deps.reports.decide(room.spaceId, key, { action, by: actor.name, at: ctx.now(), auditId: entry?.id ?? null });
+    deps.reports.decide(room.spaceId, key, { action, by: actor.name, at: ctx.now(), auditId: entry.id }, upTo);
     takenIn(room).delete(key);
     room.schedule('reports');
   } finally {

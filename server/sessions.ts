@@ -289,6 +289,8 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       }
       // A one-tap offer was taken up: the page it was made on stops offering and says where the co-hosting is.
       const asked = claim.offer ? room.members.get(claim.offer.targetId) : undefined;
+      // Reports about the listener they were are about a co-host now: the server's admin has them, not the queue.
+      if (claim.offer && deps.reports.toAdmin(space.id, `person:${claim.offer.targetId}`) > 0) room.schedule('reports');
       if (asked && asked !== m) {
         room.toMember(asked, { type: 'you', you: { ...room.you(asked), cohostOffer: null } });
         room.toMember(asked, { type: 'notice', text: "You're co-hosting from Podium now." });

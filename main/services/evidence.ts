@@ -11,6 +11,9 @@ import { PodiumError } from '../../common/result';
 
 const ASSEMBLING = 4;
 const STALE_MS = 60_000;
+/** Clips kept per space (about 1 MB each): enough for every report worth a clip, not a disk for a flood. */
+export const MAX_CLIPS_PER_SPACE = 50;
+const SAFE_NAME = /^(person|pin)_[A-Za-z0-9_-]{1,40}-\d{1,16}\.wav$/;
 
 export interface EvidenceStore {
   save(req: { spaceId: string; key: string; at: number; name: string; part: number; parts: number; pcm: string }): { saved: boolean };
@@ -52,8 +55,11 @@ export function createEvidenceStore(dir: string, now: () => number = Date.now): 
       const pcm = Buffer.concat(clip.chunks as Buffer[]);
       const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.length - (pcm.length % 2)));
       const target = folder(req.spaceId);
-      fs.mkdirSync(target, { recursive: true, mode: 0o700 });
       const name = clipFileName(req.key, req.at);
+      // The contract's schemas already allow only such names; checked again where the file is made.
+      if (!SAFE_NAME.test(name) || path.dirname(path.resolve(target, name)) !== path.resolve(target)) throw new PodiumError('bad_request', 'not a clip name');
+      if (this.list(req.spaceId).length >= MAX_CLIPS_PER_SPACE) throw new PodiumError('invalid_state', `this space has ${MAX_CLIPS_PER_SPACE} evidence clips already; no more are kept`);
+      fs.mkdirSync(target, { recursive: true, mode: 0o700 });
       const meta = { key: req.key, at: req.at, name: clip.name, durationMs: Math.round((samples.length / EVIDENCE_RATE) * 1000), peaks: waveformPeaks(samples) };
       const file = path.join(target, name);
       fs.writeFileSync(`${file}.partial`, encodeWav(samples), { mode: 0o600 });

@@ -14,6 +14,8 @@ export const evidence = createStore<{ spaceId: string | null; clips: EvidenceCli
 
 /** Speakers' buffers kept at once (about 1 MB each): the most recently heard. */
 const MAX_RINGS = 24;
+/** Clips per case: the moments of its first few reports. */
+const CLIPS_PER_CASE = 3;
 
 interface Deps {
   podium: () => PodiumApi;
@@ -34,8 +36,9 @@ export function initEvidence(deps: Deps): void {
   /** When this studio started hearing the space (server clock): reports from before have no audio here. */
   let since = 0;
   const rings = new Map<string, EvidenceRing>();
-  /** Per case: the last report time a clip was made for. */
+  /** Per case: the last report time a clip was made (or tried) for, and how many clips it has. */
   const clipped = new Map<string, number>();
+  const clipsPerCase = new Map<string, number>();
 
   const refresh = async (id: string) => {
     const result = await deps.podium()['evidence:list']({ spaceId: id });
@@ -51,8 +54,14 @@ export function initEvidence(deps: Deps): void {
     const parts = splitParts(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
     for (let part = 0; part < parts.length; part++) {
       const result = await deps.podium()['evidence:save']({ spaceId: id, key: c.key, at: c.lastAt, name: c.target.name.slice(0, 200), part, parts: parts.length, pcm: base64(parts[part]!) });
-      if (!result.ok) return evidence.set({ error: `The evidence clip about ${c.target.name} could not be kept: ${result.error.message}` });
+      if (!result.ok) {
+        // Busy (several clips at once): tried again at the next change while the case is open.
+        if (result.error.code === 'rate_limited') clipped.delete(c.key);
+        else evidence.set({ error: `The evidence clip about ${c.target.name} could not be kept: ${result.error.message}` });
+        return;
+      }
     }
+    clipsPerCase.set(c.key, (clipsPerCase.get(c.key) ?? 0) + 1);
     await refresh(id);
   };
 
@@ -65,6 +74,7 @@ export function initEvidence(deps: Deps): void {
     if (id !== spaceId) {
       spaceId = id;
       clipped.clear();
+      clipsPerCase.clear();
       evidence.set({ spaceId: id, clips: [], error: null });
       if (id) void refresh(id);
     }
@@ -94,6 +104,8 @@ export function initEvidence(deps: Deps): void {
 
     for (const c of view.reports) {
       if (c.decision || c.target.kind !== 'person' || c.lastAt < since) continue;
+      // Only a case that is what it says (its key names the person), and a few clips per case: each is ~1 MB.
+      if (c.key !== `person:${c.target.id}` || (clipsPerCase.get(c.key) ?? 0) >= CLIPS_PER_CASE) continue;
       if ((clipped.get(c.key) ?? -Infinity) >= c.lastAt) continue;
       clipped.set(c.key, c.lastAt);
       const ring = rings.get(c.target.id);

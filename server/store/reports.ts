@@ -45,8 +45,15 @@ export interface ReportStore {
   cases(spaceId: string, decided?: number): ReportCase[];
   /** Whether this target has an open case in the space's queue. */
   isOpen(spaceId: string, targetKey: string): boolean;
-  /** Closes the target's open case; returns how many reports it closed (0: nothing was open, nothing written). */
-  decide(spaceId: string, targetKey: string, decision: { action: ReportDecision; by: string; at: number; auditId: number | null }): number;
+  /**
+   * Closes the target's open case — the reports up to `upTo` (the newest the moderator saw: a report filed while the
+   * decision's SFU call ran opens a new case) — and returns how many it closed (0: nothing open, nothing written).
+   */
+  decide(spaceId: string, targetKey: string, decision: { action: ReportDecision; by: string; at: number; auditId: number | null }, upTo?: number): number;
+  /** The id of the newest open report about the target (0 if none). */
+  newestOpen(spaceId: string, targetKey: string): number;
+  /** The target became a co-host: its open reports go to the server's admin, out of the moderators' queue. */
+  toAdmin(spaceId: string, targetKey: string): number;
   /** Every report of the space with its decision, oldest first. */
   all(spaceId: string): ReportRecord[];
   /** Reports about hosts and co-hosts across every space, newest first. */
@@ -122,7 +129,11 @@ function toCase(rows: Row[]): ReportCase {
     reporters: new Set(rows.map((r) => r.reporter_subject)).size,
     firstAt: first.at,
     lastAt: last.at,
-    notes: rows.filter((r) => r.note !== '').map((r) => ({ text: r.note, at: r.at })),
+    // The latest notes (the export has them all): a case's message stays small however many write one.
+    notes: rows
+      .filter((r) => r.note !== '')
+      .slice(-NOTES_SHOWN)
+      .map((r) => ({ text: r.note, at: r.at })),
     takenBy: null,
     takenById: null,
     decision:
@@ -131,6 +142,9 @@ function toCase(rows: Row[]): ReportCase {
         : { action: first.action, by: first.by_name ?? '', at: first.decided_at ?? 0, auditId: first.audit_id },
   };
 }
+
+/** Notes shown per case. */
+export const NOTES_SHOWN = 10;
 
 const SELECT = `SELECT r.*, d.action, d.by_name, d.at AS decided_at, d.audit_id FROM reports r LEFT JOIN report_decisions d ON d.id = r.decision_id`;
 
@@ -153,15 +167,19 @@ export function createReportStore(db: Db): ReportStore {
     ),
     openCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM reports WHERE space_id = ? AND decision_id IS NULL AND for_admin = 0'),
     addDecision: db.prepare('INSERT INTO report_decisions (space_id, target_key, action, by_name, at, audit_id) VALUES (?, ?, ?, ?, ?, ?)'),
-    close: db.prepare('UPDATE reports SET decision_id = ? WHERE space_id = ? AND target_key = ? AND decision_id IS NULL AND for_admin = 0'),
+    close: db.prepare('UPDATE reports SET decision_id = ? WHERE space_id = ? AND target_key = ? AND decision_id IS NULL AND for_admin = 0 AND id <= ?'),
+    newestOpen: db.prepare<[string, string], { n: number | null }>(
+      'SELECT MAX(id) AS n FROM reports WHERE space_id = ? AND target_key = ? AND decision_id IS NULL AND for_admin = 0',
+    ),
+    toAdmin: db.prepare('UPDATE reports SET for_admin = 1 WHERE space_id = ? AND target_key = ? AND decision_id IS NULL AND for_admin = 0'),
     all: db.prepare<[string], Row>(`${SELECT} WHERE r.space_id = ? ORDER BY r.id`),
     forAdmin: db.prepare<[number], Row>(`${SELECT} WHERE r.for_admin = 1 ORDER BY r.id DESC LIMIT ?`),
     latest: db.prepare<[number], Row>(`${SELECT} ORDER BY r.id DESC LIMIT ?`),
   };
-  const decide = db.transaction((spaceId: string, targetKey: string, d: { action: ReportDecision; by: string; at: number; auditId: number | null }): number => {
+  const decide = db.transaction((spaceId: string, targetKey: string, d: { action: ReportDecision; by: string; at: number; auditId: number | null }, upTo: number): number => {
     if (q.isOpen.get(spaceId, targetKey)!.n === 0) return 0;
     const id = Number(q.addDecision.run(spaceId, targetKey, d.action, d.by, d.at, d.auditId).lastInsertRowid);
-    return q.close.run(id, spaceId, targetKey).changes;
+    return q.close.run(id, spaceId, targetKey, upTo).changes;
   });
   return {
     add(report) {
@@ -182,7 +200,9 @@ export function createReportStore(db: Db): ReportStore {
       return [...open, ...closed];
     },
     isOpen: (spaceId, targetKey) => q.isOpen.get(spaceId, targetKey)!.n > 0,
-    decide: (spaceId, targetKey, decision) => decide(spaceId, targetKey, decision),
+    decide: (spaceId, targetKey, decision, upTo = Number.MAX_SAFE_INTEGER) => decide(spaceId, targetKey, decision, upTo),
+    newestOpen: (spaceId, targetKey) => q.newestOpen.get(spaceId, targetKey)!.n ?? 0,
+    toAdmin: (spaceId, targetKey) => q.toAdmin.run(spaceId, targetKey).changes,
     all: (spaceId) => q.all.all(spaceId).map(toRecord),
     forAdmin: (limit) => q.forAdmin.all(limit).map(toRecord),
     latest: (limit) => q.latest.all(limit).map(toRecord),

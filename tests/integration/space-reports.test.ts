@@ -12,6 +12,7 @@ import type { ServerMessage } from '../../common/protocol';
 import type { ReportCase } from '../../common/reports';
 import { openDatabase } from '../../server/store/db';
 import { createReportStore } from '../../server/store/reports';
+import { MAX_OPEN_REPORTS } from '../../server/reports';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import { recordingAdmin, type RecordingAdmin } from '../support/recording-admin';
 import { connect, isType, type ServerMessageOf, type TestClient } from '../support/ws-client';
@@ -215,6 +216,33 @@ describe('reporting a speaker', () => {
   });
 });
 
+describe('who a report reaches', () => {
+  it('a listener who becomes co-host with a one-tap offer stops seeing the reports about them: the admin has them', async () => {
+    const h = await host();
+    const xavi = await join({ name: 'Xavi', from: 2 });
+    const lia = await join({ name: 'Lia', from: 3 });
+    await request(lia.c, report({ kind: 'person', id: xavi.id }, 'harassment', 'said awful things'));
+    await queue(h.c, (cases) => cases.some((c) => c.target.id === xavi.id));
+    h.c.send({ type: 'mod', action: 'cohost', target: xavi.id });
+    const offered = (await xavi.c.next((m) => m.type === 'you' && !!m.you.cohostOffer)) as ServerMessageOf<'you'>;
+    // Xavi takes the seat from a studio (another key): as co-host they must not see, decide or export their own case.
+    const studio = await join({ credential: offered.you.cohostOffer!.key, name: 'Xavi' });
+    expect(studio.c.received.find(isType('joined'))?.role).toBe('cohost');
+    await queue(h.c, (cases) => !cases.some((c) => c.target.id === xavi.id));
+    expect((await lastQueue(studio.c)).cases.some((c) => c.target.id === xavi.id)).toBe(false);
+    await expectError(studio.c, { type: 'reportDecide', key: `person:${xavi.id}`, action: 'dismiss' }, 'invalid_state', /no open report/);
+    expect(((await request(studio.c, { type: 'reportsExport' })) as ServerMessageOf<'reportsExport'>).reports).toEqual([]);
+    // A new report about the listener they were goes to the admin too.
+    const max = await join({ name: 'Max', from: 4 });
+    expect(((await request(max.c, report({ kind: 'person', id: xavi.id }, 'spam'))) as ServerMessageOf<'reported'>).text).toMatch(/people who run this Podium server/);
+    const body = (await (await fetch(`${server.url}/api/admin/reports`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { aboutHosts: { targetName: string; reason: string }[] };
+    expect(body.aboutHosts.map((r) => [r.targetName, r.reason])).toEqual([
+      ['Xavi', 'spam'],
+      ['Xavi', 'harassment'],
+    ]);
+  });
+});
+
 describe('hostile reporters', () => {
   it('bogus targets, oneself, bad reasons and oversized notes: clear errors, nothing filed', async () => {
     const h = await host();
@@ -222,7 +250,8 @@ describe('hostile reporters', () => {
     await expectError(lia.c, report({ kind: 'person', id: lia.id }), 'invalid_state', /cannot report yourself/);
     await expectError(lia.c, report({ kind: 'person', id: 'p0123456789abcdef' }), 'not_found', /not in this space/);
     await expectError(lia.c, report({ kind: 'person', id: 'nobody' }), 'bad_request', /participant id/);
-    await expectError(lia.c, report({ kind: 'pin', id: 'nope' }), 'not_found', /no longer pinned/);
+    await expectError(lia.c, report({ kind: 'pin', id: 'abcdef123456' }), 'not_found', /no longer pinned/);
+    await expectError(lia.c, report({ kind: 'pin', id: '../nope' }), 'bad_request', /pin id/);
     await expectError(lia.c, { type: 'report', target: { kind: 'space', id: 'x' }, reason: 'spam' }, 'bad_request');
     await expectError(lia.c, report({ kind: 'person', id: h.id }, 'rude'), 'bad_request', /reason/);
     await expectError(lia.c, report({ kind: 'person', id: h.id }, 'spam', 'x'.repeat(301)), 'bad_request', /at most 300 characters/);
@@ -265,6 +294,56 @@ describe('hostile reporters', () => {
     expect(q.cases.reduce((n, c) => n + c.reporters, 0)).toBe(accepted);
     expect(q.open).toBe(q.cases.length);
     expect(await request(h.c, { type: 'ping' })).toMatchObject({ type: 'pong' });
+  });
+
+  it('leaving and coming back with the same key does not refill a reporter’s limit', async () => {
+    const h = await host();
+    const targets = await Promise.all(Array.from({ length: 6 }, (_, i) => join({ name: `T${i}`, from: 100 + i })));
+    const key = crypto.randomBytes(18).toString('base64url');
+    const again = async (from: number) => {
+      const c = await connect(server.protocolUrl, undefined, { localAddress: `127.0.0.${from}` });
+      clients.push(c);
+      await c.request({ type: 'join', ref: `j${++refs}`, spaceId: space.space.id, key, name: 'Eve' });
+      return c;
+    };
+    const first = await again(2);
+    for (const t of targets.slice(0, 5)) expect(await request(first, report({ kind: 'person', id: t.id }, 'spam'))).toMatchObject({ type: 'reported' });
+    await first.close();
+    const second = await again(3);
+    await expectError(second, report({ kind: 'person', id: targets[5]!.id }, 'spam'), 'rate_limited', /several reports/);
+    expect((await lastQueue(h.c)).cases).toHaveLength(5);
+  });
+
+  it('a full queue refuses new reports with a reason, and keeps every one it holds', async () => {
+    const h = await host();
+    const sam = await join({ name: 'Sam', from: 2 });
+    const lia = await join({ name: 'Lia', from: 3 });
+    const db = openDatabase(path.join(dir, 'podium.sqlite'));
+    try {
+      const store = createReportStore(db);
+      for (let i = 0; i < MAX_OPEN_REPORTS; i++) {
+        store.add({ spaceId: space.space.id, targetKey: `person:p${String(i).padStart(16, '0')}`, targetName: `P${i}`, targetRole: 'listener', targetSubject: null, targetJoinedAt: null, reporterSubject: `r${i}`, reporterName: 'R', reason: 'spam', note: '', at: i, forAdmin: false });
+      }
+    } finally {
+      db.close();
+    }
+    await expectError(lia.c, report({ kind: 'person', id: sam.id }), 'rate_limited', new RegExp(`${MAX_OPEN_REPORTS} reports to look at already`));
+    // The queue sends the newest 100 open cases and counts all of them.
+    const q = await (async () => {
+      h.c.send({ type: 'reportTake', key: 'person:p0000000000000001', taken: true });
+      return queue(h.c, (_, open) => open === MAX_OPEN_REPORTS);
+    })();
+    expect(q.cases.filter((c) => c.decision === null)).toHaveLength(100);
+  });
+
+  it('moving a listener "to the listeners" is refused from a report, so the case never closes on nothing', async () => {
+    const h = await host();
+    const eve = await join({ name: 'Eve', from: 2 });
+    const lia = await join({ name: 'Lia', from: 3 });
+    await request(lia.c, report({ kind: 'person', id: eve.id }, 'spam'));
+    await queue(h.c, (cases) => cases.length === 1);
+    await expectError(h.c, { type: 'reportDecide', key: `person:${eve.id}`, action: 'demote' }, 'invalid_state', /listener already/);
+    expect((await lastQueue(h.c)).open).toBe(1);
   });
 
   it('a removed reporter’s earlier reports stay, and a removed person can still be reported', async () => {

@@ -39,6 +39,14 @@ const VALID_REQUESTS: Record<IpcChannel, unknown> = {
 const JUNK: unknown[] = [null, 42, 'settings', [], [1, 2], { junk: true }, true, JSON.parse('{"__proto__":{"hostName":"x"}}')];
 
 describe('IPC contract', () => {
+  it('an evidence clip can only be named by a report key: no path in it', () => {
+    const base = VALID_REQUESTS['evidence:save'] as Record<string, unknown>;
+    for (const key of ['pin:../../x', 'pin:a/b', 'person:p0123456789abcdef/..', 'pin:a.b']) {
+      expect(ipcContract['evidence:save'].request.safeParse({ ...base, key }).success, key).toBe(false);
+    }
+    expect(ipcContract['evidence:mediaUrl'].request.safeParse({ spaceId: 'abcde12345', file: '../person_p0123456789abcdef-1.wav' }).success).toBe(false);
+  });
+
   it('IPC_CHANNELS and the contract table name exactly the same channels', () => {
     expect(new Set(IPC_CHANNELS)).toEqual(new Set(Object.keys(ipcContract)));
     expect(IPC_CHANNELS.length).toBe(Object.keys(ipcContract).length);

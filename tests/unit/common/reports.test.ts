@@ -35,12 +35,15 @@ describe('the CSV export', () => {
       record({ note: 'He said "leave", then\nlaughed, twice' }),
       record({ note: '=HYPERLINK("http://evil","click")' }),
       record({ note: '+1 -1 @home', targetName: '-Sam' }),
+      record({ note: 'a;=cmd|\' /C calc\'!A0' }),
     ]);
     const rows = csv.split('\r\n');
     expect(rows[1]).toContain('"He said ""leave"", then\nlaughed, twice"');
     expect(rows[2]).toContain(`"'=HYPERLINK(""http://evil"",""click"")"`);
     expect(rows[3]).toContain(",'-Sam,");
     expect(rows[3]).toContain(",'+1 -1 @home,");
+    // A semicolon splits cells in some locales' spreadsheets: quoted, the formula stays inside one text cell.
+    expect(rows[4]).toContain(`,"a;=cmd|' /C calc'!A0",`);
   });
 });
 
@@ -69,11 +72,13 @@ describe('report messages', () => {
       { type: 'reportDecide', key: 'person:nobody', action: 'dismiss' },
       { type: 'reportDecide', key: 'pin:x', action: 'ban' },
       { type: 'reportTake', key: 'pin:x' },
+      { type: 'reportDecide', key: 'pin:../../../x', action: 'dismiss' },
+      { type: 'report', target: { kind: 'pin', id: '../x' }, reason: 'spam' },
     ]) {
       expect(parseClientMessage(JSON.stringify(bad))).toMatchObject({ ok: false, code: 'bad_request' });
     }
     // 300 emoji are 300 characters, however many bytes.
-    expect(parseClientMessage(JSON.stringify({ type: 'report', target: { kind: 'pin', id: 'x' }, reason: 'other', note: '👍'.repeat(300) })).ok).toBe(true);
+    expect(parseClientMessage(JSON.stringify({ type: 'report', target: { kind: 'pin', id: 'ab12' }, reason: 'other', note: '👍'.repeat(300) })).ok).toBe(true);
   });
   it('keys and decisions per kind', () => {
     expect(reportKey({ kind: 'pin', id: 'abc' })).toBe('pin:abc');

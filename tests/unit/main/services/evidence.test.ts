@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVIDENCE_MAX_BYTES, splitParts } from '../../../../common/evidence';
-import { clipFileName, createEvidenceStore } from '../../../../main/services/evidence';
+import { clipFileName, createEvidenceStore, MAX_CLIPS_PER_SPACE } from '../../../../main/services/evidence';
 
 let dir: string;
 beforeEach(() => {
@@ -49,6 +49,13 @@ describe('evidence store', () => {
     for (const at of [2, 3, 4]) store.save({ spaceId: 'abcde12345', key: KEY, at, name: 'Sam', part: 0, parts: 2, pcm: 'AAAAAA==' });
     expect(() => store.save({ spaceId: 'abcde12345', key: KEY, at: 5, name: 'Sam', part: 0, parts: 2, pcm: 'AAAAAA==' })).toThrow(/several evidence clips/);
     expect(store.list('abcde12345')).toEqual([]);
+  });
+
+  it('keeps at most 50 clips per space', () => {
+    const store = createEvidenceStore(dir);
+    for (let at = 0; at < MAX_CLIPS_PER_SPACE; at++) send(store, new Uint8Array(64), at);
+    expect(() => send(store, new Uint8Array(64), 999)).toThrow(/50 evidence clips already/);
+    expect(store.list('abcde12345')).toHaveLength(MAX_CLIPS_PER_SPACE);
   });
 
   it('drops an unfinished clip after a minute', () => {
