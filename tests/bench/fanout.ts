@@ -28,6 +28,10 @@ interface LoadResult {
   p50: number;
   p95: number;
   max: number;
+  firstP50: number;
+  firstP95: number;
+  spreadP50: number;
+  spreadP95: number;
   overOneSecond: number;
   bytesPerListenerPerSecond: number;
   framesPerListenerPerSecond: number;
@@ -88,5 +92,8 @@ for (const n of sizes) {
   ];
   console.log(cells.join(' '));
   console.log(`           markers ${r.markers.accepted}/${r.markers.sent} accepted, ${r.deliveries} deliveries, ${r.missing} missing`);
+  console.log(
+    `           to the first listener p50 ${r.firstP50.toFixed(0)} / p95 ${r.firstP95.toFixed(0)} ms; first to last listener p50 ${r.spreadP50.toFixed(0)} / p95 ${r.spreadP95.toFixed(0)} ms`,
+  );
   for (const line of r.serverLines) console.log(`           server: ${line}`);
 }

@@ -116,7 +116,22 @@ for (const l of listeners) {
   });
 }
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))] ?? NaN;
+const pctOf = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const pct = (p: number) => pctOf(latencies, p);
+// Where the time goes, per marker: until the first listener has it (the room's coalescing and the server's path to
+// its first socket), and from the first listener to the last (the server writing every socket, and this process
+// reading them all on its one thread).
+const firsts: number[] = [];
+const spreads: number[] = [];
+accepted.forEach((s, k) => {
+  const at = listeners.map((l) => l.arrivals[k]).filter((x): x is number => x !== undefined);
+  if (at.length === 0) return;
+  const first = Math.min(...at);
+  firsts.push(first - s.at);
+  spreads.push(Math.max(...at) - first);
+});
+firsts.sort((a, b) => a - b);
+spreads.sort((a, b) => a - b);
 for (const l of listeners) l.ws.terminate();
 host.terminate();
 console.log(
@@ -129,6 +144,10 @@ console.log(
     p50: pct(50),
     p95: pct(95),
     max: latencies.at(-1) ?? NaN,
+    firstP50: pctOf(firsts, 50),
+    firstP95: pctOf(firsts, 95),
+    spreadP50: pctOf(spreads, 50),
+    spreadP95: pctOf(spreads, 95),
     overOneSecond: latencies.filter((x) => x > 1000).length / Math.max(1, latencies.length),
     bytesPerListenerPerSecond: bytes / Math.max(1, listeners.length) / (windowMs / 1000),
     framesPerListenerPerSecond: frames / Math.max(1, listeners.length) / (windowMs / 1000),
