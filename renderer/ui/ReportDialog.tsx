@@ -57,9 +57,9 @@ export function ReportDialog(props: {
         <h3 id={`${id}-title`}>{title}</h3>
         {props.done ? (
           <>
-            <div className="report-done" role="status" data-testid="report-done">
+            <div className="report-done" role="status">
               <span aria-hidden="true">✓</span>
-              <p>{props.done}</p>
+              <p data-testid="report-done">{props.done}</p>
             </div>
             <p className="faint">They decide what happens. You can keep listening; you won't be named to the person you reported.</p>
             <div className="report-actions">

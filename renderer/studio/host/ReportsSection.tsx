@@ -7,7 +7,7 @@ import { decisionsFor, REPORT_DECISION_LABELS, REPORT_REASON_LABELS, type Report
 import { countOf } from '../../../common/text';
 import type { SessionView } from '../../state/space-session';
 import { sendToSpace } from '../controller';
-import { clockTime, formatWait, useNow } from './hooks';
+import { clockTime, useNow } from './hooks';
 import { download, exportContents, exportFileName, type ExportFormat } from './report-export';
 
 let exportSeq = 0;
@@ -31,6 +31,14 @@ const CONFIRM: Partial<Record<ReportDecision, (name: string) => string>> = {
   remove: (name) => `Remove ${name} from this space?`,
   block: (name) => `Block ${name} from all your spaces?`,
 };
+
+/** "just now", "4 min ago", "1 h 5 min ago". */
+export function ago(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
+}
 
 function take(key: string, taken: boolean): void {
   sendToSpace({ type: 'reportTake', key, taken });
@@ -189,7 +197,7 @@ export const ReportsSection = memoOnView(function ReportsSection({ view, plain }
                   <span className="report-meta">
                     <span data-testid="report-count">{countOf(c.reporters, 'person', 'people')}</span>
                     <span className="faint" title={`First ${clockTime(c.firstAt)}, last ${clockTime(c.lastAt)}`}>
-                      {c.decision ? `${DONE[c.decision.action]} by ${c.decision.by}` : total > 1 ? `last ${formatWait(now - c.lastAt)} ago` : `${formatWait(now - c.lastAt)} ago`}
+                      {c.decision ? `${DONE[c.decision.action]} by ${c.decision.by}` : `${total > 1 ? 'last ' : ''}${ago(now - c.lastAt)}`}
                     </span>
                     {heldBy && (
                       <span className="report-taken" data-testid="report-taken">

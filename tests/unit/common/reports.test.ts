@@ -86,3 +86,10 @@ describe('report messages', () => {
     expect(decisionsFor('person')).toEqual(['dismiss', 'mute', 'demote', 'remove', 'block']);
   });
 });
+
+describe('how long ago, in the queue', () => {
+  it('says just now, minutes, then hours and minutes', async () => {
+    const { ago } = await import('../../../renderer/studio/host/ReportsSection');
+    expect([0, 59_000, 60_000, 59 * 60_000, 65 * 60_000, -5].map(ago)).toEqual(['just now', 'just now', '1 min ago', '59 min ago', '1 h 5 min ago', 'just now']);
+  });
+});
