@@ -247,7 +247,7 @@ describe('host panel (issue 13)', () => {
 
   it('the Room panel switches tabs by click and by arrow keys', async () => {
     await host.getByTestId('studio-scroll').evaluate((el) => el.scrollTo(0, 0));
-    const tabs = ['stage', 'settings', 'cohosts', 'blocked'] as const;
+    const tabs = ['stage', 'reports', 'settings', 'cohosts', 'blocked'] as const;
     for (const tab of tabs) {
       await host.getByTestId(`room-tab-${tab}`).click();
       await host.getByTestId(`room-body-${tab}`).waitFor();
@@ -256,7 +256,9 @@ describe('host panel (issue 13)', () => {
       await host.getByTestId('room-panel').scrollIntoViewIfNeeded();
       await shot(`host13-room-${tab}-1440.png`);
     }
-    // Each tab shows its own controls.
+    // Each tab shows its own controls (and Reports, with none yet, says what will come there).
+    await host.getByTestId('room-tab-reports').click();
+    await host.getByTestId('reports-empty').waitFor();
     await host.getByTestId('room-tab-settings').click();
     await host.getByTestId('request-policy').waitFor();
     await host.getByTestId('room-tab-blocked').click();
@@ -267,7 +269,7 @@ describe('host panel (issue 13)', () => {
     await host.keyboard.press('ArrowRight');
     await expect.poll(() => host.getByTestId('room-panel').getAttribute('data-tab')).toBe('stage');
     await host.keyboard.press('ArrowRight');
-    await expect.poll(() => host.getByTestId('room-panel').getAttribute('data-tab')).toBe('settings');
+    await expect.poll(() => host.getByTestId('room-panel').getAttribute('data-tab')).toBe('reports');
     await host.keyboard.press('ArrowLeft');
     await expect.poll(() => host.getByTestId('room-panel').getAttribute('data-tab')).toBe('stage');
     await host.getByTestId('requests').waitFor();

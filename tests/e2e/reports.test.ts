@@ -195,6 +195,13 @@ describe('reporting a speaker', () => {
       await studio.getByTestId('report-case').filter({ hasText: 'Removed by Cole' }).waitFor(SERVER_STATE);
       await studio.getByTestId('room-tab-reports-count').waitFor({ state: 'detached', ...SERVER_STATE });
     }
+    // The export: every report and its decision, as a CSV file the browser downloads.
+    const [download] = await Promise.all([host.waitForEvent('download', SERVER_STATE), host.getByTestId('reports-export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^podium-reports-town-hall-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('report,reported at,about,name,role,reason,note,reporter,decision,decided by,decided at,audit entry');
+    expect(csv.filter((row) => row.includes(',Sam,speaker,Harassment or hate,') && row.includes(',Remove,Cole,'))).toHaveLength(2);
+    expect(csv.some((row) => row.includes('Insults at the start of his turn,Lia,'))).toBe(true);
     await host.getByTestId('activity-list').getByText('decided the report about').waitFor(SERVER_STATE);
     const line = await host.getByTestId('activity-list').locator('li').filter({ hasText: 'decided the report about' }).first().textContent();
     expect(line).toMatch(/Cole decided the report about Sam: remove/);

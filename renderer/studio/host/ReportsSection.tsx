@@ -56,6 +56,11 @@ function CaseBody({ c, heldBy }: { c: ReportCase; heldBy: string | null }): Reac
   };
   return (
     <div className="report-body">
+      {c.target.kind === 'person' && c.target.joinedAt !== null && (
+        <div className="faint" data-testid="report-joined">
+          In this space since {clockTime(c.target.joinedAt)}
+        </div>
+      )}
       {c.target.kind === 'person' && c.target.names.length > 1 && (
         <div className="faint" data-testid="report-names">
           Also reported as {c.target.names.filter((n) => n !== c.target.name).join(', ')}
