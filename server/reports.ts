@@ -128,7 +128,7 @@ export function exportReports(ctx: ActionContext, message: Extract<ClientMessage
   const reports: ReportRecordOut[] = deps.reports
     .all(space.id)
     .filter((r) => !r.forAdmin)
-    .map((r) => ({ id: r.id, spaceId: r.spaceId, targetKey: r.targetKey, targetName: r.targetName, targetRole: r.targetRole, reporterName: r.reporterName, reason: r.reason, note: r.note, at: r.at, decision: r.decision }));
+    .map(({ targetSubject: _t, reporterSubject: _r, forAdmin: _f, ...shown }) => shown);
   send(session, { type: 'reportsExport', ...(message.ref ? { ref: message.ref } : {}), space: { id: space.id, title: space.title }, exportedAt: ctx.now(), reports });
 }
 

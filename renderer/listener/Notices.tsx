@@ -4,7 +4,7 @@ import type { Notice } from '../state/space-view';
 import { useStore } from '../state/store';
 import { closeNotice, dismissError, listener } from './controller';
 import { CloseIcon } from './icons';
-import { sentence } from './words';
+import { sentence } from '../ui/words';
 
 const NOTICE_MS = 6000;
 

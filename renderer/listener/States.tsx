@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import type { PublicSpace } from '../../common/space';
 import { countOf } from '../../common/text';
-import { sentence } from './words';
+import { sentence } from '../ui/words';
 
 export function Loading(): ReactNode {
   return (

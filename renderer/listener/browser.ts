@@ -1,7 +1,7 @@
 // Small browser helpers of the listener page: the saved name, the share link, copying, microphone errors. (A co-host
 // invite key in the address is invite.ts's: this page never joins with it.)
 
-import { sentence } from './words';
+import { sentence } from '../ui/words';
 
 const NAME_STORAGE = 'podium.listenerName';
 

@@ -14,7 +14,7 @@ import { createStore } from '../state/store';
 import { NAME_MAX } from '../../common/names';
 import { cutGraphemes } from '../../common/text';
 import { copyText, loadName, micErrorText, saveName, shareLink } from './browser';
-import { sentence } from './words';
+import { sentence } from '../ui/words';
 import { inviteKeyIn, inviteLinks, pageModeFor, spaceIdIn, withoutInviteKey, type InviteLinks } from './invite';
 
 export type MicState = 'off' | 'opening' | 'open';

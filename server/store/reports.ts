@@ -2,7 +2,7 @@
 // moderators see (open ones grouped by target, and the latest decided), closing a case with a decision (one
 // transaction: the decision is durable before anyone is told it is done), an export of everything, and the reports
 // about hosts and co-hosts that only the server's admin sees.
-import type { ReportCase, ReportDecision, ReportReason } from '../../common/reports';
+import type { ReportCase, ReportDecision, ReportReason, ReportRecordOut } from '../../common/reports';
 import type { Db } from './db';
 
 export interface NewReport {
@@ -21,21 +21,11 @@ export interface NewReport {
   forAdmin: boolean;
 }
 
-/** A report as exported (CSV, JSON) and as the admin sees it. */
-export interface ReportRecord {
-  id: number;
-  spaceId: string;
-  targetKey: string;
-  targetName: string;
-  targetRole: string | null;
+/** A report as the admin sees it: what the moderators' export holds, and who (by key hash) reported whom. */
+export interface ReportRecord extends ReportRecordOut {
   targetSubject: string | null;
   reporterSubject: string;
-  reporterName: string;
-  reason: ReportReason;
-  note: string;
-  at: number;
   forAdmin: boolean;
-  decision: { id: number; action: ReportDecision; by: string; at: number; auditId: number | null } | null;
 }
 
 export interface ReportStore {

@@ -13,7 +13,7 @@ import { NameFieldView } from '../../../../renderer/listener/NameField';
 import { SpaceHeader } from '../../../../renderer/listener/SpaceHeader';
 import { Pins, Stage } from '../../../../renderer/listener/Stage';
 import { Ended, ranFor } from '../../../../renderer/listener/States';
-import { sentence } from '../../../../renderer/listener/words';
+import { sentence } from '../../../../renderer/ui/words';
 import { INITIAL_SFU_SNAPSHOT } from '../../../../renderer/sfu/adapter';
 import { EMPTY_VIEW, reduceSpace } from '../../../../renderer/state/space-view';
 
