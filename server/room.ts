@@ -96,8 +96,30 @@ export function send(session: Session, message: ServerMessage): void {
   if (session.ws.readyState === session.ws.OPEN) session.ws.send(JSON.stringify(message));
 }
 
-/** How soon coalesced updates go out; well inside the "everywhere within 1 s" promise. */
+/**
+ * How far behind a connection may fall (bytes the server holds for it, beyond what the kernel took) before it is cut
+ * off: a listener's updates run at ~1–3 KB a second, so 256 KiB is minutes of them; a moderator also gets rosters of
+ * thousands, so 8 MiB. A client that stops reading would otherwise make the server keep every update for it, forever.
+ * Cut off, it reconnects (the pages do, by themselves) and starts again from a fresh snapshot.
+ */
+export const MAX_BEHIND_BYTES = { listener: 256 * 1024, moderator: 8 * 1024 * 1024 } as const;
+
+/** A room's write to one connection: dropped when closed, and the connection cut when it stopped reading. */
+function deliver(session: Session, data: Buffer, moderator: boolean): void {
+  const ws = session.ws;
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > (moderator ? MAX_BEHIND_BYTES.moderator : MAX_BEHIND_BYTES.listener)) return void ws.terminate();
+  ws.send(data, { binary: false });
+}
+
+/**
+ * Coalesced updates go out at most once per FLUSH_MS, counted from the START of the previous flush: in a busy room a
+ * flush that took W ms to write every socket is followed by the next one max(FLUSH_MS, W) after it began, not W +
+ * FLUSH_MS, so an update waits at most one period plus its place in the write order. In a quiet room an update goes
+ * out after MIN_COALESCE_MS, which still gathers what one read of the sockets brought in (a burst of joins).
+ */
 const FLUSH_MS = 120;
+const MIN_COALESCE_MS = 15;
 
 export type Flushable = 'space' | 'stage' | 'roster' | 'reactions' | 'reports';
 
@@ -109,6 +131,8 @@ export class SpaceRoom {
   /** While a flush runs: the lines it says, sent as one frame per connection when it ends (sendFrame). */
   private frame: { text: string; moderators: boolean }[] | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the last flush began (performance.now()); -Infinity before the first. */
+  private lastFlushAt = -Infinity;
   private rosterUpserts = new Set<string>();
   private rosterRemoves = new Set<string>();
   private reactionCounts = new Map<Reaction, number>();
@@ -200,7 +224,7 @@ export class SpaceRoom {
     const text = JSON.stringify(message);
     if (this.frame) return void this.frame.push({ text, moderators: false });
     const data = Buffer.from(text);
-    for (const s of this.sessions()) if (s.ws.readyState === s.ws.OPEN) s.ws.send(data, { binary: false });
+    for (const m of this.members.values()) for (const s of m.sessions) deliver(s, data, isModerator(m.role));
   }
 
   toModerators(message: ServerMessage): void {
@@ -222,7 +246,7 @@ export class SpaceRoom {
     for (const m of this.members.values()) {
       const data = isModerator(m.role) ? moderators : everyone;
       if (!data) continue;
-      for (const s of m.sessions) if (s.ws.readyState === s.ws.OPEN) s.ws.send(data, { binary: false });
+      for (const s of m.sessions) deliver(s, data, isModerator(m.role));
     }
   }
 
@@ -315,6 +339,22 @@ export class SpaceRoom {
     this.left(m.id);
   }
 
+  /**
+   * Puts a member out of the room: a co-host offer to them is withdrawn, they are forgotten (kept as recently left,
+   * so a Block right after still finds them), each of `sessions` is told why (`message`) and closed with `code`, and
+   * everyone's counts and stage follow. The SFU side is the caller's (a removal waits for it; a revoke follows it).
+   */
+  putOut(m: Pick<Member, 'id' | 'subject' | 'name'>, sessions: Iterable<Session>, message: ServerMessage, code: number, reason: string): void {
+    this.offers.endFor(m.id, 'withdrawn');
+    this.forget(m);
+    for (const s of sessions) {
+      send(s, message);
+      s.ws.close(code, reason);
+    }
+    this.schedule('space');
+    this.schedule('stage');
+  }
+
   left(id: string): void {
     this.rosterUpserts.delete(id);
     this.rosterRemoves.add(id);
@@ -323,10 +363,12 @@ export class SpaceRoom {
 
   /**
    * Counts a reaction into the next batch; false when the room as a whole is over its reaction rate. `from`: the
-   * participant id of a sender on stage, named with the emoji so clients float it from their avatar.
+   * participant id of a sender on stage, named with the emoji so clients float it from their avatar. The room's cap
+   * is for the listeners: someone on stage (a handful of people, each held to a reaction a second) always gets
+   * through, so a crowd reacting at the cap never silences the host's own reactions.
    */
   react(emoji: Reaction, now: number, from?: string): boolean {
-    if (!this.reactionCap.take(now)) return false;
+    if (from === undefined && !this.reactionCap.take(now)) return false;
     this.reactionCounts.set(emoji, (this.reactionCounts.get(emoji) ?? 0) + 1);
     if (from !== undefined) {
       const senders = this.reactionFrom.get(emoji) ?? new Set<string>();
@@ -340,11 +382,15 @@ export class SpaceRoom {
 
   schedule(what: Flushable): void {
     this.pending.add(what);
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    if (this.timer) return;
+    const due = this.lastFlushAt + FLUSH_MS - performance.now();
+    this.timer = setTimeout(() => this.flush(), Math.min(FLUSH_MS, Math.max(MIN_COALESCE_MS, due)));
   }
 
   flush(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.lastFlushAt = performance.now();
     const pending = this.pending;
     this.pending = new Set();
     const lines: { text: string; moderators: boolean }[] = [];

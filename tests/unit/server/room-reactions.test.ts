@@ -42,4 +42,15 @@ describe('reaction batches', () => {
     room.flush();
     expect(batches(seen)[1]!.items).toEqual([{ emoji: '🔥', count: 1 }]);
   });
+
+  it("hold listeners to the room's cap, but never someone on stage", () => {
+    const room = new SpaceRoom('s', { space: () => {}, stage: () => {}, reports: () => {} }, createRateLimiter(1, 2));
+    rooms.push(room);
+    const now = 1_000;
+    expect(room.react('👏', now)).toBe(true);
+    expect(room.react('👏', now)).toBe(true);
+    expect(room.react('👏', now)).toBe(false); // the crowd is at the cap
+    expect(room.react('🎉', now, 'phost')).toBe(true); // the host still gets through
+    expect(room.react('👏', now)).toBe(false); // and did not open the cap for the crowd
+  });
 });
