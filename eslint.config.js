@@ -32,32 +32,34 @@ export default tseslint.config(
   // common/: pure, shared by every process; imports only zod.
   {
     files: ['common/**/*.ts'],
-    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup-client', 'react', 'ws', 'node:fs'),
+    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup', 'mediasoup-client', 'react', 'ws', 'node:fs'),
   },
   // renderer/: browser code; SDKs only through renderer/sfu (checked below).
   {
     files: ['renderer/**/*.{ts,tsx}'],
     ignores: ['renderer/sfu/**'],
-    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup-client', 'ws'),
+    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup', 'mediasoup-client', 'ws'),
   },
   {
     files: ['renderer/sfu/**/*.ts'],
-    rules: restrict('electron', 'livekit-server-sdk', 'better-sqlite3', 'ws'),
+    rules: restrict('electron', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup', 'ws'),
   },
-  // server/: the only importer of livekit-server-sdk (server/livekit) and better-sqlite3 (server/store).
+  // server/: the only importer of livekit-server-sdk (server/livekit), mediasoup (server/sfu/mediasoup) and
+  // better-sqlite3 (server/store).
   {
     files: ['server/**/*.ts'],
-    ignores: ['server/livekit/**', 'server/store/**'],
-    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'react'),
+    ignores: ['server/livekit/**', 'server/store/**', 'server/sfu/mediasoup/**'],
+    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup', 'mediasoup-client', 'react'),
   },
-  { files: ['server/livekit/**/*.ts'], rules: restrict('electron', 'livekit-client', 'better-sqlite3', 'react') },
-  { files: ['server/store/**/*.ts'], rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'react') },
+  { files: ['server/livekit/**/*.ts'], rules: restrict('electron', 'livekit-client', 'better-sqlite3', 'mediasoup', 'mediasoup-client', 'react') },
+  { files: ['server/sfu/mediasoup/**/*.ts'], rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup-client', 'react') },
+  { files: ['server/store/**/*.ts'], rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'mediasoup', 'mediasoup-client', 'react') },
   // main/: Electron main and the Node launchers may use anything but scripts/ (narrowed for services just below).
   { files: ['main/**/*.ts'], rules: restrict() },
   // main/services: plain Node modules, so the web studio and tests run them without Electron.
   {
     files: ['main/services/**/*.ts', 'main/web/**/*.ts', 'main/ipc/handlers.ts'],
-    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'react'),
+    rules: restrict('electron', 'livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup', 'mediasoup-client', 'react'),
   },
-  { files: ['preload/**/*.ts'], rules: restrict('livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'react', 'ws') },
+  { files: ['preload/**/*.ts'], rules: restrict('livekit-client', 'livekit-server-sdk', 'better-sqlite3', 'mediasoup', 'mediasoup-client', 'react', 'ws') },
 );

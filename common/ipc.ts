@@ -19,6 +19,16 @@ import {
 import { createSpaceSchema, displayNameSchema, publicSpaceSchema, spaceIdSchema } from './space';
 import { EVIDENCE_PART_BYTES } from './evidence';
 import { reportKeySchema } from './reports';
+import { cancelSpaceSchema, rescheduleSpaceSchema, scheduleSpaceSchema } from './schedule';
+
+/** The host's announced spaces, followers and calendar feed, for the studio's lobby. */
+export const hostOverviewSchema = z.object({
+  upcoming: z.array(publicSpaceSchema),
+  followers: z.number().int().nonnegative(),
+  feedUrl: z.string(),
+  webcalUrl: z.string(),
+});
+export type HostOverview = z.infer<typeof hostOverviewSchema>;
 
 /** An evidence clip as the studio lists it. */
 export const evidenceClipSchema = z.object({
@@ -43,6 +53,8 @@ export const livekitUrlSchema = z
 export const livekitSettingsSchema = z.discriminatedUnion('mode', [
   /** A livekit-server started on loopback by the studio itself. */
   z.object({ mode: z.literal('embedded') }),
+  /** No LiveKit: the embedded space server runs mediasoup itself (server/sfu/mediasoup), so no Go toolchain is needed. */
+  z.object({ mode: z.literal('mediasoup') }),
   /** LiveKit Cloud or a self-hosted node/cluster. */
   z.object({
     mode: z.literal('custom'),
@@ -104,7 +116,10 @@ export const appInfoSchema = z.object({
   version: z.string(),
   shell: z.enum(['electron', 'web']),
   spaceServerUrl: z.string(),
+  /** Where clients' SFU adapters connect (LiveKit's URL, or the space server's mediasoup signalling socket). */
   livekitUrl: z.string(),
+  /** The SFU this run uses: the Audio server card's choice, or PODIUM_SFU over it. */
+  sfu: z.enum(['livekit', 'mediasoup']),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -134,6 +149,9 @@ export const desktopStateSchema = z
     /** Moderators: the newest case (the latest first report about someone), its key and who or what it is about. */
     newestReportKey: z.string().max(80).nullable().optional(),
     newestReportName: z.string().max(200).nullable().optional(),
+    /** A scheduled space starts within 10 minutes (the studio's hostReminder decided): the desktop tells the host once. */
+    reminderSpaceId: spaceIdSchema.nullable().optional(),
+    reminderTitle: z.string().max(200).nullable().optional(),
   })
   .strict();
 export type DesktopState = z.infer<typeof desktopStateSchema>;
@@ -167,6 +185,7 @@ export const ipcContract = {
   'settings:setLivekit': {
     request: z.discriminatedUnion('mode', [
       z.object({ mode: z.literal('embedded') }).strict(),
+      z.object({ mode: z.literal('mediasoup') }).strict(),
       z
         .object({
           mode: z.literal('custom'),
@@ -194,6 +213,12 @@ export const ipcContract = {
   'spaces:create': { request: createSpaceSchema.strict(), response: hostedSpaceSchema },
   'spaces:list': { request: none, response: z.array(publicSpaceSchema) },
   'spaces:open': { request: z.object({ spaceId: spaceIdSchema }).strict(), response: hostedSpaceSchema },
+  /** Announces a space for later (UTC start; the server refuses a start in the past). Not opened: it is listed. */
+  'schedule:create': { request: scheduleSpaceSchema, response: publicSpaceSchema },
+  /** New details and/or start of a scheduled space; listeners with its page open see it at once. */
+  'schedule:update': { request: rescheduleSpaceSchema, response: publicSpaceSchema },
+  'schedule:cancel': { request: cancelSpaceSchema, response: publicSpaceSchema },
+  'schedule:overview': { request: none, response: hostOverviewSchema },
   // Local recording. Audio itself never goes through these calls: it travels as binary PCM frames
   // (common/recording.ts) over a MessagePort in Electron and binary WebSocket frames in the web studio.
   'recording:start': { request: startRecordingSchema, response: activeRecordingSchema },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './result';
 import { reportCaseSchema, reportDecisionSchema, reportRecordSchema, reportKeySchema, reportNoteSchema, reportReasonSchema, reportTargetSchema } from './reports';
 import { modActionSchema, pinSchema, reactionSchema, spaceSettingsSchema } from './moderation';
+import { TICKET_BATCH_MAX, TICKET_CAPACITY_MAX, TICKET_LABEL_MAX, TICKET_REFUSALS, ticketCodeSchema, ticketCountsSchema, ticketRowSchema, ticketSettingsSchema } from './tickets';
 import { displayNameSchema, publicSpaceSchema, roleSchema, spaceDescriptionSchema, spaceIdSchema, spaceTitleSchema } from './space';
 
 export const participantIdSchema = z.string().regex(/^p[a-f0-9]{16}$/, 'a participant id is p followed by 16 hex digits');
@@ -32,6 +33,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
       credential: z.string().min(16).max(128).optional(),
       key: clientKeySchema.optional(),
       name: displayNameSchema.optional(),
+      /** A ticket code (common/tickets.ts), for a space that needs one; ignored when the credential gives a role. */
+      ticket: ticketCodeSchema.optional(),
     })
     .strict(),
   z.object({ type: z.literal('start'), ref }).strict(),
@@ -80,12 +83,25 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reportDecide'), ref, key: reportKeySchema, action: reportDecisionSchema }).strict(),
   /** Host and co-hosts: every report of this space and its decision, for an export (answered with `reportsExport`). */
   z.object({ type: z.literal('reportsExport'), ref }).strict(),
+  /**
+   * Anyone but the host, in any of the host's spaces (also ended ones): follow (`on: true`) or stop following the
+   * space's host. Idempotent; answered with `follow`.
+   */
+  z.object({ type: z.literal('follow'), ref, on: z.boolean() }).strict(),
+  /** Host only: whether the space needs a ticket, and how many people tickets admit. Answered with `tickets`. */
+  z.object({ type: z.literal('ticketSettings'), ref, required: z.boolean().optional(), capacity: z.number().int().min(1).max(TICKET_CAPACITY_MAX).optional() }).strict(),
+  /** Host only: issues `count` new tickets (answered with `ticketsIssued`, the only time their codes are told). */
+  z.object({ type: z.literal('ticketIssue'), ref, count: z.number().int().min(1).max(TICKET_BATCH_MAX), label: z.string().max(TICKET_LABEL_MAX).optional() }).strict(),
+  /** Host only: revokes a ticket; its holder is disconnected from the space and the audio server. */
+  z.object({ type: z.literal('ticketRevoke'), ref, id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 
 export const mediaGrantSchema = z.object({
-  /** LiveKit signalling URL the client connects to. */
+  /** Which SFU the grant is for (absent: LiveKit). The client adapter picks its SDK by this, nothing else does. */
+  sfu: z.enum(['livekit', 'mediasoup']).optional(),
+  /** The SFU's signalling URL: LiveKit's, or the space server's mediasoup socket (common/sfu-signal.ts). */
   url: z.string(),
   token: z.string(),
   identity: z.string(),
@@ -286,8 +302,26 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reported'), ref, key: z.string(), name: z.string(), text: z.string() }),
   /** Host and co-hosts: the report queue, whole (open cases first), and how many are open. */
   z.object({ type: z.literal('reports'), cases: z.array(reportCaseSchema), open: z.number().int().nonnegative() }),
+  /** A join's ticket did not admit this person (the connection stays open: a corrected code may follow). */
+  z.object({ type: z.literal('ticket'), ref, reason: z.enum(TICKET_REFUSALS), message: z.string(), retryAfterMs: z.number().int().nonnegative().optional() }),
+  /** Host: the space's ticket settings, counts and latest tickets (never their codes). */
+  z.object({ type: z.literal('tickets'), settings: ticketSettingsSchema, counts: ticketCountsSchema, recent: z.array(ticketRowSchema) }),
+  /** Host: the tickets just issued, with their codes and links: told once, never stored in the clear. */
+  z.object({
+    type: z.literal('ticketsIssued'),
+    ref,
+    space: z.object({ id: z.string(), title: z.string() }),
+    tickets: z.array(z.object({ id: z.number().int(), code: z.string(), url: z.string(), label: z.string() })),
+  }),
   /** Host and co-hosts: the space's reports for an export (reports about hosts are the server admin's, not here). */
   z.object({ type: z.literal('reportsExport'), ref, space: z.object({ id: z.string(), title: z.string() }), exportedAt: z.number().int(), reports: z.array(reportRecordSchema) }),
+  /**
+   * On join and after each `follow`: whether this person follows the space's host, how many do, and the path of the
+   * host's calendar feed (an .ics that calendar apps subscribe to; the id in it is unguessable).
+   */
+  z.object({ type: z.literal('follow'), ref, following: z.boolean(), followers: z.number().int().nonnegative(), feed: z.string() }),
+  /** A follower with one of the host's other spaces open: the host just went live in `spaceId`. */
+  z.object({ type: z.literal('hostLive'), spaceId: spaceIdSchema, title: z.string(), hostName: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

@@ -2,6 +2,7 @@
 // the space server (which checks, stores and groups them), the listener page (which sends them) and the studio (which
 // shows the queue and decides). A "case" is every open report about one target, grouped; a decision closes it.
 import { z } from 'zod';
+import { csvCell } from './csv';
 import { graphemeLength } from './text';
 
 export const REPORT_REASONS = ['harassment', 'spam', 'sexual', 'violence', 'impersonation', 'other'] as const;
@@ -116,18 +117,6 @@ export const reportRecordSchema = z.object({
 export type ReportRecordOut = z.infer<typeof reportRecordSchema>;
 
 const CSV_COLUMNS = ['report', 'reported at', 'about', 'name', 'role', 'reason', 'note', 'reporter', 'decision', 'decided by', 'decided at', 'audit entry'] as const;
-
-/**
- * One cell: quoted when it holds a comma, quote or line break; and a cell a spreadsheet would run as a formula
- * (=, +, -, @, a tab or a carriage return first) starts with an apostrophe instead, so a reporter's note is never code.
- */
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  // A semicolon too: in locales whose spreadsheets split on it, an unquoted one would start a new (formula) cell.
-  return /[",;\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 

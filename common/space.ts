@@ -49,6 +49,10 @@ export const publicSpaceSchema = z.object({
   createdAt: z.number().int(),
   startedAt: z.number().int().nullable(),
   endedAt: z.number().int().nullable(),
+  /** When the host means to start (UTC ms); null or absent: not scheduled (started at once, or an older server). */
+  scheduledAt: z.number().int().nullable().optional(),
+  /** Set when the host cancelled the scheduled space (its status is then 'ended'). */
+  cancelledAt: z.number().int().nullable().optional(),
 });
 export type PublicSpace = z.infer<typeof publicSpaceSchema>;
 

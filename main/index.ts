@@ -346,6 +346,7 @@ async function boot(settings: DesktopSettings): Promise<ServicesHandle> {
     spaceServerPort: settings.spaceServerPort,
     spaceServerHost: settings.spaceServerHost,
     publicUrl: settings.publicUrl,
+    ...(settings.sfu ? { sfu: settings.sfu } : {}),
     revealInShell: true,
     reveal: (folder) => shell.showItemInFolder(folder),
     secrets,

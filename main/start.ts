@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     spaceServerPort: settings.spaceServerPort,
     spaceServerHost: settings.spaceServerHost,
     publicUrl: settings.publicUrl,
+    ...(settings.sfu ? { sfu: settings.sfu } : {}),
     studioPort: settings.studioPort,
     log,
   });

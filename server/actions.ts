@@ -10,7 +10,7 @@ import { countOf, cutGraphemes, listNames } from '../common/text';
 import { createRateLimiter } from './rate-limit';
 import { dropRecorder, setRecording } from './recording';
 import { decideReport, exportReports, fileReport, takeReport } from './reports';
-import { blocksMessage, isModerator, onStage, send, type Member, type Session, type SpaceRoom } from './room';
+import { blocksMessage, isModerator, onStage, type Member, type Session, type SpaceRoom } from './room';
 import type { SessionHubDeps } from './sessions';
 
 export interface ActionContext {
@@ -25,7 +25,7 @@ export interface ActionContext {
   now: () => number;
 }
 
-type ActionMessage = Exclude<ClientMessage, { type: 'join' | 'start' | 'end' | 'ping' | 'media' }>;
+type ActionMessage = Exclude<ClientMessage, { type: 'join' | 'start' | 'end' | 'ping' | 'media' | 'follow' | 'ticketSettings' | 'ticketIssue' | 'ticketRevoke' }>;
 
 function requireModerator(actor: Member): void {
   if (!isModerator(actor.role)) throw new PodiumError('forbidden', 'only the host and co-hosts can do that');
@@ -181,14 +181,7 @@ async function expel(ctx: ActionContext, action: 'remove' | 'block', target: Pic
   const sessions = new Set([...target.sessions, ...(room.members.get(target.id)?.sessions ?? [])]);
   // Forgotten (their kept standing too), and kept as recently left: a host's Block right after a co-host's Remove
   // still finds them (and makes it the host's). A co-host offer to them is withdrawn.
-  room.offers.endFor(target.id, 'withdrawn');
-  room.forget(target);
-  for (const s of sessions) {
-    send(s, { type: 'removed', message: `${actor.name} removed you from this space.` });
-    s.ws.close(4403, 'removed');
-  }
-  room.schedule('space');
-  room.schedule('stage');
+  room.putOut(target, sessions, { type: 'removed', message: `${actor.name} removed you from this space.` }, 4403, 'removed');
   ctx.audit(actor.name, MOD_ACTIONS[action].done, target.name, null);
 }
 

@@ -2,6 +2,7 @@
 // LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET (LiveKit Cloud or a Redis-backed cluster); without them a local
 // livekit-server is started on loopback and kept running (server/livekit/supervisor.ts), as the studio does; a
 // LiveKit named by LIVEKIT_URL is probed instead (server/livekit/health.ts), since it is not ours to restart.
+// `--sfu mediasoup` runs mediasoup in this process instead of any LiveKit (server/sfu/mediasoup/, server/sfu/choice.ts).
 //
 // Every setting is read and checked before anything starts (serverCliConfig, pure, unit-tested): a value that cannot
 // work stops the start with one line naming it and exit code 2, and nothing is created. Its data lives in the same
@@ -17,6 +18,8 @@ import { countOf } from '../common/text';
 import type { SfuHealth } from './livekit/health';
 import { startSupervisedLivekit } from './livekit/supervisor';
 import { startSpaceServer } from './index';
+import type { MediasoupOptions } from './sfu/mediasoup/index';
+import { sfuChoice } from './sfu/choice';
 import { freePort, localAddressOf, localWebhook } from './local-webhook';
 import { installProcessGuard } from './process-guard';
 
@@ -40,6 +43,10 @@ export const HELP = `Usage: npm run server -- [options]
   --livekit-url <url>   LiveKit signalling URL (LIVEKIT_URL); needs LIVEKIT_API_KEY and LIVEKIT_API_SECRET.
                         Without it a local livekit-server is started and kept running.
   LIVEKIT_SERVER_BIN    that local livekit-server (default: the one in .cache/livekit, else on PATH)
+  --sfu <kind>          livekit (default) or mediasoup (PODIUM_SFU): mediasoup runs in this process and needs
+                        the mediasoup package and its worker (MEDIASOUP_WORKER_BIN); MEDIASOUP_LISTEN_IP
+                        (default 127.0.0.1), MEDIASOUP_ANNOUNCED_ADDRESS (what clients reach), MEDIASOUP_RTC_PORTS
+                        (e.g. 40000-49999)
   PODIUM_ADMIN_TOKEN    bearer token for POST /api/spaces (a studio creating spaces here), at least
                         ${MIN_ADMIN_TOKEN_LENGTH} characters; a new one is made and printed at each start if unset
   -h, --help            this text
@@ -64,6 +71,8 @@ export interface ServerCliConfig {
   dbNamed: boolean;
   publicUrl?: string;
   livekit?: { url: string; apiKey: string; apiSecret: string };
+  /** mediasoup as the SFU instead of LiveKit (--sfu mediasoup). */
+  mediasoup?: MediasoupOptions;
   /** Given in PODIUM_ADMIN_TOKEN; absent, one is generated at start. */
   adminToken?: string;
 }
@@ -104,6 +113,7 @@ function parseFlags(argv: readonly string[]) {
         db: { type: 'string' },
         'public-url': { type: 'string' },
         'livekit-url': { type: 'string' },
+        sfu: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -215,6 +225,9 @@ export function serverCliConfig(argv: readonly string[], env: Env, opts: { cwd?:
     );
   }
 
+  const sfu = sfuChoice(pick(flags.sfu, '--sfu', env, 'PODIUM_SFU'), env, cwd, livekitUrl !== undefined);
+  if (!sfu.ok) throw new SettingError(sfu.message);
+
   const token = read(env, 'PODIUM_ADMIN_TOKEN');
   if (token !== undefined) {
     if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
@@ -237,6 +250,7 @@ export function serverCliConfig(argv: readonly string[], env: Env, opts: { cwd?:
     dbNamed: dbGiven.value !== undefined,
     ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(livekit ? { livekit } : {}),
+    ...(sfu.mediasoup ? { mediasoup: sfu.mediasoup } : {}),
     ...(token !== undefined ? { adminToken: token } : {}),
   };
 }
@@ -316,11 +330,14 @@ async function main(): Promise<void> {
     say('  Note: the listener page is not built yet (npm run build builds it); until then listeners get a plain notice');
   }
 
-  let livekit: { url: string; apiKey: string; apiSecret: string };
+  let livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
   let livekitLine: string;
   let stopLivekit = async () => {};
   let sfuHealth: SfuHealth | undefined;
-  if (config.livekit) {
+  if (config.mediasoup) {
+    livekitLine = 'not used: mediasoup runs in this process (--sfu mediasoup)';
+    if (port === 0) port = await freePort(host);
+  } else if (config.livekit) {
     livekit = config.livekit;
     livekitLine = `${livekit.url} (LIVEKIT_URL)`;
     // The port is printed and links name it: settle "any free port" now rather than guess it afterwards.
@@ -347,7 +364,8 @@ async function main(): Promise<void> {
   try {
     server = await startSpaceServer({
       dbFile: config.dbFile,
-      livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+      ...(livekit ? { livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret } } : {}),
+      ...(config.mediasoup ? { mediasoup: config.mediasoup } : {}),
       assetsDir,
       host,
       port,

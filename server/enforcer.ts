@@ -19,6 +19,8 @@ export interface Entitlement {
   away: boolean;
   /** A moderator muted them and they have not unmuted since: a microphone they publish again starts muted. */
   muted?: boolean;
+  /** The space needs a ticket and they hold none that is valid (never used, or revoked): as good as removed. */
+  noTicket?: boolean;
 }
 
 export type Verdict = { action: 'ok' } | { action: 'remove' | 'revoke'; reason: string };
@@ -29,6 +31,7 @@ export const mayPublish = (role: Role): boolean => role !== 'listener';
 export function judge(p: Pick<SfuParticipant, 'canPublish' | 'micTracks'>, e: Entitlement): Verdict {
   if (!e.live) return { action: 'remove', reason: 'the space is not live' };
   if (e.banned) return { action: 'remove', reason: 'removed from this space' };
+  if (e.noTicket) return { action: 'remove', reason: 'holds no valid ticket for this space' };
   const publishing = p.canPublish || p.micTracks.length > 0;
   if (publishing && !mayPublish(e.role)) return { action: 'revoke', reason: `a ${e.role} may not publish` };
   if (publishing && e.away) return { action: 'revoke', reason: `a ${e.role} away from the space server may not publish` };

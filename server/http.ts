@@ -104,6 +104,17 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, extra
   res.end(text);
 }
 
+/** iCalendar text: an attachment to download (an invite), or inline for calendar apps that subscribe (a feed). */
+function sendCalendar(res: http.ServerResponse, text: string, filename: string | null, extra: Record<string, string>): void {
+  res.writeHead(200, {
+    ...extra,
+    'Content-Type': 'text/calendar; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    ...(filename ? { 'Content-Disposition': `attachment; filename="${filename}"` } : {}),
+  });
+  res.end(text);
+}
+
 /** What POST /api/spaces answers; `headers` carries e.g. Retry-After. */
 export interface CreateSpaceReply {
   status: number;
@@ -116,6 +127,10 @@ export function createHttpHandler(opts: {
   assetsDir: string;
   livekitUrl: string;
   listenerCount: (spaceId: string) => number;
+  /** A space's invite as iCalendar text ("Add to calendar"), or null for no such space. */
+  spaceInvite?: (spaceId: string) => string | null;
+  /** A host's calendar feed by its feed id, or null for no such feed. */
+  hostFeed?: (feedId: string) => string | null;
   /** Handles POST /api/spaces for a studio using this server from afar; absent when the server is embedded. */
   createSpace?: (body: unknown, authorization: string | undefined, remoteAddress: string) => CreateSpaceReply;
   /** Handles GET /api/admin/reports (the server admin's reports); absent without an admin token. */
@@ -160,6 +175,18 @@ export function createHttpHandler(opts: {
       }
       res.writeHead(known ? 200 : 404, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
       return res.end(fs.readFileSync(listenerHtml));
+    }
+    const invite = /^\/s\/([^/]+)\/calendar\.ics$/.exec(pathname);
+    if (invite && opts.spaceInvite) {
+      const text = SPACE_ID_PATTERN.test(invite[1]!) ? opts.spaceInvite(invite[1]!) : null;
+      if (text === null) return sendJson(res, 404, { error: { code: 'not_found', message: 'no such space' } }, headers);
+      return sendCalendar(res, text, `podium-${invite[1]!}.ics`, headers);
+    }
+    const feed = /^\/feeds\/([^/]+)\.ics$/.exec(pathname);
+    if (feed && opts.hostFeed) {
+      const text = opts.hostFeed(feed[1]!);
+      if (text === null) return sendJson(res, 404, { error: { code: 'not_found', message: 'no such calendar feed; ask the host for the link again' } }, headers);
+      return sendCalendar(res, text, null, headers);
     }
     const api = /^\/api\/spaces\/([^/]+)$/.exec(pathname);
     if (api) {

@@ -12,21 +12,34 @@ import { countOf } from '../common/text';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle';
 import { startHeartbeat } from './heartbeat';
 import { createHttpHandler, guardRequests, guardUpgrades, httpServerOptions, refuseUpgrade, type CreateSpaceReply, type HttpTimeouts } from './http';
-import { createSfuAdmin, type SfuAdmin } from './livekit/admin';
+import type { SfuAdmin } from './livekit/admin';
 import { probeSfu, steadyHealth, type SfuHealth } from './livekit/health';
 import { createWebhookHandler, LIVEKIT_WEBHOOK_PATH } from './livekit/webhooks';
 import type { LivekitCredentials } from './livekit/tokens';
 import { createSessionHub } from './sessions';
+import { createLivekitSfu } from './sfu/livekit';
+import { createMediasoupSfu, type MediasoupOptions } from './sfu/mediasoup/index';
+import type { ServerSfu } from './sfu/types';
 import { localAddressOf } from './local-webhook';
 import { requestPath } from './request-target';
 import { openDatabase } from './store/db';
 import { createModerationStore } from './store/moderation';
 import { createReportStore } from './store/reports';
+import { createTicketStore } from './store/tickets';
 import { createSpaceStore, hashKey } from './store/spaces';
+import { createFollowStore } from './store/follows';
+import { hostFeed, spaceInvite } from './calendar';
+import { cancelSpaceSchema, rescheduleSpaceSchema, scheduleSpaceSchema, startTimeProblem } from '../common/schedule';
 
 export interface SpaceServerConfig {
   dbFile: string;
-  livekit: LivekitCredentials;
+  /** LiveKit as the SFU (its admin API, tokens and webhooks). Not used for media when `mediasoup` is given. */
+  livekit?: LivekitCredentials;
+  /**
+   * mediasoup as the SFU instead: this process runs its worker and serves its signalling at SFU_SIGNAL_PATH
+   * (server/sfu/mediasoup/). Needs the optional mediasoup package and a mediasoup-worker binary.
+   */
+  mediasoup?: MediasoupOptions;
   /** The built renderer (out/renderer): holds listener/index.html and assets/. */
   assetsDir: string;
   host?: string;
@@ -74,6 +87,19 @@ export interface HostKeyed {
   hostKey: string;
 }
 
+/** What the studio shows about its host's announced spaces and followers. */
+export interface HostOverview {
+  /** Scheduled (and live) spaces with a start, soonest first. */
+  upcoming: PublicSpace[];
+  followers: number;
+  /** The host's calendar feed: https?://…/feeds/<id>.ics, and the same as webcal://. */
+  feedUrl: string;
+  webcalUrl: string;
+}
+
+/** How far back a host's feed reaches: older announced spaces leave it (and the calendars that subscribe). */
+const FEED_KEEPS_MS = 30 * 24 * 3_600_000;
+
 export interface SpaceServer {
   url: string;
   protocolUrl: string;
@@ -82,11 +108,26 @@ export interface SpaceServer {
   /** Hands the studio a fresh host key for a space it made earlier (the old key stops working). */
   reopenSpace(spaceId: string): HostKeyed;
   listSpaces(limit?: number): PublicSpace[];
+  /** Announces a space for a later start (checked against the server's clock). Throws PodiumError on bad input. */
+  scheduleSpace(input: unknown, owner?: string): HostKeyed;
+  /** New details and/or start for a scheduled space; everyone with its page open sees the change. */
+  rescheduleSpace(input: unknown): PublicSpace;
+  cancelSpace(input: unknown): PublicSpace;
+  hostOverview(owner?: string): HostOverview;
   /** What the protocol holds in memory (rooms and their members), for leak tests and diagnostics. */
   stats(): { rooms: number; members: number };
   /** Checks every room on the SFU against who may be there now (it also runs on a timer). */
   sweep(): Promise<void>;
+  /** The SFU in use (server/sfu/): its kind, admin hands and health, for diagnostics and tests. */
+  sfu: ServerSfu;
   close(): Promise<void>;
+}
+
+/** mediasoup when configured (LiveKit's credentials are then not used for media), else LiveKit as always. */
+async function chooseSfu(config: SpaceServerConfig, log: (line: string) => void): Promise<ServerSfu> {
+  if (config.mediasoup) return createMediasoupSfu({ ...config.mediasoup, log, now: config.now });
+  if (!config.livekit) throw new Error('the space server needs an SFU: LiveKit credentials, or the mediasoup option');
+  return createLivekitSfu(config.livekit, config.admin);
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -99,17 +140,21 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   const log = config.log ?? (() => {});
   const db = openDatabase(config.dbFile);
   const store = createSpaceStore(db);
-  const admin = config.admin ?? createSfuAdmin(config.livekit);
+  const sfu = await chooseSfu(config, log);
+  const admin = config.admin ?? sfu.admin;
   const moderation = createModerationStore(db);
   const reports = createReportStore(db);
-  const probe = config.sfuHealth || config.admin ? null : probeSfu({ url: config.livekit.url, log });
-  const sfuHealth = config.sfuHealth ?? probe ?? steadyHealth(config.now);
+  const follows = createFollowStore(db);
+  const probe = config.sfuHealth || config.admin || sfu.health || !config.livekit ? null : probeSfu({ url: config.livekit.url, log });
+  const sfuHealth = config.sfuHealth ?? sfu.health ?? probe ?? steadyHealth(config.now);
   let shareUrlOf = (id: string) => id;
   const hub = createSessionHub({
     store,
     moderation,
     reports,
-    livekit: config.livekit,
+    follows,
+    tickets: createTicketStore(db),
+    grant: (p) => sfu.grant(p),
     admin,
     log,
     shareUrl: (id) => shareUrlOf(id),
@@ -118,12 +163,15 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     now: config.now,
     sfuHealth,
   });
+  // mediasoup's signalling judges every request by who the peer is now: the same rule as LiveKit's webhooks.
+  sfu.setEntitlement?.(hub.entitlement);
   // The SFU's own events drive enforcement: LiveKit posts them here, signed with the API secret.
-  const webhook = createWebhookHandler({ livekit: config.livekit, onEvent: (event) => void hub.sfuEvent(event), log });
+  const livekit = sfu.kind === 'livekit' ? config.livekit : undefined;
+  const webhook = livekit ? createWebhookHandler({ livekit, onEvent: (event) => void hub.sfuEvent(event), log }) : null;
   const withWebhook =
     (next: http.RequestListener): http.RequestListener =>
     (req, res) =>
-      req.url === LIVEKIT_WEBHOOK_PATH ? webhook(req, res) : next(req, res);
+      webhook && req.url === LIVEKIT_WEBHOOK_PATH ? webhook(req, res) : next(req, res);
   const createSpace = (input: unknown, owner = 'studio'): HostKeyed => {
     const parsed = createSpaceSchema.safeParse(input);
     if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
@@ -135,6 +183,63 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
     const { ownerKey, ...space } = parsed.data;
     return createSpace(space, `o${hashKey(ownerKey)}`);
+  };
+  const clock = config.now ?? Date.now;
+  const scheduleSpace = (input: unknown, owner = 'studio'): HostKeyed => {
+    const parsed = scheduleSpaceSchema.extend({ hostName: createSpaceSchema.shape.hostName }).safeParse(input);
+    if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
+    const problem = startTimeProblem(parsed.data.scheduledAt, clock());
+    if (problem) throw new PodiumError('bad_request', problem);
+    return store.schedule(parsed.data, clock(), owner);
+  };
+  const rescheduleSpace = (input: unknown): PublicSpace => {
+    const parsed = rescheduleSpaceSchema.safeParse(input);
+    if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
+    const { spaceId, ...change } = parsed.data;
+    const current = store.get(spaceId);
+    if (!current) throw new PodiumError('not_found', 'that space no longer exists');
+    if (current.status !== 'scheduled' || current.cancelledAt) {
+      throw new PodiumError('invalid_state', current.cancelledAt ? 'this space was cancelled; schedule a new one' : `this space is ${current.status} already, so it can no longer be rescheduled`);
+    }
+    if (change.scheduledAt !== undefined) {
+      const problem = startTimeProblem(change.scheduledAt, clock());
+      if (problem) throw new PodiumError('bad_request', problem);
+    }
+    const space = store.reschedule(spaceId, change);
+    if (!space) throw new PodiumError('invalid_state', 'this space is no longer scheduled');
+    hub.broadcastSpace(spaceId);
+    return space;
+  };
+  const cancelSpace = (input: unknown): PublicSpace => {
+    const parsed = cancelSpaceSchema.safeParse(input);
+    if (!parsed.success) throw new PodiumError('bad_request', describeIssues(parsed.error));
+    const current = store.get(parsed.data.spaceId);
+    if (!current) throw new PodiumError('not_found', 'that space no longer exists');
+    if (current.cancelledAt) return current; // cancelled already: nothing changes
+    if (current.status !== 'scheduled') throw new PodiumError('invalid_state', `this space is ${current.status}, so it can no longer be cancelled`);
+    const space = store.cancel(current.id, clock());
+    if (!space) throw new PodiumError('invalid_state', 'this space is no longer scheduled');
+    hub.broadcastSpace(space.id);
+    return space;
+  };
+  const domain = () => {
+    try {
+      return new URL(shareUrlOf('x')).hostname || 'podium';
+    } catch {
+      return 'podium';
+    }
+  };
+  const inviteFor = (spaceId: string): string | null => {
+    const entry = store.calendarEntry(spaceId);
+    if (!entry) return null;
+    return spaceInvite(entry, { shareUrl: shareUrlOf(spaceId), now: clock(), domain: domain() });
+  };
+  const feedFor = (feedId: string): string | null => {
+    const owner = follows.ownerOfFeed(feedId);
+    if (owner === null) return null;
+    const entries = store.announced(owner, clock() - FEED_KEEPS_MS, 500);
+    const hostName = entries.at(-1)?.space.hostName ?? 'Podium host';
+    return hostFeed(hostName, entries, { now: clock(), domain: domain(), shareUrl: shareUrlOf });
   };
   const adminToken = config.adminToken;
   const throttle = createAuthThrottle(config.adminThrottle);
@@ -162,8 +267,11 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     guardRequests(withWebhook(createHttpHandler({
       store,
       assetsDir: config.assetsDir,
-      livekitUrl: config.livekit.url,
+      // mediasoup's signalling is the space server itself ('self' in the page's CSP).
+      livekitUrl: livekit?.url ?? `http://${localAddressOf(config.host ?? '127.0.0.1')}`,
       listenerCount: hub.listenerCount,
+      spaceInvite: inviteFor,
+      hostFeed: feedFor,
       createSpace: adminToken
         ? (body, authorization, remoteAddress) =>
             asAdmin(adminToken, authorization, remoteAddress, () => {
@@ -192,6 +300,7 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     guardUpgrades((req, socket, head) => {
       const pathname = requestPath(req.url);
       if (pathname === null) return refuseUpgrade(socket, 400);
+      if (sfu.upgrade?.(pathname, req, socket, head)) return;
       if (pathname !== PROTOCOL_PATH) return socket.destroy();
       wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, req.socket.remoteAddress ?? ''));
     }, log),
@@ -201,8 +310,10 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port ?? 0, host, () => resolve());
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     probe?.stop();
+    hub.closeAll();
+    await sfu.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
@@ -210,6 +321,7 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
   const url = (config.publicUrl ?? `http://${localAddressOf(host)}:${port}`).replace(/\/$/, '');
   log(`space server listening on ${url}`);
   shareUrlOf = (spaceId) => `${url}/s/${spaceId}`;
+  sfu.setPublicUrl?.(url);
 
   return {
     url,
@@ -225,12 +337,25 @@ export async function startSpaceServer(config: SpaceServerConfig): Promise<Space
     listSpaces(limit = 20) {
       return store.list(limit);
     },
+    scheduleSpace,
+    rescheduleSpace,
+    cancelSpace,
+    hostOverview(owner = 'studio') {
+      const upcoming = store
+        .announced(owner, clock() - FEED_KEEPS_MS, 100)
+        .map((e) => e.space)
+        .filter((s) => s.status === 'scheduled' && !s.cancelledAt);
+      const feedUrl = `${url}/feeds/${follows.feedId(owner)}.ics`;
+      return { upcoming, followers: follows.count(owner), feedUrl, webcalUrl: feedUrl.replace(/^https?:/, 'webcal:') };
+    },
     stats: () => hub.stats(),
     sweep: () => hub.sweep(),
+    sfu,
     async close() {
       probe?.stop();
       stopHeartbeat();
       hub.closeAll();
+      await sfu.close();
       // Connections that never joined a space are not the hub's; end them too or server.close() waits forever.
       for (const client of wss.clients) client.terminate();
       wss.close();

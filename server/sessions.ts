@@ -19,7 +19,7 @@ import { steadyHealth, type SfuHealth } from './livekit/health';
 import { startSfuRecovery } from './sfu-recovery';
 import { hostIdentity, listenerIdentity, seatIdentity } from './identity';
 import type { SfuAdmin } from './livekit/admin';
-import { mintToken, type LivekitCredentials } from './livekit/tokens';
+import type { SfuGrant, SfuGrantRequest } from './sfu/types';
 import { addressKey, createKeyedRateLimiter, createRateLimiter } from './rate-limit';
 import { dropAllRecorders, dropRecorder } from './recording';
 import { blocksMessage, isModerator, send, SpaceRoom, type Member, type Session } from './room';
@@ -27,8 +27,12 @@ import { keeperFor, restoreMembers } from './room-keeping';
 import { SpaceTally } from './summary';
 import type { ModerationStore } from './store/moderation';
 import type { ReportStore } from './store/reports';
+import type { FollowStore } from './store/follows';
+import { createFollowing } from './following';
 import { reportsMessage } from './reports';
 import { hashKey, type SpaceStore } from './store/spaces';
+import type { TicketStore } from './store/tickets';
+import { createTicketGate, handleTicketAction, tellHost, ticketRefusal, ticketsMessage } from './tickets';
 
 /** Where per-address limits count; kept importable from here for the tests that check it. */
 export { addressKey };
@@ -43,6 +47,8 @@ export interface SessionHub {
   sfuEvent(event: SfuEvent): Promise<void>;
   /** Checks every room on the SFU now (also runs on a timer). */
   sweep(): Promise<void>;
+  /** Who an SFU identity in a room is to this server right now (null: not one of its spaces). */
+  entitlement(spaceId: string, identity: string): Entitlement | null;
   /** What the hub holds in memory: rooms, and members across them (connected or kept for their state). */
   stats(): { rooms: number; members: number };
   closeAll(): void;
@@ -53,7 +59,12 @@ export interface SessionHubDeps {
   moderation: ModerationStore;
   /** Reports and their decisions (server/reports.ts). */
   reports: ReportStore;
-  livekit: LivekitCredentials;
+  /** Who follows which host, and each host's calendar feed id. */
+  follows: FollowStore;
+  /** Ticketed spaces (server/tickets.ts). */
+  tickets: TicketStore;
+  /** Mints a member's media grant on the SFU in use (server/sfu/). */
+  grant: (p: SfuGrantRequest) => Promise<SfuGrant>;
   admin: SfuAdmin;
   log: (line: string) => void;
   /** The base URL of share links (co-host invites are built on it). */
@@ -86,8 +97,10 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
   const now = deps.now ?? Date.now;
   const rooms = new Map<string, SpaceRoom>();
   const reactionsByAddress = createKeyedRateLimiter(...REACTIONS.perAddress);
+  const following = createFollowing(deps);
   const connectionsByAddress = new Map<string, number>();
   const awayGraceMs = deps.awayGraceMs ?? 60_000;
+  const ticketGate = createTicketGate(deps.tickets, now);
 
   // What everyone was last told (room.told), so a busy room's updates carry only what changed: the space itself when
   // it changed, else the two counts when they did; the stage when anyone on it, a pin, a setting or the recording
@@ -209,8 +222,8 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
 
   async function grantMedia(room: SpaceRoom, m: Member, space: PublicSpace): Promise<void> {
     if (space.status !== 'live') return;
-    const token = await mintToken(deps.livekit, { room: space.id, identity: m.id, name: m.name, role: m.role });
-    room.toMember(m, { type: 'media', media: { url: deps.livekit.url, token, identity: m.id, canPublish: m.role !== 'listener', epoch: recovery.epoch() } });
+    const { sfu, url, token } = await deps.grant({ room: space.id, identity: m.id, name: m.name, role: m.role });
+    room.toMember(m, { type: 'media', media: { sfu, url, token, identity: m.id, canPublish: m.role !== 'listener', epoch: recovery.epoch() } });
   }
 
   /** Who an SFU identity is to this server right now: the rule every webhook and sweep is judged by. */
@@ -229,7 +242,9 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     const away = role !== 'host' && (member ? isAway(member) : true);
     // A moderator's mute outlives the SFU process: a microphone published again is muted again (enforcer.ts).
     const muted = member !== undefined && member.mutedBy !== null;
-    return { live, banned: deps.moderation.isBannedIdentity(spaceId, identity), role, away, muted };
+    // A ticketed space admits listeners and speakers only while they hold a ticket that is not revoked.
+    const noTicket = (role === 'listener' || role === 'speaker') && deps.tickets.settings(spaceId).required && !deps.tickets.holds(spaceId, identity);
+    return { live, banned: deps.moderation.isBannedIdentity(spaceId, identity), role, away, muted, noTicket };
   }
 
   // ---- SFU health (server/sfu-recovery.ts): told to everyone; when the SFU is back, fresh grants and a sweep ----
@@ -275,6 +290,15 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     }
     const id = claim.role === 'host' ? hostIdentity(space.id) : claim.role === 'cohost' ? seatIdentity(claim.seat.id) : listenerIdentity(subject);
     const named = nameFor(space, claim.role, message.name, id);
+    if (claim.role === 'listener') {
+      const admission = ticketGate.admit(session, space.id, message.ticket, { subject, identity: id, name: named.name });
+      if (!admission.ok) {
+        disposeIfIdle(room);
+        return send(session, ticketRefusal(admission, ref));
+      }
+      // The host's counts move as tickets are used.
+      if (admission.fresh) tellHost(room, ticketsMessage(deps.tickets, space.id));
+    }
     const m = room.member(subject, id, named.name, now());
     if (message.name || !m.name) m.name = named.name;
     if (claim.role === 'host') {
@@ -317,7 +341,9 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     send(session, { type: 'you', you: room.you(m) });
     send(session, stageMessage(room));
     if (named.notice) send(session, { type: 'notice', text: named.notice });
+    send(session, following.message(owner, subject));
     if (isModerator(m.role)) sendModeratorState(room, session);
+    if (m.role === 'host') send(session, ticketsMessage(deps.tickets, space.id));
     room.touched(m);
     room.schedule('space');
     room.schedule('stage');
@@ -360,6 +386,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
       }
       audit(room, m.name, 'went live', null, null);
       flushers.space(room);
+      following.tellWentLive(rooms.values(), room, space);
       await Promise.all([...room.members.values()].filter((x) => x.sessions.size > 0).map((x) => grantMedia(room, x, space)));
     } else {
       const ended = deps.store.setStatus(current.id, 'ended', now())!;
@@ -386,10 +413,29 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     if (!room || !m) return fail(session, 'invalid_state', 'join a space first', message.ref);
     try {
       if (message.type === 'start' || message.type === 'end') return await startOrEnd(room, m, message.type);
+      if (message.type === 'follow') return send(session, following.change(room, m, message.on, message.ref));
       const space = deps.store.get(room.spaceId);
       // The reports of an ended space can still be exported (a trust and safety follow-up comes after the space).
       if (!space || (space.status === 'ended' && message.type !== 'reportsExport')) {
         throw new PodiumError('invalid_state', message.type === 'details' ? 'this space has ended, so its title and description can no longer change' : 'this space has ended');
+      }
+      if (message.type === 'ticketSettings' || message.type === 'ticketIssue' || message.type === 'ticketRevoke') {
+        return await handleTicketAction(
+          {
+            tickets: deps.tickets,
+            room,
+            actor: m,
+            session,
+            space,
+            shareUrl: deps.shareUrl,
+            audit: (...a) => void audit(room, ...a),
+            removeFromSfu: (identity) => deps.admin.removeParticipant(space.id, identity),
+            holds: (identity) => deps.tickets.holds(space.id, identity),
+            log: deps.log,
+            now,
+          },
+          message,
+        );
       }
       if (message.type === 'media') {
         if (space.status !== 'live') throw new PodiumError('invalid_state', 'the space is not live yet');
@@ -480,6 +526,7 @@ export function createSessionHub(deps: SessionHubDeps): SessionHub {
     },
     sfuEvent: (event) => enforcer.onEvent(event),
     sweep: () => enforcer.sweep(),
+    entitlement,
     stats: () => ({ rooms: rooms.size, members: [...rooms.values()].reduce((n, r) => n + r.members.size, 0) }),
     closeAll() {
       enforcer.stop();

@@ -22,7 +22,7 @@ export function linkGraceMs(link: DownLink): number {
 }
 
 export interface NotificationModel {
-  kind: 'hands' | 'link-lost' | 'link-back' | 'report';
+  kind: 'hands' | 'link-lost' | 'link-back' | 'report' | 'reminder';
   title: string;
   body: string;
 }
@@ -41,6 +41,8 @@ export interface NotifyState {
   toldDown: boolean;
   /** Report cases already seen (told, or shown by the studio in front): each is told once. Newest last, bounded. */
   seenReports: string[];
+  /** Scheduled spaces whose 10-minute reminder went out (whether or not a space is live): each is told once. */
+  remindedSpaces?: string[];
 }
 
 export const INITIAL_NOTIFY_STATE: NotifyState = {
@@ -124,13 +126,30 @@ export function linkNotification(kind: DownLink | 'back', title: string | null, 
   }
 }
 
+/** The studio's 10-minute reminder of a scheduled space, as the desktop shows it (a click brings the studio up). */
+export function reminderNotification(title: string | null): NotificationModel {
+  return { kind: 'reminder', title: `${quoted(title)} starts in 10 minutes`, body: 'Open Podium to check your microphone and go live.' };
+}
+
+/** A scheduled space's reminder, told once per space, in front or not (the studio's banner may be out of sight). */
+function reminderStep(state: NotifyState, desktop: DesktopState | null): { reminded: string[]; notify: NotificationModel[] } {
+  const reminded = state.remindedSpaces ?? [];
+  const id = desktop?.reminderSpaceId ?? null;
+  if (id === null || reminded.includes(id)) return { reminded, notify: [] };
+  return { reminded: [...reminded, id].slice(-SEEN_REPORTS), notify: [reminderNotification(desktop?.reminderTitle ?? null)] };
+}
+
 export function notifyStep(state: NotifyState, input: NotifyInput): NotifyStep {
   const { desktop, focused, now } = input;
-  // Nothing to tell outside a live space; a space that ended forgets everything pending.
-  if (!desktop?.live) return { state: { ...INITIAL_NOTIFY_STATE, handsToldAt: state.handsToldAt }, notify: [], wakeAt: null };
-  const notify: NotificationModel[] = [];
+  const reminder = reminderStep(state, desktop);
+  // Nothing else to tell outside a live space; a space that ended forgets everything pending.
+  if (!desktop?.live) {
+    const rest = { ...INITIAL_NOTIFY_STATE, handsToldAt: state.handsToldAt };
+    return { state: reminder.reminded.length ? { ...rest, remindedSpaces: reminder.reminded } : rest, notify: reminder.notify, wakeAt: null };
+  }
+  const notify: NotificationModel[] = [...reminder.notify];
   const wake: number[] = [];
-  const next: NotifyState = { ...state };
+  const next: NotifyState = { ...state, ...(reminder.reminded.length ? { remindedSpaces: reminder.reminded } : {}) };
 
   // Raised hands: count the new ones; in the foreground the studio shows them, so nothing is kept for later.
   const raised = Math.max(0, desktop.handsUp - state.lastHands);

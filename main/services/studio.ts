@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { DEFAULT_PROCESSING, MAX_REMEMBERED_DEVICES, type AppInfo, type DesktopState, type HostedSpace, type ShortcutStatus } from '../../common/ipc';
 import { PodiumError } from '../../common/result';
+import { SFU_SIGNAL_PATH } from '../../common/sfu-signal';
 import { startSpaceServer, type HostKeyed, type SpaceServer } from '../../server/index';
 import type { SfuHealth } from '../../server/livekit/health';
 import type { LivekitCredentials } from '../../server/livekit/tokens';
@@ -73,6 +74,11 @@ export interface StudioOptions {
   onDesktopState?: (state: DesktopState) => void;
   /** The global mute shortcut's status for the settings (Electron); absent in the web studio. */
   shortcutStatus?: () => ShortcutStatus | null;
+  /**
+   * The SFU whatever the settings say (tests, PODIUM_SFU): 'mediasoup' runs it inside the space server and starts no
+   * LiveKit; 'livekit' uses the settings' LiveKit (built-in or custom). Absent: the settings decide.
+   */
+  sfu?: 'livekit' | 'mediasoup';
 }
 
 export interface StudioServices {
@@ -80,7 +86,10 @@ export interface StudioServices {
   /** The renderer's last desktop:state, or null before the first (the shell reads it to build its tray menu). */
   desktopState(): DesktopState | null;
   spaceServer: SpaceServer;
-  livekit: LivekitCredentials;
+  /** The LiveKit in use; null when the space server runs mediasoup. */
+  livekit: LivekitCredentials | null;
+  /** Where clients' SFU adapters connect: LiveKit's URL, or the space server's mediasoup signalling socket. */
+  sfuUrl: string;
   /** The embedded LiveKit's ports, the same across its restarts (null for a custom LiveKit or one given by a test). */
   livekitPorts: Ports | null;
   /** The embedded LiveKit's pid now (null between a loss and its restart, or when it is not ours). */
@@ -122,13 +131,16 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
   let spaceServerPort = options.spaceServerPort ?? 0;
 
   let stopLivekit: (() => Promise<void>) | null = null;
-  let livekit: LivekitCredentials;
+  let livekit: LivekitCredentials | null = null;
   let livekitPorts: Ports | null = null;
   let livekitPid = (): number | null => null;
   /** The supervisor's, for the embedded LiveKit; absent, the space server probes the LiveKit itself. */
   let sfuHealth: SfuHealth | undefined;
   const chosen = settings.get().livekit;
-  if (chosen.mode === 'custom') {
+  const useMediasoup = options.sfu ? options.sfu === 'mediasoup' : chosen.mode === 'mediasoup';
+  if (useMediasoup) {
+    // The space server runs mediasoup's worker itself (server/sfu/mediasoup): no LiveKit process, no webhook.
+  } else if (chosen.mode === 'custom') {
     const apiSecret = secrets.get(LIVEKIT_SECRET_NAME);
     if (!apiSecret) throw new PodiumError('invalid_state', 'LiveKit is set to a custom server but its API secret is missing; set it again in settings.');
     livekit = { url: chosen.url, apiKey: chosen.apiKey, apiSecret };
@@ -165,7 +177,8 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
   try {
     spaceServer = await startSpaceServer({
       dbFile: path.join(options.dataDir, 'podium.sqlite'),
-      livekit,
+      // mediasoup's transports listen on loopback, as the embedded LiveKit does (server/livekit/runtime.ts).
+      ...(useMediasoup ? { mediasoup: {} } : { livekit: livekit ?? undefined }),
       assetsDir: options.assetsDir,
       port: spaceServerPort,
       host: spaceServerHost,
@@ -190,6 +203,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     await stopLivekit?.();
     throw error;
   }
+  const sfuUrl = livekit?.url ?? spaceServer.url.replace(/^http/, 'ws') + SFU_SIGNAL_PATH;
   const media = createMediaTokens();
   const evidence = createEvidenceStore(path.join(options.dataDir, 'evidence'));
   let desktop: DesktopState | null = null;
@@ -206,7 +220,8 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
       version: options.version,
       shell: options.shell,
       spaceServerUrl: spaceServer.url,
-      livekitUrl: livekit.url,
+      livekitUrl: sfuUrl,
+      sfu: useMediasoup ? ('mediasoup' as const) : ('livekit' as const),
     }),
     'settings:get': () => settings.get(),
     'settings:setMicrophone': (req) => settings.update({ microphone: req }),
@@ -214,7 +229,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     'settings:setHostName': (req) => settings.update({ hostName: req.hostName, hostNameChosen: true }),
     'settings:setLivekit': (req) => {
       // Takes effect at the next start: switching SFUs under a live space would drop everyone.
-      if (req.mode === 'embedded') return settings.update({ livekit: { mode: 'embedded' } });
+      if (req.mode === 'embedded' || req.mode === 'mediasoup') return settings.update({ livekit: { mode: req.mode } });
       secrets.set(LIVEKIT_SECRET_NAME, req.apiSecret);
       return settings.update({ livekit: { mode: 'custom', url: req.url, apiKey: req.apiKey } });
     },
@@ -240,6 +255,10 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     'spaces:list': () => spaceServer.listSpaces(20),
     // Re-opening hands out a fresh host key; only the studio, which holds the main process, can ask for one.
     'spaces:open': (req) => hosted(spaceServer.reopenSpace(req.spaceId)),
+    'schedule:create': (req) => spaceServer.scheduleSpace({ ...req, hostName: settings.get().hostName }).space,
+    'schedule:update': (req) => spaceServer.rescheduleSpace(req),
+    'schedule:cancel': (req) => spaceServer.cancelSpace(req),
+    'schedule:overview': () => spaceServer.hostOverview(),
     'recording:start': (req) => recorder.call('start', req),
     'recording:addTrack': (req) => recorder.call('addTrack', req),
     'recording:mark': (req) => recorder.call('mark', req),
@@ -272,6 +291,7 @@ export async function startStudioServices(options: StudioOptions): Promise<Studi
     desktopState: () => desktop,
     spaceServer,
     livekit,
+    sfuUrl,
     livekitPorts,
     livekitPid: () => livekitPid(),
     ingestAudio: (bytes) => recorder.ingest(bytes),

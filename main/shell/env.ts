@@ -1,5 +1,5 @@
 // The studio's settings from the environment — the same variables for the desktop app (main/index.ts) and the web
-// studio (main/start.ts), and the README's table: PODIUM_DATA_DIR, PODIUM_PORT, PODIUM_HOST, PODIUM_PUBLIC_URL, and
+// studio (main/start.ts), and the README's table: PODIUM_DATA_DIR, PODIUM_PORT, PODIUM_HOST, PODIUM_PUBLIC_URL, PODIUM_SFU, and
 // for the web studio PODIUM_STUDIO_PORT. A value that cannot work stops the start with a message naming it, instead
 // of a space server listening somewhere unexpected.
 import path from 'node:path';
@@ -10,6 +10,8 @@ export interface DesktopSettings {
   spaceServerPort: number;
   spaceServerHost: string;
   publicUrl?: string;
+  /** PODIUM_SFU: livekit or mediasoup whatever the studio's settings say; absent, the Audio server card decides. */
+  sfu?: 'livekit' | 'mediasoup';
 }
 
 export interface WebStudioSettings extends DesktopSettings {
@@ -47,6 +49,10 @@ export function desktopSettings(env: Env): DesktopSettings {
   const dataDir = read(env, 'PODIUM_DATA_DIR');
   const host = read(env, 'PODIUM_HOST');
   const publicUrl = read(env, 'PODIUM_PUBLIC_URL');
+  const sfu = read(env, 'PODIUM_SFU');
+  if (sfu !== undefined && sfu !== 'livekit' && sfu !== 'mediasoup') {
+    throw new SettingsError(`PODIUM_SFU must be livekit or mediasoup (it is ${JSON.stringify(sfu)})`);
+  }
 
   const spaceServerPort = portOf(env, 'PODIUM_PORT', DEFAULT_SPACE_SERVER_PORT);
   if (host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(host)) {
@@ -63,6 +69,7 @@ export function desktopSettings(env: Env): DesktopSettings {
     spaceServerPort,
     spaceServerHost: host ?? DEFAULT_SPACE_SERVER_HOST,
     ...(publicUrl !== undefined ? { publicUrl } : {}),
+    ...(sfu !== undefined ? { sfu } : {}),
   };
 }
 

@@ -18,11 +18,13 @@ import { SpaceHeader } from './SpaceHeader';
 import { ReportSlot } from './Report';
 import { Pins, Stage } from './Stage';
 import { Ended, Loading, NotFound, Refused, Removed, Waiting } from './States';
+import { Cancelled, Countdown, FollowCard, HostLiveBanner } from './Schedule';
+import { TicketPrompt } from './TicketPrompt';
 
 function useDocumentTitle(title: string | null, phase: Phase): void {
   useEffect(() => {
     const prefix = phase === 'live' ? '🔴 ' : '';
-    document.title = phase === 'invite' ? 'Co-host invite · Podium' : title ? `${prefix}${title} · Podium` : 'Podium — live space';
+    document.title = phase === 'invite' ? 'Co-host invite · Podium' : phase === 'ticket' ? 'Ticket needed · Podium' : title ? `${prefix}${title} · Podium` : 'Podium — live space';
   }, [title, phase]);
 }
 
@@ -58,23 +60,29 @@ function CohostOfferSlot({ s }: { s: ListenerState }): ReactNode {
   );
 }
 
-function SpaceBody({ s, phase }: { s: ListenerState; phase: 'waiting' | 'live' | 'ended' }): ReactNode {
+function SpaceBody({ s, phase }: { s: ListenerState; phase: 'waiting' | 'live' | 'ended' | 'cancelled' }): ReactNode {
   const space = s.view.space!;
+  const over = phase === 'ended' || phase === 'cancelled';
+  const scheduledAt = space.scheduledAt ?? null;
   return (
     <>
+      <HostLiveBanner view={s.view} />
       <SpaceHeader space={space} phase={phase} listenerCount={s.view.listenerCount} recording={s.view.recording} />
-      {phase !== 'ended' && <CohostOfferSlot s={s} />}
-      {phase !== 'ended' && (
+      {phase === 'waiting' && scheduledAt !== null && <Countdown space={{ ...space, scheduledAt }} />}
+      {phase === 'cancelled' && <Cancelled space={space} />}
+      {!over && <CohostOfferSlot s={s} />}
+      {!over && (
         <Stage members={s.view.members} you={s.view.participantId} sfu={s.sfu} live={phase === 'live'} publishing={s.mic === 'open'} view={s.view} />
       )}
-      {phase === 'waiting' && <Waiting />}
+      {phase === 'waiting' && scheduledAt === null && <Waiting />}
       {phase === 'ended' && <Ended space={space} />}
-      <Pins pins={s.view.pins} view={phase === 'ended' ? undefined : s.view} />
-      {phase !== 'ended' && <ReportSlot view={s.view} />}
+      <FollowCard view={s.view} />
+      {phase !== 'cancelled' && <Pins pins={s.view.pins} view={over ? undefined : s.view} />}
+      {!over && <ReportSlot view={s.view} />}
       {phase === 'live' && <LiveDock s={s} />}
       {/* In the flow, under the controls: a notice covers nothing (on wide screens it sits beside the sheet). */}
       <Toasts notices={s.view.notices} />
-      {phase !== 'ended' && <NameField />}
+      {!over && <NameField />}
     </>
   );
 }
@@ -83,10 +91,10 @@ export function App(): ReactNode {
   const s = useStore(listener);
   const phase = phaseOf(s);
   useDocumentTitle(s.view.space?.title ?? null, phase);
-  const hasSpace = phase === 'waiting' || phase === 'live' || phase === 'ended';
+  const hasSpace = phase === 'waiting' || phase === 'live' || phase === 'ended' || phase === 'cancelled';
   // One banner for every link (the space, the audio server, this page's audio), in listener words.
   const health = useHealthBanner((now) => listenerHealthInput(s, now));
-  const showHealth = health !== null && phase !== 'removed' && phase !== 'ended';
+  const showHealth = health !== null && phase !== 'removed' && phase !== 'ended' && phase !== 'cancelled' && phase !== 'ticket';
   return (
     <div className="listener">
       <header className="topbar">
@@ -113,6 +121,7 @@ export function App(): ReactNode {
         {phase === 'not_found' && <NotFound />}
         {phase === 'refused' && <Refused message={s.view.error?.message ?? ''} />}
         {phase === 'removed' && <Removed message={s.view.removed ?? ''} />}
+        {phase === 'ticket' && <TicketPrompt s={s} />}
         {hasSpace && <SpaceBody s={s} phase={phase} />}
         {phase === 'live' && <ReactionLayer bursts={s.view.reactions} />}
       </main>

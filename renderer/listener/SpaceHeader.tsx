@@ -23,7 +23,7 @@ export function SpaceHeader({
   recording,
 }: {
   space: PublicSpace;
-  phase: 'waiting' | 'live' | 'ended';
+  phase: 'waiting' | 'live' | 'ended' | 'cancelled';
   listenerCount: number;
   recording: RecordingState;
 }): ReactNode {
@@ -32,8 +32,9 @@ export function SpaceHeader({
     <header className="sheet-head">
       <div className="sheet-meta">
         {phase === 'live' && <span className="pill pill-live">Live</span>}
-        {phase === 'waiting' && <span className="pill pill-warn">Starting soon</span>}
+        {phase === 'waiting' && <span className="pill pill-warn">{space.scheduledAt ? 'Scheduled' : 'Starting soon'}</span>}
         {phase === 'ended' && <span className="pill">Ended</span>}
+        {phase === 'cancelled' && <span className="pill">Cancelled</span>}
         {phase === 'live' && space.startedAt !== null && (
           <span className="faint stat" aria-label="Time on air">
             {formatDuration(now - space.startedAt)}
@@ -41,7 +42,7 @@ export function SpaceHeader({
         )}
         <RecordingBadge recording={phase === 'live' ? recording : null} />
         <div className="spacer" />
-        {phase !== 'ended' && (
+        {(phase === 'live' || phase === 'waiting') && (
           <span className="listener-count" data-testid="listener-count">
             {countOf(listenerCount, 'listener', 'listeners', 'No listeners yet')}
           </span>

@@ -65,3 +65,23 @@ export function micErrorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return sentence(`Could not turn on your microphone: ${message}`);
 }
+
+/** Where this browser keeps the ticket it was admitted with, per space (it comes back with it after a reload). */
+const ticketStorage = (spaceId: string): string => `podium.ticket.${spaceId}`;
+
+export function loadTicket(spaceId: string): string | null {
+  try {
+    return localStorage.getItem(ticketStorage(spaceId));
+  } catch {
+    return null;
+  }
+}
+
+export function saveTicket(spaceId: string, code: string | null): void {
+  try {
+    if (code === null) localStorage.removeItem(ticketStorage(spaceId));
+    else localStorage.setItem(ticketStorage(spaceId), code);
+  } catch {
+    // Private mode: the ticket works for this visit only.
+  }
+}

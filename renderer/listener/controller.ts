@@ -6,16 +6,18 @@ import type { ReportReason, ReportTarget } from '../../common/reports';
 import type { Role } from '../../common/space';
 import { openMicrophone, type MicrophonePipeline } from '../audio/pipeline';
 import { INITIAL_SFU_SNAPSHOT, type SfuAdapter, type SfuSnapshot } from '../sfu/adapter';
-import { createLivekitAdapter } from '../sfu/livekit';
+import { createSfuAdapter } from '../sfu/select';
 import { createRegrantLoop, grantDecision, republishMuted, type RegrantLoop } from '../sfu/recovery';
 import { openSpaceSession, type SessionView, type SpaceSession } from '../state/space-session';
 import { dismissNotice, EMPTY_VIEW } from '../state/space-view';
 import { createStore } from '../state/store';
 import { NAME_MAX } from '../../common/names';
 import { cutGraphemes } from '../../common/text';
-import { copyText, loadName, micErrorText, saveName, shareLink } from './browser';
+import { copyText, loadName, loadTicket, micErrorText, saveName, saveTicket, shareLink } from './browser';
+import { ticketInFragment } from '../../common/tickets';
 import { sentence } from '../ui/words';
 import { inviteKeyIn, inviteLinks, pageModeFor, spaceIdIn, withoutInviteKey, type InviteLinks } from './invite';
+import { watchAlerts } from './alerts';
 
 export type MicState = 'off' | 'opening' | 'open';
 
@@ -43,6 +45,12 @@ export interface ListenerState {
   invite: { links: InviteLinks | null; space?: { title: string; hostName: string } } | null;
   /** "Copy the invite" (the invite screen, or a host's offer). */
   inviteCopy: 'copied' | 'failed' | null;
+  /** A ticket code the person entered is being checked by the server. */
+  ticketChecking: boolean;
+  /** The code the page last tried (from the link, this browser, or typed), to show again in the prompt. */
+  ticketTried: string;
+  /** The space the ticket prompt is for, from the server's public description (null until it answers). */
+  ticketSpace: { title: string; hostName: string } | null;
 }
 
 const NAME_DEBOUNCE_MS = 1200;
@@ -61,6 +69,9 @@ export const listener = createStore<ListenerState>({
   nameCut: false,
   invite: null,
   inviteCopy: null,
+  ticketChecking: false,
+  ticketTried: '',
+  ticketSpace: null,
 });
 
 export const onStage = (role: Role | null | undefined): boolean => role === 'speaker' || role === 'cohost' || role === 'host';
@@ -114,6 +125,14 @@ export function initListener(audioSink: HTMLElement): () => void {
     if (inviteInAddress() !== pageInvite) location.reload();
   };
   window.addEventListener('hashchange', onHash);
+  // A ticket link (#ticket=…): the code is kept by this browser for the space and taken out of the address bar, so
+  // a share, a bookmark or a screenshot of the address never carries it (a fragment never reaches the server's logs).
+  const fromLink = ticketInFragment(location.hash);
+  const linkSpace = spaceIdIn(location.pathname);
+  if (fromLink && linkSpace) {
+    saveTicket(linkSpace, fromLink);
+    history.replaceState(history.state, '', location.pathname + location.search);
+  }
   if (pageInvite !== null) {
     listener.set({ invite: { links: pageInvite ? inviteLinks(location.origin, location.pathname, pageInvite) : null } });
     void describeInvite();
@@ -129,17 +148,24 @@ export function initListener(audioSink: HTMLElement): () => void {
 
 /** Which space the invite is for, from the server's public description (no join, no key): title and host. */
 async function describeInvite(): Promise<void> {
+  const found = await describeSpace();
+  if (found) listener.set((s) => (s.invite ? { invite: { ...s.invite, space: found } } : {}));
+}
+
+/** The space's public description (title and host, as anyone with the link may see), or null. */
+async function describeSpace(): Promise<{ title: string; hostName: string } | null> {
   const id = spaceIdIn(location.pathname);
-  if (!id) return;
+  if (!id) return null;
   try {
     const res = await fetch(`/api/spaces/${id}`, { headers: { Accept: 'application/json' } });
-    if (!res.ok) return;
+    if (!res.ok) return null;
     const body = (await res.json()) as { space?: { title?: unknown; hostName?: unknown } };
     const { title, hostName } = body.space ?? {};
-    if (typeof title !== 'string' || typeof hostName !== 'string') return;
-    listener.set((s) => (s.invite ? { invite: { ...s.invite, space: { title, hostName } } } : {}));
+    if (typeof title !== 'string' || typeof hostName !== 'string') return null;
+    return { title, hostName };
   } catch {
     // Without it the screen still says what the link is.
+    return null;
   }
 }
 
@@ -160,7 +186,7 @@ export function joinAsListener(): void {
 function startSpace(): void {
   const spaceId = spaceIdIn(location.pathname);
   if (!spaceId || !audioSinkElement) return;
-  const adapter = createLivekitAdapter(audioSinkElement);
+  const adapter = createSfuAdapter(audioSinkElement);
   sfu = adapter;
   let prevSnap = adapter.snapshot();
   const offSfu = adapter.subscribe((snap) => {
@@ -175,10 +201,13 @@ function startSpace(): void {
   });
 
   sentName = cleanName(listener.get().name);
+  const ticket = loadTicket(spaceId);
+  if (ticket) listener.set({ ticketTried: ticket });
   const opened = openSpaceSession({
     url: `${location.origin.replace(/^http/, 'ws')}${PROTOCOL_PATH}`,
     spaceId,
     ...(sentName ? { name: sentName } : {}),
+    ...(ticket ? { ticket } : {}),
   });
   session = opened;
   regrant = createRegrantLoop(
@@ -200,12 +229,21 @@ function startSpace(): void {
     const before = prev;
     const view = opened.store.get();
     prev = view;
-    listener.set({ view });
+    listener.set({ view, ...(view.ticket || view.space ? { ticketChecking: false } : {}) });
+    // Refused at the door: a code that will never work is forgotten (a full space or a wait may pass), and this
+    // session ends; the prompt starts a new one with the next code.
+    if (view.ticket && !before.ticket) {
+      if (view.ticket.reason !== 'full' && view.ticket.reason !== 'throttled') saveTicket(spaceId, null);
+      queueMicrotask(() => stopSpace?.());
+      if (!listener.get().ticketSpace) void describeSpace().then((found) => found && listener.set({ ticketSpace: found }));
+    }
     react(before, view, joinName);
     regrant?.update();
   });
+  const offAlerts = watchAlerts(listener);
   stopSpace = () => {
     offView();
+    offAlerts();
     offSfu();
     regrant?.stop();
     regrant = null;
@@ -417,6 +455,11 @@ export async function share(): Promise<void> {
 }
 
 /** "Not now" on a host's co-host offer: the server withdraws it (the card goes when `you` says so). */
+/** Follow (or stop following) this space's host: idempotent on the server, which answers with the new state. */
+export function setFollowing(on: boolean): void {
+  session?.send({ type: 'follow', ref: 'follow', on });
+}
+
 export function declineCohost(): void {
   session?.send({ type: 'cohostDecline' });
 }
@@ -428,4 +471,16 @@ export async function copyInvite(webLink: string): Promise<void> {
   listener.set({ inviteCopy: copied ? 'copied' : 'failed' });
   // A failed copy leaves the link on screen to select by hand, until the next try.
   if (copied) timers.inviteCopy = setTimeout(() => listener.set({ inviteCopy: null }), 4000);
+}
+
+/** The ticket prompt's Enter: this code is tried with a fresh join (kept by this browser if it admits). */
+export function submitTicket(code: string): void {
+  const spaceId = spaceIdIn(location.pathname);
+  const trimmed = code.trim();
+  if (!spaceId || !trimmed || listener.get().ticketChecking) return;
+  saveTicket(spaceId, trimmed);
+  stopSpace?.();
+  stopSpace = null;
+  listener.set({ ticketChecking: true, ticketTried: trimmed });
+  startSpace();
 }

@@ -1,5 +1,5 @@
-// The one interface between Podium and an SFU SDK. LiveKit implements it today; mediasoup can later, without any
-// component noticing. State is plain data pushed to subscribers.
+// The one interface between Podium and an SFU SDK. LiveKit (livekit.ts) and mediasoup (mediasoup.ts) implement it, and
+// select.ts picks one per media grant, without any component noticing. State is plain data pushed to subscribers.
 import type { MediaGrant } from '../../common/protocol';
 
 export type SfuConnection = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';

@@ -29,10 +29,11 @@ function mapState(state: ConnectionState): SfuConnection {
   }
 }
 
-const LEAVE_WAIT_MS = 2_000;
+/** How long saying goodbye to an SFU may hold up the next connection (it may have died). */
+export const LEAVE_WAIT_MS = 2_000;
 
 /** Waits for `work` (its failure ignored) at most `ms`. */
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
+export async function within(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
   try {

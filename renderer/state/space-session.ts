@@ -33,6 +33,8 @@ export function openSpaceSession(opts: {
    * the seat this browser already holds in the space. */
   credentialKind?: 'host' | 'invite';
   name?: string;
+  /** A ticket code, for a space that needs one (common/tickets.ts). */
+  ticket?: string;
   /** Where keys and seats are kept (localStorage) and the page's own origin (location.origin); tests pass their own. */
   storage?: KeyStorage;
   pageOrigin?: string;
@@ -58,6 +60,7 @@ export function openSpaceSession(opts: {
       key: clientKeyFor(storage, origin, pageOrigin),
       ...(credential ? { credential } : {}),
       ...(opts.name ? { name: opts.name } : {}),
+      ...(opts.ticket ? { ticket: opts.ticket } : {}),
     },
     onMessage: (message, sent) => {
       if (message.type === 'joined' && message.seatCredential && seatsApply && saveSeat(storage, origin, opts.spaceId, message.seatCredential)) {
@@ -77,7 +80,8 @@ export function openSpaceSession(opts: {
     onStatus: (status, attempt) => store.set({ status, attempt }),
     // No point retrying after a final answer to the join itself: no such space, a refused key (e.g. a co-host
     // invite that was replaced while we were offline, or a seat the host revoked), or a removal.
-    isFinal: (m) => m.type === 'removed' || (m.type === 'error' && m.ref === 'join' && (m.code === 'not_found' || m.code === 'forbidden')),
+    // A ticket that did not admit us is final too: the person types another (a new session) or waits.
+    isFinal: (m) => m.type === 'removed' || m.type === 'ticket' || (m.type === 'error' && m.ref === 'join' && (m.code === 'not_found' || m.code === 'forbidden')),
   });
   return { store, send: (m) => connection.send(m), close: () => connection.close() };
 }

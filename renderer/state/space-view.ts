@@ -1,5 +1,6 @@
 // The client-side picture of a space, built only from space-protocol messages: a pure reducer, so the studio and
 // the listener page see the same thing and it can be tested without a browser.
+import type { TicketRefusal } from '../../common/tickets';
 import type { Pin, Reaction, SpaceSettings } from '../../common/moderation';
 import type { AuditEntry, BlockEntry, MediaGrant, Participant, RecordingState, ServerMessage, SfuHealth, SpaceSummary, StageMember, You } from '../../common/protocol';
 import type { ReportCase } from '../../common/reports';
@@ -58,6 +59,16 @@ export interface SpaceView {
   summary: SpaceSummary | null;
   removed: string | null;
   notFound: boolean;
+  /** Whether this person follows the space's host, how many do, and the host's calendar feed path (null: not told). */
+  follow: { following: boolean; followers: number; feed: string } | null;
+  /** The latest "the host went live in another space" this page heard of (a follower's alert). */
+  hostLive: { spaceId: string; title: string; hostName: string; at: number } | null;
+  /** The last time a ticket did not admit this person (cleared once joined); `at` on our clock. */
+  ticket: { reason: TicketRefusal; message: string; retryAfterMs: number; at: number } | null;
+  /** Host: the space's ticket settings, counts and latest tickets. */
+  tickets: Extract<ServerMessage, { type: 'tickets' }> | null;
+  /** Host: the tickets the last issue request made, with their codes (told once). */
+  ticketsIssued: Extract<ServerMessage, { type: 'ticketsIssued' }> | null;
   /** The server's last refusal; `ref` names the request it answers (e.g. 'details'), when it said. */
   error: { code: string; message: string; at: number; ref?: string } | null;
 }
@@ -94,6 +105,11 @@ export const EMPTY_VIEW: SpaceView = {
   summary: null,
   removed: null,
   notFound: false,
+  follow: null,
+  hostLive: null,
+  ticket: null,
+  tickets: null,
+  ticketsIssued: null,
   error: null,
 };
 
@@ -111,7 +127,7 @@ let seq = 0;
 export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.now()): SpaceView {
   switch (message.type) {
     case 'joined':
-      return { ...view, participantId: message.participantId, role: message.role, space: message.space, listenerCount: message.listenerCount, removed: null, notFound: false };
+      return { ...view, participantId: message.participantId, role: message.role, space: message.space, listenerCount: message.listenerCount, removed: null, notFound: false, ticket: null };
     case 'space':
       // An ended space is recorded no more, even if the stage message that says so never arrives.
       return { ...view, space: message.space, listenerCount: message.listenerCount, ...(message.space.status === 'ended' ? { recording: null } : {}) };
@@ -171,8 +187,18 @@ export function reduceSpace(view: SpaceView, message: ServerMessage, now = Date.
       return { ...view, reports: message.cases, openReports: message.open };
     case 'reportsExport':
       return { ...view, reportExport: message };
+    case 'ticket':
+      return { ...view, ticket: { reason: message.reason, message: message.message, retryAfterMs: message.retryAfterMs ?? 0, at: now } };
+    case 'tickets':
+      return { ...view, tickets: message };
+    case 'ticketsIssued':
+      return { ...view, ticketsIssued: message };
     case 'reported':
       return { ...view, reported: new Map([...view.reported, [message.key, message.text]]) };
+    case 'follow':
+      return { ...view, follow: { following: message.following, followers: message.followers, feed: message.feed } };
+    case 'hostLive':
+      return { ...view, hostLive: { spaceId: message.spaceId, title: message.title, hostName: message.hostName, at: now } };
     default: {
       const unreachable: never = message;
       return unreachable;

@@ -1,5 +1,6 @@
-// Which LiveKit carries the audio: the built-in local server, or LiveKit Cloud / a self-hosted cluster. The secret
-// goes to main (stored apart from settings) and never comes back to the page. Changes apply at the next start.
+// Which SFU carries the audio: the built-in LiveKit, the built-in mediasoup (run by the space server itself), or
+// LiveKit Cloud / a self-hosted cluster. The secret goes to main (stored apart from settings) and never comes back to
+// the page. Changes apply at the next start.
 import { memoOnState } from './memo-state';
 import { useId, useState, type ReactNode } from 'react';
 import { CardHead } from './host/CardHead';
@@ -14,13 +15,17 @@ export const AudioServerCard = memoOnState(function AudioServerCard({ state }: {
   const [saved, setSaved] = useState(false);
   const mode = state.settings?.livekit.mode ?? 'embedded';
   const canSave = /^wss?:\/\/\S+$/.test(url.trim()) && apiKey.trim() !== '' && apiSecret !== '';
-  const where = mode === 'embedded' ? 'Built-in LiveKit on this computer' : 'LiveKit Cloud or your own server';
+  // What runs now (PODIUM_SFU may override the card for a run, and a change here waits for the next start).
+  const running = state.info?.sfu === 'mediasoup' ? 'mediasoup' : mode === 'mediasoup' ? 'embedded' : mode;
+  const where = { embedded: 'Built-in LiveKit on this computer', mediasoup: 'Built-in mediasoup, run by the space server on this computer', custom: 'LiveKit Cloud or your own server' }[running];
+  const summary = { embedded: 'Built-in LiveKit', mediasoup: 'Built-in mediasoup', custom: 'Your own server' }[running];
+  const overridden = !!state.info && !saved && (running === 'mediasoup') !== (mode === 'mediasoup');
   // Foldable like the other audio cards once the microphone is set; never while its form is open or a note waits.
   const foldable = state.mic.status === 'on' && !open && !saved;
   const [folded, toggle] = useFolded('server', foldable);
   const bodyId = useId();
   const head = (
-    <CardHead title="Audio server" testId="audio-server-card" foldable={foldable} folded={folded} onToggle={toggle} bodyId={bodyId} summary={mode === 'embedded' ? 'Built-in' : 'Your own server'} />
+    <CardHead title="Audio server" testId="audio-server-card" foldable={foldable} folded={folded} onToggle={toggle} bodyId={bodyId} summary={summary} />
   );
   if (folded) {
     return (
@@ -37,12 +42,23 @@ export const AudioServerCard = memoOnState(function AudioServerCard({ state }: {
         {state.info ? ` · ${state.info.livekitUrl}` : ''}
       </div>
       {saved && <div className="banner">Saved. Restart Podium to switch audio servers; a space that is live now is not moved.</div>}
+      {overridden && (
+        <div className="faint" data-testid="sfu-overridden">
+          PODIUM_SFU (or a change waiting for a restart) chose this for this run. Saved choice:{' '}
+          {mode === 'mediasoup' ? 'built-in mediasoup' : mode === 'custom' ? 'your own server' : 'built-in LiveKit'}.
+        </div>
+      )}
       {!open && (
-        <div className="row">
+        <div className="row server-choices">
           <button className="btn" onClick={() => setOpen(true)}>Use another server…</button>
-          {mode === 'custom' && (
-            <button className="btn" onClick={() => void setLivekit({ mode: 'embedded' }).then((ok) => setSaved(ok))}>
-              Use built-in
+          {mode !== 'embedded' && (
+            <button className="btn" data-testid="use-builtin-livekit" onClick={() => void setLivekit({ mode: 'embedded' }).then((ok) => setSaved(ok))}>
+              Use built-in LiveKit
+            </button>
+          )}
+          {mode !== 'mediasoup' && (
+            <button className="btn" data-testid="use-builtin-mediasoup" title="The space server runs the audio itself: no LiveKit process" onClick={() => void setLivekit({ mode: 'mediasoup' }).then((ok) => setSaved(ok))}>
+              Use built-in mediasoup
             </button>
           )}
         </div>

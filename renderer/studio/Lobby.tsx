@@ -8,6 +8,7 @@ import { cancelTrust, confirmTrust, createSpace, joinAsCohost, openSpace, studio
 import { LimitedField } from './EditDetails';
 import { TrustDialog } from './Overlays';
 import { RecordingsCard } from './recording';
+import { ReminderBanner, ScheduleCard } from './ScheduleCard';
 
 function JoinCohostCard({ state }: { state: StudioState }): ReactNode {
   const [link, setLink] = useState('');
@@ -135,6 +136,7 @@ export function Lobby({ state }: { state: StudioState }): ReactNode {
   };
   return (
     <>
+      <ReminderBanner onOpen={(id) => void openSpace(id)} />
       <form
         className="card stack hero"
         data-testid="start-space"
@@ -196,6 +198,7 @@ export function Lobby({ state }: { state: StudioState }): ReactNode {
         </div>
       </form>
 
+      <ScheduleCard onOpen={(id) => void openSpace(id)} />
       <JoinCohostCard state={state} />
       {state.trustPrompt && <TrustDialog server={state.trustPrompt.server} onCancel={cancelTrust} onConfirm={confirmTrust} />}
 

@@ -21,6 +21,7 @@ import { initDevices, startMicrophone, stopMicrophone } from './microphone';
 import { studio, type SpaceTarget } from './studio-store';
 import { errorCoveredByBanner, studioLive } from './health';
 import { EMPTY_SPEAKING, stepSpeaking } from '../state/speaking-time';
+import { initSchedule, schedule } from './schedule';
 
 export { studio, currentSpace, isModeratorRole, type SpaceTarget, type StudioMode, type StudioState } from './studio-store';
 export { micLevel, resumeAudio } from './media';
@@ -107,6 +108,14 @@ export async function initStudio(audioSink: HTMLElement): Promise<void> {
   initRecording({ podium: () => podium, studio, micTrack, remoteAudio, sendToSpace: (message) => sendToSpace(message) });
   initEvidence({ podium: () => podium, studio, remoteAudio });
   if (!(await loadStudio())) return;
+  initSchedule(
+    podium,
+    (spaceId) => void openSpace(spaceId),
+    () =>
+      void podium['spaces:list']().then((recent) => {
+        if (recent.ok) studio.set({ recent: recent.value });
+      }),
+  );
   const remembered = studio.get().settings;
   initDevices(podium, processing, { microphone: remembered?.microphone ?? null, output: remembered?.output ?? null });
   await startMicrophone(remembered?.microphone?.deviceId ?? null);
@@ -176,9 +185,15 @@ function initDesktop(): void {
       if (result.ok) shortcut.set({ status: result.value.shortcut });
     });
   });
-  const update = () => sender.update(desktopStateOf(studio.get(), recording.get()));
+  const update = () => {
+    // The latest due reminder of a scheduled space: the desktop shell tells it once (the web studio's page does itself).
+    const soon = schedule.get().reminders.at(-1);
+    const reminder = soon ? { reminderSpaceId: soon.id, reminderTitle: soon.title.slice(0, 200) } : {};
+    sender.update({ ...desktopStateOf(studio.get(), recording.get()), ...reminder });
+  };
   studio.subscribe(update);
   recording.subscribe(update);
+  schedule.subscribe(update);
   update();
   window.podiumDesktop?.onCommand((command) => {
     if (!isDesktopCommand(command)) return;

@@ -5,7 +5,7 @@
 import type { MediaGrant } from '../../common/protocol';
 import type { MicrophonePipeline } from '../audio/pipeline';
 import type { SfuAdapter } from '../sfu/adapter';
-import { createLivekitAdapter } from '../sfu/livekit';
+import { createSfuAdapter } from '../sfu/select';
 import { grantDecision, republishMuted } from '../sfu/recovery';
 import { studio, type StudioMode } from './studio-store';
 
@@ -20,7 +20,7 @@ let generation = 0;
 
 export function initMedia(audioSink: HTMLElement): void {
   unsubscribe?.();
-  sfu = createLivekitAdapter(audioSink);
+  sfu = createSfuAdapter(audioSink);
   unsubscribe = sfu.subscribe((snap) => {
     if (snap.connection === 'connected' && snap.publishing) seatMuted = snap.micMuted;
     studio.set({ sfu: snap });

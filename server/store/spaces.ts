@@ -13,6 +13,15 @@ interface SpaceRow {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+  scheduled_at: number | null;
+  cancelled_at: number | null;
+  ics_sequence: number;
+}
+
+/** A space as calendars see it: its public shape plus the SEQUENCE its invites carry. */
+export interface CalendarSpace {
+  space: PublicSpace;
+  sequence: number;
 }
 
 function toPublic(row: SpaceRow): PublicSpace {
@@ -25,6 +34,9 @@ function toPublic(row: SpaceRow): PublicSpace {
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
+    // Only said when set: a space started at once reads as it did before scheduling existed.
+    ...(row.scheduled_at !== null ? { scheduledAt: row.scheduled_at } : {}),
+    ...(row.cancelled_at !== null ? { cancelledAt: row.cancelled_at } : {}),
   };
 }
 
@@ -54,6 +66,24 @@ export interface SpaceStore {
   live(): PublicSpace[];
   /** A new title and/or description (already checked by the common schemas); an ended space keeps its own. */
   setDetails(id: string, change: { title?: string; description?: string }): PublicSpace | null;
+  /** A space announced for `scheduledAt` (UTC ms, already checked against the clock by the caller). */
+  schedule(input: { title: string; description: string; hostName: string; scheduledAt: number }, now: number, owner?: string): {
+    space: PublicSpace;
+    hostKey: string;
+  };
+  /**
+   * New details and/or start for a space that is still scheduled (not live, ended or cancelled): null when there is
+   * none such. Bumps the calendar SEQUENCE.
+   */
+  reschedule(id: string, change: { title?: string; description?: string; scheduledAt?: number }): PublicSpace | null;
+  /** Cancels a scheduled space (it ends, marked cancelled); null when it is not scheduled. Bumps the SEQUENCE. */
+  cancel(id: string, now: number): PublicSpace | null;
+  calendarEntry(id: string): CalendarSpace | null;
+  /**
+   * An owner's announced spaces for their feed and the studio, whatever became of them (to come, live, ended,
+   * cancelled: a calendar keeps past events), whose announced start is after `since`, soonest first.
+   */
+  announced(owner: string, since: number, limit: number): CalendarSpace[];
 }
 
 export function createSpaceStore(db: Db): SpaceStore {
@@ -69,9 +99,28 @@ export function createSpaceStore(db: Db): SpaceStore {
   );
   const liveSpaces = db.prepare<[], SpaceRow>(`SELECT * FROM spaces WHERE status = 'live' ORDER BY started_at`);
   const toEnded = db.prepare(`UPDATE spaces SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'`);
+  // A changed title or description is a changed invite too: calendars take it only with a higher SEQUENCE.
   const setDetails = db.prepare(
-    `UPDATE spaces SET title = COALESCE(@title, title), description = COALESCE(@description, description)
+    `UPDATE spaces SET title = COALESCE(@title, title), description = COALESCE(@description, description),
+       ics_sequence = ics_sequence + (scheduled_at IS NOT NULL)
      WHERE id = @id AND status != 'ended'`,
+  );
+  const insertScheduled = db.prepare(
+    `INSERT INTO spaces (id, title, description, host_name, host_key_hash, status, created_at, owner, scheduled_at)
+     VALUES (@id, @title, @description, @hostName, @hash, 'scheduled', @now, @owner, @scheduledAt)`,
+  );
+  const reschedule = db.prepare(
+    `UPDATE spaces SET title = COALESCE(@title, title), description = COALESCE(@description, description),
+       scheduled_at = COALESCE(@scheduledAt, scheduled_at), ics_sequence = ics_sequence + 1
+     WHERE id = @id AND status = 'scheduled' AND cancelled_at IS NULL`,
+  );
+  const cancel = db.prepare(
+    `UPDATE spaces SET status = 'ended', ended_at = @now, cancelled_at = @now, ics_sequence = ics_sequence + 1
+     WHERE id = @id AND status = 'scheduled' AND cancelled_at IS NULL`,
+  );
+  const announced = db.prepare<{ owner: string; since: number; limit: number }, SpaceRow>(
+    `SELECT * FROM spaces WHERE owner = @owner AND scheduled_at IS NOT NULL AND scheduled_at >= @since
+     ORDER BY scheduled_at, rowid LIMIT @limit`,
   );
 
   return {
@@ -107,6 +156,31 @@ export function createSpaceStore(db: Db): SpaceStore {
       return this.get(id);
     },
     live: () => liveSpaces.all().map(toPublic),
+    schedule(input, now, owner = 'studio') {
+      const hostKey = crypto.randomBytes(24).toString('base64url');
+      const id = newSpaceId();
+      insertScheduled.run({ id, ...input, hash: hashKey(hostKey), now, owner });
+      return { space: toPublic(byId.get(id) as SpaceRow), hostKey };
+    },
+    reschedule(id, change) {
+      const done = reschedule.run({
+        id,
+        title: change.title ?? null,
+        description: change.description ?? null,
+        scheduledAt: change.scheduledAt ?? null,
+      });
+      return done.changes === 1 ? this.get(id) : null;
+    },
+    cancel(id, now) {
+      return cancel.run({ id, now }).changes === 1 ? this.get(id) : null;
+    },
+    calendarEntry(id) {
+      const row = byId.get(id);
+      return row ? { space: toPublic(row), sequence: row.ics_sequence } : null;
+    },
+    announced(owner, since, limit) {
+      return announced.all({ owner, since, limit }).map((row) => ({ space: toPublic(row), sequence: row.ics_sequence }));
+    },
     setDetails(id, change) {
       setDetails.run({ id, title: change.title ?? null, description: change.description ?? null });
       return this.get(id);

@@ -3,16 +3,15 @@
 // (measured), mute, demote, remove (rejoin refused), block across spaces, reactions, pins — and each moderator
 // seeing the other's actions.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { dbfs, describeSlips, envelope, trackedLoopCorrelation } from '../support/audio-analysis';
 import { launchChromium } from '../support/chromium';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { BLOCKS_PER_SECOND, ENVELOPE_BLOCK, recordRemoteEnvelope, recordUntilQuiet, waitForRemoteSound } from '../support/page-audio';
 import { watchAdded } from '../support/transient';
 import { ask, createTestSpace, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { SFU_KINDS, sfuShot, startTestSfu, type TestSfu } from '../support/sfus';
 import { connect, type TestClient } from '../support/ws-client';
 import { waitOnAir } from '../support/on-air';
 
@@ -26,8 +25,11 @@ const SERVER_STATE = { timeout: 15_000 };
 /** The longest pause in LISTENER_SPEECH's loop is 1.4 s (the seam): 3 s of silence in a row means she is not heard. */
 const QUIET_SECONDS = 3;
 
-describe('hosting a space', () => {
-  let livekit: LivekitServer;
+// On each SFU (LiveKit, and mediasoup run by the studio's space server): what is heard is the SFU's business. Tests
+// that do not depend on the SFU run once, on LiveKit.
+describe.each(SFU_KINDS)('hosting a space on %s', (kind) => {
+  const shot = (name: string) => sfuShot(SCREENSHOT_DIR, kind, name);
+  let sfu: TestSfu;
   let hostStudio: Awaited<ReturnType<typeof startTestStudio>>;
   let cohostStudio: Awaited<ReturnType<typeof startTestStudio>>;
   let studios: Browser;
@@ -36,9 +38,9 @@ describe('hosting a space', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    livekit = await startLivekit();
-    hostStudio = await startTestStudio(livekit);
-    cohostStudio = await startTestStudio(livekit);
+    sfu = await startTestSfu(kind);
+    hostStudio = await startTestStudio(sfu);
+    cohostStudio = await startTestStudio(sfu);
     studios = await launchChromium(makeSpeechWav());
     listenerWav = makeSpeechWav(LISTENER_SPEECH, 'en-gb');
     audience = await launchChromium(listenerWav);
@@ -50,7 +52,7 @@ describe('hosting a space', () => {
     await audience?.close();
     await cohostStudio?.close();
     await hostStudio?.close();
-    await livekit?.stop();
+    await sfu?.stop();
   });
 
   async function page(browser: Browser, width = 1280, height = 860): Promise<Page> {
@@ -105,7 +107,7 @@ describe('hosting a space', () => {
     // The host's server is not the co-host studio's own and was never used from it: the studio asks first.
     const hostServer = new URL(inviteUrl).host;
     await expect.poll(() => cohost.getByTestId('trust-server').textContent()).toBe(hostServer);
-    await cohost.getByTestId('trust-dialog').screenshot({ path: path.join(SCREENSHOT_DIR, 'cohost-trust-dialog.png') });
+    await cohost.getByTestId('trust-dialog').screenshot({ path: shot('cohost-trust-dialog') });
     await cohost.getByTestId('confirm-trust').click();
     await cohost.getByTestId('trust-dialog').waitFor({ state: 'detached' });
     await expect.poll(() => cohost.getByTestId('space-title-display').textContent(), { timeout: 10_000 }).toBe('Open mic night');
@@ -138,7 +140,7 @@ describe('hosting a space', () => {
     await lena.getByTestId('speaker-view').waitFor(SERVER_STATE);
     await expect.poll(() => lena.getByTestId('mic-toggle').getAttribute('data-muted')).toBe('true');
     await row(host, 'audit-row', 'Cole let Lena speak').first().waitFor(SERVER_STATE);
-    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'host-panel-live.png') });
+    await host.screenshot({ path: shot('host-panel-live') });
 
     // She unmutes; Max hears her — her speech, not the host's — measured on her own audio element.
     await lena.getByTestId('mic-toggle').click();
@@ -167,7 +169,7 @@ describe('hosting a space', () => {
     expect(dbfs(Math.max(...heard))).toBeGreaterThan(-30);
     expect(r).toBeGreaterThan(0.6);
     expect(r - control).toBeGreaterThan(0.2);
-    await lena.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-speaker.png') });
+    await lena.screenshot({ path: shot('listener-speaker') });
 
     // The host mutes her: her audio stops, and she is told who did it.
     await row(host, 'participant-row', 'Lena').first().locator('[data-action=mute]').click();
@@ -200,7 +202,7 @@ describe('hosting a space', () => {
     await max.getByTestId('state-removed').waitFor(SERVER_STATE);
     await max.reload();
     await max.getByTestId('state-removed').waitFor(SERVER_STATE);
-    await max.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-removed.png') });
+    await max.screenshot({ path: shot('listener-removed') });
     // The co-host's activity log shows the host's removal.
     await row(cohost, 'audit-row', 'Ann removed Max').first().waitFor(SERVER_STATE);
 
@@ -210,7 +212,7 @@ describe('hosting a space', () => {
     await lena.getByTestId('state-removed').waitFor(SERVER_STATE);
     await host.getByTestId('room-tab-blocked').click();
     await row(host, 'block-row', 'Lena').waitFor(SERVER_STATE);
-    await cohost.screenshot({ path: path.join(SCREENSHOT_DIR, 'cohost-panel.png') });
+    await cohost.screenshot({ path: shot('cohost-panel') });
     await host.getByTestId('end-space').click();
     await host.getByTestId('confirm-end').click();
     await host.getByTestId('ended-note').waitFor();
@@ -221,7 +223,7 @@ describe('hosting a space', () => {
     // test:stress), and over 60 s when two suites share the two cores.
   }, 180_000);
 
-  it('a podium:// link clicked on the desktop opens the co-host invite in the studio', async () => {
+  it.runIf(kind === 'livekit')('a podium:// link clicked on the desktop opens the co-host invite in the studio', async () => {
     const { space, credential: hostKey } = await createTestSpace(hostStudio, 'Linked in', 'Ann');
     const hostBot = await connect(hostStudio.services.info.protocolUrl);
     try {
@@ -265,7 +267,7 @@ describe('hosting a space', () => {
     }
   });
 
-  it('a busy room stays usable: hundreds of listeners, a queue of hands, pins', async () => {
+  it.runIf(kind === 'livekit')('a busy room stays usable: hundreds of listeners, a queue of hands, pins', async () => {
     const { space } = await createTestSpace(hostStudio, 'Town hall: the big one', 'Ann');
     const bots: TestClient[] = [];
     try {
@@ -300,11 +302,11 @@ describe('hosting a space', () => {
         .poll(() => host.getByTestId('listener-list').getByTestId('participant-row').locator('.prow-name .ellipsis').allTextContents().then((n) => n.sort()), SERVER_STATE)
         .toEqual(matching);
       await host.getByTestId('listener-search').fill('');
-      await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'host-panel-busy.png'), fullPage: true });
+      await host.screenshot({ path: shot('host-panel-busy'), fullPage: true });
     } finally {
       await Promise.all(bots.map((b) => b.close()));
     }
-  });
+  }, 120_000);
 });
 
 const NAMES = ['Ada', 'Bea', 'Cy', 'Dev', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo', 'Kai', 'Lu', 'Mo', 'Nia', 'Oz', 'Pia', 'Quin', 'Rae', 'Sol', 'Tia', 'Uma', 'Vic', 'Wes', 'Xia', 'Yan', 'Zoe'];

@@ -12,19 +12,22 @@ import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { runWebStudio } from '../../main/web/run';
 import { ask, ASSETS_DIR, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { waitOnAir } from '../support/on-air';
+import { SFU_KINDS, sfuShot, startTestSfu, type TestSfu } from '../support/sfus';
 
 const BLOCK = ENVELOPE_BLOCK;
 
-describe('a live space, heard end to end', () => {
-  let livekit: LivekitServer;
+// Heard on each SFU: LiveKit, and mediasoup run by the studio's own space server. The same test, not a copy.
+describe.each(SFU_KINDS)('a live space, heard end to end, on %s', (kind) => {
+  let sfu: TestSfu;
   let studio: Awaited<ReturnType<typeof startTestStudio>>;
   let browser: Browser;
   let speechWav: string;
+  const shot = (name: string) => sfuShot(SCREENSHOT_DIR, kind, name);
 
   beforeAll(async () => {
     speechWav = makeSpeechWav();
-    livekit = await startLivekit();
-    studio = await startTestStudio(livekit);
+    sfu = await startTestSfu(kind);
+    studio = await startTestStudio(sfu);
     browser = await launchChromium(speechWav);
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
@@ -32,7 +35,7 @@ describe('a live space, heard end to end', () => {
   afterAll(async () => {
     await browser?.close();
     await studio?.close();
-    await livekit?.stop();
+    await sfu?.stop();
   });
 
   it('host goes live; a listener on the share link hears speech that follows the source', async () => {
@@ -43,7 +46,7 @@ describe('a live space, heard end to end', () => {
     await host.getByTestId('lobby-host-name').fill('Lena');
     await host.getByTestId('space-title').fill('Friday design chat: building Podium');
     await host.getByLabel('Description').fill('How we hear each other: LiveKit, RNNoise and a studio that stays out of the way.');
-    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-lobby.png') });
+    await host.screenshot({ path: shot('studio-lobby') });
     await host.getByTestId('create-space').click();
     const shareUrl = await host.getByTestId('share-url').inputValue();
     expect(shareUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/s\/[a-z0-9]{10}$/);
@@ -52,7 +55,7 @@ describe('a live space, heard end to end', () => {
     const listenerPage = await (await browser.newContext({ viewport: { width: 820, height: 760 } })).newPage();
     await listenerPage.goto(shareUrl);
     await listenerPage.getByTestId('state-waiting').waitFor();
-    await listenerPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-waiting.png') });
+    await listenerPage.screenshot({ path: shot('listener-waiting') });
     await expect.poll(() => host.getByTestId('listener-count').textContent()).toBe('1');
 
     await host.getByTestId('go-live').click();
@@ -64,16 +67,19 @@ describe('a live space, heard end to end', () => {
 
     // Measured from when the host's voice arrives: how long publication, subscription and the jitter buffer take varies.
     const arrived = await waitForRemoteSound(listenerPage, undefined, { db: -40 });
-    const received = await recordRemoteEnvelope(listenerPage, 8);
-    await listenerPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-live.png') });
-    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-live.png') });
+    // 12 s (two thirds of the 16 s loop): more windows than the 8 s this took before make r and its control steadier;
+    // in one loaded CI run 8 s gave r − control 0.18 against the 0.2 margin.
+    const received = await recordRemoteEnvelope(listenerPage, 12);
+    await listenerPage.screenshot({ path: shot('listener-live') });
+    await host.screenshot({ path: shot('studio-live') });
 
     const source = readWavMono16(speechWav);
     const sourceEnv = envelope(source.samples, BLOCK);
     // Aligned window by window, so that a jitter buffer stretching or dropping a little audio on a loaded machine (a
     // "slip", logged) does not hide that every phrase arrived in shape. One lag for all 8 s measured r 0.57–0.97 in
     // 8 recordings under stress-ng --cpu 2 (0.565 after one 85 ms slip); window by window the same recordings gave
-    // 0.93–0.97, reversed control 0.41–0.54: the thresholds are unchanged.
+    // 0.93–0.97, reversed control 0.41–0.54: the thresholds are unchanged. Measured again over 12 s on a machine
+    // busy compiling: r 0.97, control 0.45.
     const { r, lags, slips } = trackedLoopCorrelation(received, sourceEnv);
     const loudest = Math.max(...received);
     const speechBlocks = received.filter((v) => dbfs(v) > -40).length / received.length;
@@ -84,6 +90,8 @@ describe('a live space, heard end to end', () => {
         `${(speechBlocks * 100).toFixed(0)}% blocks above -40 dBFS, envelope r=${r.toFixed(3)} from lag ${lags[0]} blocks, ` +
         `reversed-source control r=${control.toFixed(3)}, alignment slips: ${describeSlips(slips, BLOCKS_PER_SECOND)}`,
     );
+    // Kept for study when the shape check fails on a loaded machine (what an outlier looks like decides the next fix).
+    fs.writeFileSync(shot('listener-envelope').replace(/\.png$/, '.json'), JSON.stringify({ r, control, lags, received }));
     expect(dbfs(loudest)).toBeGreaterThan(-30);
     expect(speechBlocks).toBeGreaterThan(0.3);
     expect(r).toBeGreaterThan(0.7);
@@ -97,7 +105,28 @@ describe('a live space, heard end to end', () => {
     await host.getByTestId('confirm-end').click();
     await listenerPage.getByTestId('state-ended').waitFor({ timeout: 10_000 });
     await host.getByTestId('ended-note').waitFor();
-    await listenerPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'listener-ended.png') });
+    await listenerPage.screenshot({ path: shot('listener-ended') });
+  });
+
+});
+
+// What does not depend on the SFU: the studio's settings and the listener page's states, on LiveKit.
+describe('the studio and the listener page, apart from the audio', () => {
+  let livekit: LivekitServer;
+  let studio: Awaited<ReturnType<typeof startTestStudio>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    livekit = await startLivekit();
+    studio = await startTestStudio(livekit);
+    browser = await launchChromium(makeSpeechWav());
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+    await livekit?.stop();
   });
 
   it('the studio remembers the chosen microphone across a reload', async () => {

@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { envelope, trackedLoopCorrelation } from '../support/audio-analysis';
 import { launchChromium } from '../support/chromium';
 import { readWavMono16 } from '../support/fixtures';
 import { makeNoisySpeechWav, stretchLevels, type NoisyFixture, type StretchLevels } from '../support/noise';
 import { ENVELOPE_BLOCK, recordRemoteEnvelope } from '../support/page-audio';
 import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
+import { SFU_KINDS, sfuShot, startTestSfu, type TestSfu } from '../support/sfus';
 import { waitOnAir } from '../support/on-air';
 
 /**
@@ -34,8 +34,11 @@ function trackedLevels(received: number[], clean: number[]): StretchLevels {
   return { r: aligned.r, lag: aligned.lags[0]!, noiseDb: noise.db, speechDb: speech.db, noiseBlocks: noise.n, speechBlocks: speech.n };
 }
 
-describe('noise suppression before publish', () => {
-  let livekit: LivekitServer;
+// On each SFU (LiveKit, and mediasoup run by the studio's space server): what is heard is the SFU's business. Tests
+// that do not depend on the SFU run once, on LiveKit.
+describe.each(SFU_KINDS)('noise suppression before publish, on %s', (kind) => {
+  const shot = (name: string) => sfuShot(SCREENSHOT_DIR, kind, name);
+  let sfu: TestSfu;
   let studio: Awaited<ReturnType<typeof startTestStudio>>;
   let browser: Browser;
   let fixture: NoisyFixture;
@@ -43,8 +46,8 @@ describe('noise suppression before publish', () => {
 
   beforeAll(async () => {
     fixture = makeNoisySpeechWav();
-    livekit = await startLivekit();
-    studio = await startTestStudio(livekit);
+    sfu = await startTestSfu(kind);
+    studio = await startTestStudio(sfu);
     browser = await launchChromium(fixture.wav);
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
@@ -53,7 +56,7 @@ describe('noise suppression before publish', () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await studio?.close();
-    await livekit?.stop();
+    await sfu?.stop();
   });
 
   async function page(width: number, height: number): Promise<Page> {
@@ -107,8 +110,8 @@ describe('noise suppression before publish', () => {
     // The panel mid-phrase, meters moving, for the record.
     await host.locator('[data-testid=vad-indicator][data-speaking=true]').waitFor({ timeout: 10_000 });
     await host.waitForTimeout(250);
-    await panel(host).screenshot({ path: path.join(SCREENSHOT_DIR, 'audio-panel.png') });
-    await host.screenshot({ path: path.join(SCREENSHOT_DIR, 'studio-audio-live.png') });
+    await panel(host).screenshot({ path: shot('audio-panel') });
+    await host.screenshot({ path: shot('studio-audio-live') });
     const on = trackedLevels(await recordingOn, clean);
 
     await host.getByTestId('ns-toggle').uncheck();
@@ -116,7 +119,7 @@ describe('noise suppression before publish', () => {
     await host.waitForTimeout(500);
     const recordedOff = await recordRemoteEnvelope(listener, seconds);
     const off = trackedLevels(recordedOff, clean);
-    await panel(host).screenshot({ path: path.join(SCREENSHOT_DIR, 'audio-panel-off.png') });
+    await panel(host).screenshot({ path: shot('audio-panel-off') });
 
     const reduction = off.noiseDb - on.noiseDb;
     const speechChange = on.speechDb - off.speechDb;
@@ -145,7 +148,7 @@ describe('noise suppression before publish', () => {
     await host.locator('[data-testid=audio-panel][data-save=saved][data-active-model=quality]').waitFor();
   }, 150_000);
 
-  it('remembers model and strength per device across a reload', async () => {
+  it.runIf(kind === 'livekit')('remembers model and strength per device across a reload', async () => {
     const host = await openStudio();
     const first = await host.getByTestId('mic-select').inputValue();
     const label = (await host.getByTestId('mic-select').locator('option:checked').textContent())!;
@@ -190,7 +193,7 @@ describe('noise suppression before publish', () => {
     expect(await host.getByTestId('ns-strength').inputValue()).toBe('70');
   }, 60_000);
 
-  it('a stage that cannot load leaves the microphone on, unprocessed, with a banner', async () => {
+  it.runIf(kind === 'livekit')('a stage that cannot load leaves the microphone on, unprocessed, with a banner', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
     // Playwright cannot intercept a worklet's module request, so the load itself is made to fail.
@@ -205,6 +208,6 @@ describe('noise suppression before publish', () => {
     // Audio still reaches the output side of the (bypassed) stage.
     await host.mouse.click(5, 5);
     await expect.poll(async () => (await host.getByTestId('meter-after').textContent())?.includes('−∞'), { timeout: 10_000 }).toBe(false);
-    await panel(host).screenshot({ path: path.join(SCREENSHOT_DIR, 'audio-panel-stage-error.png') });
+    await panel(host).screenshot({ path: shot('audio-panel-stage-error') });
   });
 });

@@ -1,5 +1,6 @@
 // Faults never mean silent dead air: with a space live and a listener listening, the studio's own audio server
-// (livekit-server, started and supervised by the studio's services) is killed with SIGKILL. Measured: the studio's
+// (livekit-server, started and supervised by the studio's services; or mediasoup's worker, run by its space server)
+// is killed with SIGKILL. Measured: the studio's
 // one banner says the audio server is restarting within 2 s, "On air" is gone meanwhile and LIVE + reconnecting +
 // on air never show at once (the DOM is sampled all along), the listener hears the host again — the same speech,
 // measured — within 10 s of the kill with nobody touching anything, the studio says "Back on air", and the listener
@@ -16,6 +17,21 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { BLOCKS_PER_SECOND, ENVELOPE_BLOCK, recordRemoteEnvelope, waitForRemoteSound } from '../support/page-audio';
 import { ASSETS_DIR, SCREENSHOT_DIR, requireBuild } from '../support/studio';
+import { requireMediasoupWorker } from '../support/mediasoup';
+import { SFU_KINDS, sfuShot, type SfuKind } from '../support/sfus';
+
+/**
+ * The studio's banner that must show after the kill. LiveKit takes seconds to come back, so the studio always hears
+ * "restarting" from the space server first. mediasoup's worker is back in ~100 ms, often within one coalesced update
+ * of the space protocol (restarting and up arrive together), so the studio may only see its own audio connection
+ * drop and come back: "connection lost" or "connecting" is then what tells the host, as for a network fault.
+ */
+const TROUBLE: Record<SfuKind, string[]> = { livekit: ['sfu-restarting'], mediasoup: ['sfu-restarting', 'media-reconnecting', 'media-connecting'] };
+const STUDIO_WORDS: Record<string, RegExp> = {
+  'sfu-restarting': /Audio server restarting — listeners can't hear you/,
+  'media-reconnecting': /Audio connection lost — listeners can't hear you/,
+  'media-connecting': /Connecting to the audio server…|Putting you on air…/,
+};
 
 /** State the space server or the SFU drives, on a loaded machine: generous. */
 const SERVER_STATE = { timeout: 20_000 };
@@ -43,12 +59,14 @@ function descendants(root: number): Array<{ pid: number; comm: string }> {
   return found;
 }
 
-function livekitPid(studio: WebStudio): number {
+/** The SFU process the studio's services run: livekit-server, or mediasoup's worker (ps cuts names at 15 letters). */
+function sfuPid(studio: WebStudio, kind: SfuKind): number {
   const pid = studio.services.pid;
   if (!pid) throw new Error('the services process has no pid');
-  const lk = descendants(pid).filter((p) => p.comm.startsWith('livekit-server'));
-  if (lk.length !== 1) throw new Error(`expected one livekit-server under the services process, found ${lk.length}`);
-  return lk[0]!.pid;
+  const name = kind === 'livekit' ? 'livekit-server' : 'mediasoup-worke';
+  const found = descendants(pid).filter((p) => p.comm.startsWith(name));
+  if (found.length !== 1) throw new Error(`expected one ${name} under the services process, found ${found.length}`);
+  return found[0]!.pid;
 }
 
 /** What the samplers keep (times are the page's Date.now(): the same clock as the test's on this machine). */
@@ -87,6 +105,20 @@ function startStudioSampler(): void {
   w.__sampler = sampler;
 }
 
+/** Runs in the page: keeps the first banner of the given kinds as it is rendered, with whether "On air" shows then. */
+function watchFirstTrouble(kinds: string[]): void {
+  const w = window as unknown as { __firstTrouble?: { kind: string; text: string; onAir: number } };
+  const check = () => {
+    const banner = document.querySelector<HTMLElement>('[data-testid=connection-banner]');
+    if (w.__firstTrouble || !banner || !kinds.includes(banner.dataset.kind ?? '')) return;
+    w.__firstTrouble = { kind: banner.dataset.kind ?? '', text: banner.textContent ?? '', onAir: document.querySelectorAll('[data-testid=on-air]').length };
+    observer.disconnect();
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  check();
+}
+
 /** Runs in the page: remembers every listener banner (kind and title), in order, with when it came. */
 function startListenerSampler(): void {
   const w = window as unknown as { __sampler: ListenerSampler };
@@ -100,7 +132,9 @@ function startListenerSampler(): void {
   w.__sampler = sampler;
 }
 
-describe('the audio server dies mid-space', () => {
+// On each SFU: LiveKit's process killed (its supervisor restarts it), or mediasoup's worker killed (the space server
+// starts a new one). The same states, the same words, the same measured recovery.
+describe.each(SFU_KINDS)('the audio server dies mid-space, on %s', (kind) => {
   let studio: WebStudio;
   let browser: Browser;
   let speechWav: string;
@@ -110,8 +144,10 @@ describe('the audio server dies mid-space', () => {
     requireBuild();
     speechWav = makeSpeechWav();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-recovery-'));
-    // The studio's own embedded LiveKit (no `livekit` given): the services process starts and supervises it.
-    studio = await runWebStudio({ dataDir, assetsDir: ASSETS_DIR, version: 'test' });
+    // The studio's own embedded SFU (no `livekit` given): the services process starts and supervises LiveKit, or its
+    // space server runs mediasoup's worker.
+    if (kind === 'mediasoup') requireMediasoupWorker();
+    studio = await runWebStudio({ dataDir, assetsDir: ASSETS_DIR, version: 'test', ...(kind === 'mediasoup' ? { sfu: 'mediasoup' as const } : {}) });
     browser = await launchChromium(speechWav);
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
@@ -170,20 +206,21 @@ describe('the audio server dies mid-space', () => {
       [...document.querySelectorAll<HTMLAudioElement>('audio[data-podium-remote-audio]')].flatMap((el) => (el.srcObject instanceof MediaStream ? el.srcObject.getAudioTracks().map((t) => t.id) : [])),
     );
     await host.evaluate(startStudioSampler);
+    await host.evaluate(watchFirstTrouble, TROUBLE[kind]);
     for (const p of [listener, phone]) await p.evaluate(startListenerSampler);
 
-    const pid = livekitPid(studio);
+    const pid = sfuPid(studio, kind);
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
     const since = () => Date.now() - killedAt;
-    const shot = (p: Page, name: string) => p.screenshot({ path: path.join(SCREENSHOT_DIR, name) });
+    const shot = (p: Page, name: string) => p.screenshot({ path: sfuShot(SCREENSHOT_DIR, kind, name.replace(/\.png$/, '')) });
 
     const studioSide = (async () => {
-      const restarting = host.locator('[data-testid=connection-banner][data-kind=sfu-restarting]');
-      await restarting.waitFor(SERVER_STATE);
+      // Recorded in the page by a MutationObserver the moment the banner is rendered, in one step: mediasoup's worker
+      // is back within a few hundred ms, so a banner found by polling can be gone (or never caught) before it is read.
+      const seen = await host.waitForFunction(() => (window as unknown as { __firstTrouble?: unknown }).__firstTrouble ?? null, undefined, SERVER_STATE);
       const bannerMs = since();
-      const onAirMeanwhile = await host.getByTestId('on-air').count();
-      const text = await restarting.textContent();
+      const { kind: bannerKind, text, onAir: onAirMeanwhile } = (await seen.jsonValue()) as { kind: string; text: string; onAir: number };
       // The phone first: the smaller shot is quicker, and the restart is over in a few seconds.
       await host.setViewportSize(PHONE);
       await shot(host, 'recovery-studio-restarting-phone.png');
@@ -197,7 +234,7 @@ describe('the audio server dies mid-space', () => {
       await shot(host, 'recovery-studio-back-phone.png');
       await host.setViewportSize(DESKTOP);
       await host.getByTestId('on-air').waitFor(SERVER_STATE);
-      return { bannerMs, onAirMeanwhile, text, backText };
+      return { bannerMs, bannerKind, onAirMeanwhile, text, backText };
     })();
 
     // Each listener page: its trouble banner, then its own "back" (the pages recover each at their own pace).
@@ -252,7 +289,7 @@ describe('the audio server dies mid-space', () => {
     );
     // When each state was first on screen, from the kill (sampled every 50 ms in the page).
     const firstAt = (at: number | undefined) => (at === undefined ? null : at - killedAt);
-    const studioRestartingMs = firstAt(studioSampled.kinds.find((k) => k.kind === 'sfu-restarting')?.at);
+    const studioRestartingMs = firstAt(studioSampled.kinds.find((k) => TROUBLE[kind].includes(k.kind))?.at);
     const studioBackMs = firstAt(studioSampled.kinds.find((k) => k.kind === 'back')?.at);
     // "On air" stays until the studio learns of the kill; "again" is the first time it shows after it went.
     const offAt = studioSampled.onAir.find((o) => !o.on && o.at > killedAt)?.at;
@@ -263,7 +300,7 @@ describe('the audio server dies mid-space', () => {
     const reloaded = await Promise.all([host, listener, phone].map((p) => p.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload !== true)));
 
     console.log(
-      `after kill -9 of livekit-server (pid ${pid}): studio banner "${studioSeen.text}" on screen at ${studioRestartingMs} ms ` +
+      `after kill -9 of ${kind === 'livekit' ? 'livekit-server' : 'the mediasoup worker'} (pid ${pid}): studio banner "${studioSeen.text}" on screen at ${studioRestartingMs} ms ` +
         `(the test saw it at ${studioSeen.bannerMs} ms), listener banner at ${listenerBannerMs} ms (seen ${listenerSeen.bannerMs} ms), ` +
         `the host's new track at the listener at ${heard.attachedMs} ms, host heard again at ${heard.soundMs} ms, ` +
         `studio "${studioSeen.backText}" at ${studioBackMs} ms, On air again at ${onAirAgainMs} ms; ` +
@@ -275,7 +312,7 @@ describe('the audio server dies mid-space', () => {
     expect(studioRestartingMs).not.toBeNull();
     expect(studioRestartingMs!).toBeLessThanOrEqual(2_000);
     expect(onAirAgainMs).not.toBeNull();
-    expect(studioSeen.text).toContain("Audio server restarting — listeners can't hear you");
+    expect(studioSeen.text).toMatch(STUDIO_WORDS[studioSeen.bannerKind]!);
     expect(studioSeen.onAirMeanwhile).toBe(0);
     expect(studioSeen.backText).toContain('Back on air');
     expect(heard.soundMs).toBeLessThanOrEqual(10_000);
@@ -284,7 +321,7 @@ describe('the audio server dies mid-space', () => {
     expect(r - control).toBeGreaterThan(0.2);
     expect(studioSamples.samples).toBeGreaterThan(50);
     expect(studioSamples.contradictions).toEqual([]);
-    expect(studioSamples.kinds).toContain('sfu-restarting');
+    expect(studioSamples.kinds.some((k) => TROUBLE[kind].includes(k))).toBe(true);
     expect(studioSamples.kinds.at(-1)).toBe('none');
     for (const seen of listenerSamples) {
       // Listener words (the restart, or the connection dropping before the server said why), then back, then nothing.

@@ -112,7 +112,11 @@ describe('reporting a speaker', () => {
     await host.getByTestId('reports-empty').waitFor();
 
     // A speaker on stage, heard by both studios and both listeners; he says his line, then the listeners report him.
-    const samWav = makeSpeechWav('This is Sam speaking. You are all idiots and I will say it again, every one of you.', 'en-gb');
+    // Two sentences (about 13 s): the evidence check below follows his line window by window, and a time-reversed
+    // line given the same freedom scores about 0.55 on a 7-second line (its on/off shape alone), so on a loaded CI
+    // box a stretched 7-second line could miss the 0.2 margin (0.80 vs 0.65 once); over 13 s the control falls to
+    // ~0.3-0.5 while his line stays at 0.7-0.9.
+    const samWav = makeSpeechWav('This is Sam speaking. You are all idiots and I will say it again, every one of you. Nobody in this room knows anything at all, and I am going to keep on talking until somebody finally stops me.', 'en-gb');
     const sam = await speakerBot(hostStudio.services.info.protocolUrl, spaceId, 'Sam', samWav);
     bots.push(sam);
     await host.getByTestId('room-tab-stage').click();
@@ -220,5 +224,6 @@ describe('reporting a speaker', () => {
     await cohost.getByTestId('room-tab-reports').click();
     await cohost.setViewportSize({ width: 390, height: 844 });
     await cohost.screenshot({ path: path.join(SCREENSHOT_DIR, 'report-queue-phone.png'), fullPage: true });
-  });
+    // Two studios, two listener pages and a speaking bot on two cores: about a minute when the machine is busy.
+  }, 150_000);
 });

@@ -171,7 +171,7 @@ describe('SFU enforcement for the whole life of a room', () => {
 
     // Remove co-host (not a ban): her seat is a listener's now; she leaves the space server with the token in hand.
     host.c.send({ type: 'cohostRemove', target: studio.id });
-    await studio.c.next((m: ServerMessage) => m.type === 'you' && m.you.role === 'listener', 10_000);
+    await studio.c.next((m: ServerMessage) => m.type === 'you' && m.you.role === 'listener', 20_000);
     await studio.c.close();
     await lena.c.close();
     clockOffset += 20 * 60_000;

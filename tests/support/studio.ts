@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { HostedSpace, IpcChannel, IpcRequest, IpcResponse } from '../../common/ipc';
 import { runWebStudio, type WebStudio } from '../../main/web/run';
 import type { LivekitServer } from '../../server/livekit/runtime';
+import type { TestSfu } from './sfus';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ASSETS_DIR = path.join(ROOT, 'out', 'renderer');
@@ -18,17 +19,28 @@ export function requireBuild(): void {
   }
 }
 
-export async function startTestStudio(livekit: LivekitServer, dataDir?: string): Promise<WebStudio & { dataDir: string }> {
+/** A LiveKit the test runs, or a TestSfu (tests/support/sfus.ts): on mediasoup the studio's space server runs the SFU. */
+export async function startTestStudio(sfu: LivekitServer | TestSfu, dataDir?: string): Promise<WebStudio & { dataDir: string }> {
   requireBuild();
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'podium-studio-'));
+  const livekit = 'kind' in sfu ? sfu.livekit : sfu;
   const studio = await runWebStudio({
     dataDir: dir,
     assetsDir: ASSETS_DIR,
     version: 'test',
     // The test owns the LiveKit server (shared by every studio of the test); the studio must not stop it. It was
     // started before the studio, so that LiveKit sends no webhooks to this studio's space server.
-    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+    ...(livekit ? { livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret } } : { sfu: 'mediasoup' as const }),
   });
+  // A studio asked for one SFU must not quietly run another (the shell once dropped the choice and started LiveKit).
+  if ('kind' in sfu) {
+    const info = await studio.services.call('app:info', undefined);
+    const running = info.ok ? (info.value as { sfu?: string }).sfu : undefined;
+    if (running !== sfu.kind) {
+      await studio.close();
+      throw new Error(`the test studio was asked for ${sfu.kind} but runs ${running ?? 'an unknown SFU'}`);
+    }
+  }
   return Object.assign(studio, { dataDir: dir });
 }
 

@@ -96,3 +96,21 @@ describe('production code and scripts/', () => {
     expect(inTests!.messages).toEqual([]);
   });
 });
+
+describe('the SFU SDKs stay behind their adapters', () => {
+  it('mediasoup only in server/sfu/mediasoup, mediasoup-client only in renderer/sfu', async () => {
+    const eslint = new ESLint({ cwd: ROOT });
+    const refused = async (pkg: string, dir: string): Promise<boolean> => {
+      const [result] = await eslint.lintText(`import { version } from '${pkg}';\nexport const v = version;\n`, { filePath: path.join(ROOT, dir, 'boundary-probe.ts') });
+      return result!.messages.some((m) => m.message.includes(`${pkg} may not be imported here`));
+    };
+    for (const dir of ['server', 'server/livekit', 'server/store', 'renderer/studio', 'renderer/sfu', 'common', 'main/services', 'preload']) {
+      expect(await refused('mediasoup', dir), `mediasoup in ${dir}`).toBe(true);
+    }
+    expect(await refused('mediasoup', 'server/sfu/mediasoup')).toBe(false);
+    for (const dir of ['server', 'server/sfu/mediasoup', 'renderer/studio', 'renderer/listener', 'common', 'main/services', 'preload']) {
+      expect(await refused('mediasoup-client', dir), `mediasoup-client in ${dir}`).toBe(true);
+    }
+    expect(await refused('mediasoup-client', 'renderer/sfu')).toBe(false);
+  });
+});

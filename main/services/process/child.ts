@@ -102,7 +102,7 @@ async function startServices(options: ServicesStartOptions, secrets: Record<stri
     const info = {
       spaceServerUrl: started.spaceServer.url,
       protocolUrl: started.spaceServer.protocolUrl,
-      livekitUrl: started.livekit.url,
+      livekitUrl: started.sfuUrl,
       livekitPorts: started.livekitPorts,
     };
     channel.send({ kind: 'ready', ready: { info, spaceServerPort } });

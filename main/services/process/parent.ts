@@ -72,6 +72,7 @@ export async function startServicesProcess(options: ServicesProcessOptions): Pro
     spaceServerHost: options.spaceServerHost,
     publicUrl: options.publicUrl,
     recordingsDir: options.recordingsDir,
+    ...(options.sfu ? { sfu: options.sfu } : {}),
     livekit: options.livekit,
     livekitPorts: options.livekitPorts,
     revealInShell: options.revealInShell,

@@ -14,6 +14,8 @@ export interface ServicesStartOptions {
   spaceServerHost?: string;
   publicUrl?: string;
   recordingsDir?: string;
+  /** The SFU whatever the settings say (tests, PODIUM_SFU): see StudioOptions.sfu in main/services/studio.ts. */
+  sfu?: 'livekit' | 'mediasoup';
   /** An already running LiveKit to use (tests); absent: the services start the embedded one when settings say so. */
   livekit?: { url: string; apiKey: string; apiSecret: string };
   /** "Show folder" is done by the shell (Electron's shell.showItemInFolder), not by the services process. */

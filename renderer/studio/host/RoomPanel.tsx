@@ -8,6 +8,7 @@ import type { PanelProps } from './Section';
 import { CohostSection, SettingsSection } from './SettingsSections';
 import { ReportsSection } from './ReportsSection';
 import { RequestsSection, SpeakersSection } from './StageSections';
+import { TicketsSection } from './TicketsSection';
 import { roomTabs, type RoomTab } from './room-tabs';
 
 export function RoomPanel(props: PanelProps & { onMuteAll: () => void }): ReactNode {
@@ -79,6 +80,7 @@ export function RoomPanel(props: PanelProps & { onMuteAll: () => void }): ReactN
         {tab === 'reports' && <ReportsSection view={view} plain />}
         {tab === 'settings' && <SettingsSection view={view} mode={mode} plain />}
         {tab === 'cohosts' && <CohostSection view={view} plain />}
+        {tab === 'tickets' && <TicketsSection view={view} plain />}
         {tab === 'blocked' && <BlockedSection view={view} plain />}
       </div>
     </section>

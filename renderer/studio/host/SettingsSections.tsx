@@ -15,7 +15,7 @@ function changeSettings(settings: Partial<SpaceSettings>): void {
 }
 
 /** A number that saves itself a moment after typing stops (or on Enter / leaving the field). */
-function LimitInput(props: { id: string; testId: string; value: number; min: number; max: number; onCommit: (n: number) => void }): ReactNode {
+export function LimitInput(props: { id: string; testId: string; value: number; min: number; max: number; onCommit: (n: number) => void }): ReactNode {
   const [draft, setDraft] = useState<string | null>(null);
   const sent = useRef<number | null>(null);
   const parsed = draft === null ? props.value : Number(draft);

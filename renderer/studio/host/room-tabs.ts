@@ -1,6 +1,6 @@
 // Which tabs the Room panel offers and what their labels count (pure: tested in Node).
 
-export type RoomTab = 'stage' | 'reports' | 'settings' | 'cohosts' | 'blocked';
+export type RoomTab = 'stage' | 'reports' | 'settings' | 'cohosts' | 'tickets' | 'blocked';
 
 export interface RoomTabSpec {
   id: RoomTab;
@@ -32,6 +32,8 @@ export function roomTabs(input: { isHost: boolean; requests: number; cohosts: nu
   // Co-hosts are the host's to choose: a co-host's panel has no such tab (the server refuses it too).
   // Counts only when there is something to count: a row of zeros is noise.
   if (input.isHost) tabs.push({ id: 'cohosts', label: 'Co-hosts', count: input.cohosts || undefined, title: 'Co-hosts and invite links' });
+  // Tickets too: issuing and revoking them is the host's alone.
+  if (input.isHost) tabs.push({ id: 'tickets', label: 'Tickets', title: 'Whether listeners need a ticket; issue and revoke tickets' });
   tabs.push({ id: 'blocked', label: 'Blocked', count: input.blocked || undefined, title: "People who can't join" });
   return tabs;
 }

@@ -7,6 +7,8 @@ import { migration0050 } from './0050-pin-captions';
 import { migration0060 } from './0060-summaries';
 import { migration0070 } from './0070-block-counts';
 import { migration0080 } from './0080-reports';
+import { migration0090 } from './0090-schedule';
+import { migration0100 } from './0100-tickets';
 
 export interface Migration {
   /** Strictly increasing; becomes PRAGMA user_version once applied. */
@@ -15,4 +17,4 @@ export interface Migration {
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100];

@@ -16,6 +16,12 @@ describe('judge', () => {
     expect(judge(listening, live('listener'))).toEqual({ action: 'ok' });
   });
 
+  it('removes a listener or speaker without a valid ticket in a ticketed space, as a removal does', () => {
+    expect(judge(listening, { ...live('listener'), noTicket: true })).toEqual({ action: 'remove', reason: 'holds no valid ticket for this space' });
+    expect(judge(publishing, { ...live('speaker'), noTicket: true }).action).toBe('remove');
+    expect(judge(listening, { ...live('listener'), noTicket: false })).toEqual({ action: 'ok' });
+  });
+
   it('removes anyone banned, whatever their grants, and everyone once the space is not live', () => {
     expect(judge(listening, live('listener', true)).action).toBe('remove');
     expect(judge(publishing, live('speaker', true)).action).toBe('remove');

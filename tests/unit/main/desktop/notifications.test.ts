@@ -170,3 +170,25 @@ describe('reports', () => {
     expect(steps[4]!.notify[0]!.body).toBe('“Morning show” · 3 open reports. Open Podium to look at it and decide.');
   });
 });
+
+describe('scheduled-space reminders (issue 16)', () => {
+  const idle = { live: false, canEnd: false, onAir: false, title: null };
+  it('told once per space, between spaces or during one, in front or not; a second space gets its own', () => {
+    const steps = run([
+      { at: 0, desktop: idle },
+      { at: 1, desktop: { ...idle, reminderSpaceId: 'abcde12345', reminderTitle: 'Friday AMA' }, focused: true },
+      { at: 2, desktop: { ...idle, reminderSpaceId: 'abcde12345', reminderTitle: 'Friday AMA' } },
+      { at: 3, desktop: { ...idle, reminderSpaceId: null } },
+      { at: 4, desktop: { reminderSpaceId: 'abcde12345', reminderTitle: 'Friday AMA' } },
+      { at: 5, desktop: { reminderSpaceId: 'zzzzz99999', reminderTitle: 'Late show' } },
+    ]);
+    expect(steps.map((s) => s.notify.map((n) => [n.kind, n.title]))).toEqual([
+      [],
+      [['reminder', '“Friday AMA” starts in 10 minutes']],
+      [],
+      [],
+      [],
+      [['reminder', '“Late show” starts in 10 minutes']],
+    ]);
+  });
+});

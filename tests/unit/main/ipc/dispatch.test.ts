@@ -39,7 +39,7 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'evidence:save': unused,
     'evidence:list': unused,
     'evidence:mediaUrl': unused,
-    'app:info': () => ({ version: '1.0.0', shell: 'web', spaceServerUrl: 'http://x', livekitUrl: 'ws://y' }),
+    'app:info': () => ({ version: '1.0.0', shell: 'web', spaceServerUrl: 'http://x', livekitUrl: 'ws://y', sfu: 'livekit' }),
     'settings:get': () => settings,
     'settings:setMicrophone': (req) => ({ ...settings, microphone: req }),
     'settings:setOutput': (req) => ({ ...settings, output: req.output }),
@@ -51,6 +51,10 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'spaces:create': () => hosted,
     'spaces:list': () => [space],
     'spaces:open': () => hosted,
+    'schedule:create': unused,
+    'schedule:update': unused,
+    'schedule:cancel': unused,
+    'schedule:overview': unused,
     ...overrides,
   };
 }

@@ -28,6 +28,13 @@ describe('desktopSettings', () => {
     expect(() => desktopSettings({ PODIUM_HOST: host })).toThrow(/PODIUM_HOST/);
   });
 
+  it('takes PODIUM_SFU=livekit|mediasoup and refuses anything else', () => {
+    expect(desktopSettings({ PODIUM_SFU: 'mediasoup' })).toMatchObject({ sfu: 'mediasoup' });
+    expect(desktopSettings({ PODIUM_SFU: ' livekit ' })).toMatchObject({ sfu: 'livekit' });
+    expect(desktopSettings({ PODIUM_SFU: '' })).not.toHaveProperty('sfu');
+    for (const bad of ['MediaSoup', 'janus', 'livekit,mediasoup']) expect(() => desktopSettings({ PODIUM_SFU: bad })).toThrow(/PODIUM_SFU must be livekit or mediasoup/);
+  });
+
   it.each(['spaces.example.org', 'ftp://spaces.example.org', 'https://user:pw@spaces.example.org', 'javascript:alert(1)'])(
     'refuses PODIUM_PUBLIC_URL=%j',
     (url) => {

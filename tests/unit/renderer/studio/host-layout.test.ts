@@ -10,7 +10,7 @@ function memoryStorage(initial: Record<string, string> = {}) {
 
 describe('room tabs', () => {
   it('the host gets Stage, Reports, Settings, Co-hosts and Blocked; a co-host no Co-hosts tab', () => {
-    expect(roomTabs({ isHost: true, requests: 0, cohosts: 1, blocked: 2 }).map((t) => t.id)).toEqual(['stage', 'reports', 'settings', 'cohosts', 'blocked']);
+    expect(roomTabs({ isHost: true, requests: 0, cohosts: 1, blocked: 2 }).map((t) => t.id)).toEqual(['stage', 'reports', 'settings', 'cohosts', 'tickets', 'blocked']);
     expect(roomTabs({ isHost: false, requests: 0, cohosts: 1, blocked: 0 }).map((t) => t.id)).toEqual(['stage', 'reports', 'settings', 'blocked']);
   });
 
@@ -26,7 +26,7 @@ describe('room tabs', () => {
     expect(blocked).toMatchObject({ count: 4 });
     expect(blocked.alert).toBeFalsy();
     // No row of zeros: nothing to count, no count.
-    expect(roomTabs({ isHost: true, requests: 0, cohosts: 0, blocked: 0, reports: 0 }).map((t) => t.count)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(roomTabs({ isHost: true, requests: 0, cohosts: 0, blocked: 0, reports: 0 }).map((t) => t.count)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
     expect(roomTabs({ isHost: true, requests: 0, cohosts: 2, blocked: 0 }).find((t) => t.id === 'cohosts')!.count).toBe(2);
   });
 

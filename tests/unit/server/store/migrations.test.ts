@@ -14,6 +14,8 @@ import { migration0050 } from '../../../../server/store/migrations/0050-pin-capt
 import { migration0060 } from '../../../../server/store/migrations/0060-summaries';
 import { migration0070 } from '../../../../server/store/migrations/0070-block-counts';
 import { migration0080 } from '../../../../server/store/migrations/0080-reports';
+import { migration0090 } from '../../../../server/store/migrations/0090-schedule';
+import { createSpaceStore } from '../../../../server/store/spaces';
 import { createReportStore } from '../../../../server/store/reports';
 import { MIGRATIONS, type Migration } from '../../../../server/store/migrations/index';
 
@@ -443,6 +445,28 @@ describe('0080-reports', () => {
       expect(() => db.prepare(`INSERT INTO reports (space_id, target_key, target_name, reporter_subject, reporter_name, reason, at) VALUES ('abcde12345', 'k', 'n', 'r', 'n', 'rude', 1)`).run()).toThrow(/CHECK constraint/i);
       db.prepare(`DELETE FROM spaces WHERE id = 'abcde12345'`).run();
       expect(store.all('abcde12345')).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('upgrades a 0080 database holding spaces: they read as unscheduled, can be scheduled, and follows are a STRICT set', () => {
+    const upTo80 = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080];
+    const old = openDatabase(file, upTo80);
+    old.prepare(`INSERT INTO spaces (id, title, host_name, host_key_hash, status, created_at) VALUES ('abcde12345', 't', 'h', 'x', 'scheduled', 1)`).run();
+    old.close();
+    const db = openDatabase(file, [...upTo80, migration0090]);
+    try {
+      expect(schemaVersion(db)).toBe(90);
+      const spaces = createSpaceStore(db);
+      expect(spaces.get('abcde12345')).not.toHaveProperty('scheduledAt');
+      expect(spaces.calendarEntry('abcde12345')?.sequence).toBe(0);
+      expect(spaces.reschedule('abcde12345', { scheduledAt: 5_000 })?.scheduledAt).toBe(5_000);
+      expect(columns(db, 'follows')).toEqual(['owner', 'follower', 'at']);
+      db.prepare(`INSERT INTO follows (owner, follower, at) VALUES ('studio', 'f', 1)`).run();
+      expect(() => db.prepare(`INSERT INTO follows (owner, follower, at) VALUES ('studio', 'f', 2)`).run()).toThrow(/UNIQUE|PRIMARY/i);
+      expect(() => db.prepare(`INSERT INTO follows (owner, follower, at) VALUES ('studio', 'g', 'soon')`).run()).toThrow(/cannot store/i);
+      expect(() => db.prepare(`UPDATE spaces SET ics_sequence = -1`).run()).toThrow(/CHECK constraint/i);
     } finally {
       db.close();
     }
