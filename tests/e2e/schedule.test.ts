@@ -2,7 +2,7 @@
 // file: the host schedules in Berlin time; a listener in New York sees the countdown and start in their own zone and
 // downloads an .ics that parses; a reschedule reaches the open page; a listener who asked to be reminded is notified
 // when the host goes live and the page goes live by itself; a follower with another of the host's pages open is told
-// too; the studio counts followers; a cancelled space says so. Screenshots go to /tmp/shots-sched/.
+// too; the studio counts followers; a cancelled space says so. Screenshots go to screenshots/schedule-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
 import ICAL from 'ical.js';
@@ -12,12 +12,13 @@ import { startLivekit, type LivekitServer } from '../../scripts/livekit';
 import { formatCountdown, formatLocalStart, utcToWallTime } from '../../common/schedule';
 import { launchChromium } from '../support/chromium';
 import { makeSpeechWav } from '../support/fixtures';
-import { ask, startTestStudio } from '../support/studio';
+import { ask, SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { waitOnAir } from '../support/on-air';
 
 /** State the space server or the SFU drives: generous, as the machine may be loaded (≥ 10 s). */
 const SERVER_STATE = { timeout: 20_000 };
-const SHOTS = '/tmp/shots-sched';
+/** Beside every other suite's screenshots, named after this suite. */
+const SHOTS = SCREENSHOT_DIR;
 const MIN = 60_000;
 
 /** Records every notification the page raises (the real one still runs), for the test to read. */
@@ -86,7 +87,7 @@ describe('scheduled spaces, reminders and follows', () => {
     await host.getByTestId('schedule-card').waitFor(SERVER_STATE);
     await host.getByTestId('host-reminder').filter({ hasText: 'Soon show' }).getByTestId('host-reminder-open').waitFor(SERVER_STATE);
     await expect.poll(() => notes(host), SERVER_STATE).toEqual([{ title: '“Soon show” starts in 10 minutes', body: 'Open it now to check your microphone and go live.' }]);
-    await host.getByTestId('host-reminder').screenshot({ path: path.join(SHOTS, 'studio-host-reminder.png') });
+    await host.getByTestId('host-reminder').screenshot({ path: path.join(SHOTS, 'schedule-studio-host-reminder.png') });
     await ask(studio, 'schedule:cancel', { spaceId: (await ask(studio, 'schedule:overview')).upcoming[0]!.id });
 
     // A space 70 s ahead, its page open with "Remind me" on: checked at the end, once the start has come.
@@ -110,8 +111,8 @@ describe('scheduled spaces, reminders and follows', () => {
     await host.getByTestId('upcoming-item').filter({ hasText: 'Roadmap, Q&A; live' }).waitFor(SERVER_STATE);
     expect(spaces((await host.getByTestId('upcoming-item').filter({ hasText: 'Roadmap' }).getByTestId('upcoming-time').textContent()) ?? '')).toContain(spaces(formatLocalStart(at, 'Europe/Berlin', 'en-US')));
     expect(await host.getByTestId('studio-followers').textContent()).toBe('0 followers');
-    await host.getByTestId('schedule-card').screenshot({ path: path.join(SHOTS, 'studio-schedule-form-and-upcoming.png') });
-    await host.screenshot({ path: path.join(SHOTS, 'studio-lobby.png'), fullPage: true });
+    await host.getByTestId('schedule-card').screenshot({ path: path.join(SHOTS, 'schedule-studio-schedule-form-and-upcoming.png') });
+    await host.screenshot({ path: path.join(SHOTS, 'schedule-studio-lobby.png'), fullPage: true });
 
     const overview = await ask(studio, 'schedule:overview');
     const first = overview.upcoming.find((s) => s.title === 'Roadmap, Q&A; live')!;
@@ -133,10 +134,10 @@ describe('scheduled spaces, reminders and follows', () => {
     expect(local).toBe(spaces(formatLocalStart(at, 'America/New_York', 'en-US')));
     expect(local).toMatch(/E[SD]T$/);
     expect(local).not.toBe(spaces(formatLocalStart(at, 'Europe/Berlin', 'en-US')));
-    await fan.screenshot({ path: path.join(SHOTS, 'countdown-desktop.png'), fullPage: true });
+    await fan.screenshot({ path: path.join(SHOTS, 'schedule-countdown-desktop.png'), fullPage: true });
     const phone = await open(firstUrl, { timezoneId: 'America/New_York', width: 390, height: 844 });
     await phone.getByTestId('countdown').waitFor(SERVER_STATE);
-    await phone.screenshot({ path: path.join(SHOTS, 'countdown-phone.png'), fullPage: true });
+    await phone.screenshot({ path: path.join(SHOTS, 'schedule-countdown-phone.png'), fullPage: true });
 
     // "Add to calendar" downloads an .ics that a real parser reads: the UTC start, an alarm, the title as typed.
     const [download] = await Promise.all([fan.waitForEvent('download'), fan.getByTestId('add-to-calendar').click()]);
@@ -188,7 +189,7 @@ describe('scheduled spaces, reminders and follows', () => {
     await ask(studio, 'schedule:cancel', { spaceId: first.id });
     await fan.getByTestId('state-cancelled').waitFor(SERVER_STATE);
     expect(await fan.getByTestId('countdown').count()).toBe(0);
-    await fan.screenshot({ path: path.join(SHOTS, 'cancelled-desktop.png'), fullPage: true });
+    await fan.screenshot({ path: path.join(SHOTS, 'schedule-cancelled-desktop.png'), fullPage: true });
 
     // "Remind me" on the first page: at its start, while the host has not started, the page notifies once.
     await expect.poll(() => notes(timely), { timeout: 90_000, interval: 1000 }).toEqual([

@@ -2,7 +2,7 @@
 // livekit-server: the host turns tickets on in the studio's Tickets tab, issues one ticket (a link) and a batch (a CSV
 // download read back here); a listener opening the ticket link is admitted — the code leaves the address bar — and
 // hears the host, measured; the same link in another browser is refused; a wrong code says so; the prompt is shot on
-// a desktop and a phone; revoking the ticket in the studio puts its holder out. Screenshots go to /tmp/shots-tix/.
+// a desktop and a phone; revoking the ticket in the studio puts its holder out. Screenshots go to screenshots/tickets-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,10 +14,11 @@ import { launchChromium } from '../support/chromium';
 import { makeSpeechWav, readWavMono16 } from '../support/fixtures';
 import { ENVELOPE_BLOCK, recordRemoteEnvelope, waitForRemoteSound } from '../support/page-audio';
 import { parseCsv } from '../support/csv';
-import { startTestStudio } from '../support/studio';
+import { SCREENSHOT_DIR, startTestStudio } from '../support/studio';
 import { waitOnAir } from '../support/on-air';
 
-const SHOTS = '/tmp/shots-tix';
+/** Beside every other suite's screenshots, named after this suite. */
+const SHOTS = SCREENSHOT_DIR;
 /** State the space server drives: generous, since other suites share the two cores. */
 const SERVER_STATE = { timeout: 15_000 };
 const DESKTOP = { width: 1280, height: 860 };
@@ -63,7 +64,7 @@ describe('ticketed spaces in the studio and on the listener page', () => {
     await host.getByTestId('room-tab-tickets').click();
     await host.getByTestId('tickets-empty').waitFor(SERVER_STATE);
     expect(await host.getByTestId('tickets-required').isChecked()).toBe(false);
-    await host.getByTestId('room-panel').screenshot({ path: path.join(SHOTS, 'studio-tickets-empty.png') });
+    await host.getByTestId('room-panel').screenshot({ path: path.join(SHOTS, 'tickets-studio-tickets-empty.png') });
     await host.getByTestId('tickets-required').click(); // the box follows the server's answer
     await expect.poll(() => host.getByTestId('tickets-required').isChecked(), SERVER_STATE).toBe(true);
     await host.getByTestId('ticket-capacity').fill('50');
@@ -103,12 +104,12 @@ describe('ticketed spaces in the studio and on the listener page', () => {
       // Which space it is (its public title and host), so the person knows which ticket to look for.
       await expect.poll(() => p.getByTestId('ticket-space-title').textContent(), SERVER_STATE).toBe('Members-only listening party');
       expect(await p.getByTestId('ticket-space-host').textContent()).toBe('Hosted by Lena');
-      await p.screenshot({ path: path.join(SHOTS, `ticket-prompt-${name}.png`) });
+      await p.screenshot({ path: path.join(SHOTS, `tickets-ticket-prompt-${name}.png`) });
       await p.getByTestId('ticket-input').fill('ABCD-EFGH-JKMN-PQRS-TVWX-YZ01');
       await p.getByTestId('ticket-submit').click();
       await expect.poll(() => p.getByTestId('ticket-prompt').getAttribute('data-reason'), SERVER_STATE).toBe('invalid');
       expect(await p.getByTestId('ticket-message').textContent()).toBe("That code isn't a ticket for this space. Check it and try again.");
-      await p.screenshot({ path: path.join(SHOTS, `ticket-prompt-invalid-${name}.png`) });
+      await p.screenshot({ path: path.join(SHOTS, `tickets-ticket-prompt-invalid-${name}.png`) });
       // Nothing of the space was shown to someone not admitted.
       expect(await p.getByTestId('listener-title').count()).toBe(0);
     }
@@ -141,15 +142,15 @@ describe('ticketed spaces in the studio and on the listener page', () => {
     await expect.poll(() => other.getByTestId('ticket-prompt').getAttribute('data-reason'), SERVER_STATE).toBe('used');
     expect(await other.getByTestId('ticket-message').textContent()).toBe('This ticket was already used on another device.');
     expect(other.url()).toBe(shareUrl);
-    await other.screenshot({ path: path.join(SHOTS, 'ticket-prompt-used-phone.png') });
+    await other.screenshot({ path: path.join(SHOTS, 'tickets-ticket-prompt-used-phone.png') });
 
     // The host sees it used, by whom, and revokes it: Mia is put out.
     await expect.poll(() => host.getByTestId('tickets-used').textContent(), SERVER_STATE).toBe('1');
     expect(await host.getByTestId('tickets-places').textContent()).toBe('1 of 50 taken');
     const used = host.getByTestId('ticket-row').filter({ hasText: 'Used by' });
     await used.waitFor(SERVER_STATE);
-    await host.getByTestId('room-panel').screenshot({ path: path.join(SHOTS, 'studio-tickets.png') });
-    await host.screenshot({ path: path.join(SHOTS, 'studio-tickets-page.png') });
+    await host.getByTestId('room-panel').screenshot({ path: path.join(SHOTS, 'tickets-studio-tickets.png') });
+    await host.screenshot({ path: path.join(SHOTS, 'tickets-studio-tickets-page.png') });
     await used.getByRole('button', { name: 'Revoke' }).click();
     await mia.getByTestId('state-removed').waitFor(SERVER_STATE);
     expect(await mia.getByTestId('removed-message').textContent()).toBe('The host revoked your ticket, so you are no longer in this space.');
@@ -157,6 +158,6 @@ describe('ticketed spaces in the studio and on the listener page', () => {
     // The revoke gave the place back; the ticket still counts as used.
     expect(await host.getByTestId('tickets-places').textContent()).toBe('0 of 50 taken');
     expect(await host.getByTestId('tickets-used').textContent()).toBe('1');
-    await host.getByTestId('room-panel').screenshot({ path: path.join(SHOTS, 'studio-tickets-revoked.png') });
+    await host.getByTestId('room-panel').screenshot({ path: path.join(SHOTS, 'tickets-studio-tickets-revoked.png') });
   }, 240_000);
 });
