@@ -7,33 +7,20 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MediaGrant, ServerMessage } from '../../common/protocol';
 import type { SpaceServer } from '../../server/index';
 import type { MediasoupSfu } from '../../server/sfu/mediasoup/index';
 import { createGrantTokens } from '../../server/sfu/mediasoup/token';
-import { CLIENT_DTLS, connectSignal, OPUS_RECV_CAPABILITIES, opusRtpParameters, startMediasoupSpaceServer, type SignalClient } from '../support/mediasoup';
+import { CLIENT_DTLS, connectSignal, OPUS_RECV_CAPABILITIES, opusRtpParameters, startMediasoupSpaceServer, type SignalClient, useMediasoupSpaceServer } from '../support/mediasoup';
 import { HOSTILE_CAPS, HOSTILE_DTLS, HOSTILE_RTP } from '../support/mediasoup-hostile-inputs';
 import { connect, type ServerMessageOf, type TestClient } from '../support/ws-client';
 
 const WAIT = 15_000;
 
 let server: SpaceServer;
-let dir: string;
 let log: string[];
-const clients: TestClient[] = [];
-const sockets: SignalClient[] = [];
-
-beforeAll(async () => {
-  ({ server, dir, log } = await startMediasoupSpaceServer());
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()));
-  await Promise.all(clients.map((c) => c.close()));
-  await server?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-}, 30_000);
+const { clients, sockets } = useMediasoupSpaceServer((s) => ({ server, log } = s));
 
 let refs = 0;
 async function join(spaceId: string, opts: { credential?: string; name?: string } = {}, srv = server): Promise<{ c: TestClient; id: string; grant(): Promise<MediaGrant> }> {

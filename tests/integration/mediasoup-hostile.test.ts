@@ -7,37 +7,23 @@
 // binary and premature frames, and other peers' ids, each get an error reply while a well-behaved peer in the same
 // room is served throughout.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MediaGrant, ServerMessage } from '../../common/protocol';
 import { SFU_CLOSE, SFU_SIGNAL_MAX_BYTES, SFU_SIGNAL_PATH } from '../../common/sfu-signal';
 import type { SpaceServer } from '../../server/index';
-import { CLIENT_DTLS, connectSignal, isEvent, OPUS_RECV_CAPABILITIES, opusRtpParameters, startMediasoupSpaceServer, type SignalClient } from '../support/mediasoup';
+import { CLIENT_DTLS, connectSignal, isEvent, OPUS_RECV_CAPABILITIES, opusRtpParameters, type SignalClient, useMediasoupSpaceServer } from '../support/mediasoup';
 import { connect, type ServerMessageOf, type TestClient } from '../support/ws-client';
 
 /** Waits on server-driven state: generous for a loaded 2-core machine. */
 const WAIT = 15_000;
 
 let server: SpaceServer;
-let dir: string;
 let log: string[];
 let clockOffset = 0;
-const clients: TestClient[] = [];
-const sockets: SignalClient[] = [];
-
-beforeAll(async () => {
-  ({ server, dir, log } = await startMediasoupSpaceServer({
-    now: () => Date.now() + clockOffset,
-    mediasoup: { listenIp: '127.0.0.1', helloDeadlineMs: 3_000 },
-  }));
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()));
-  await Promise.all(clients.map((c) => c.close()));
-  await server?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-}, 30_000);
+const { clients, sockets } = useMediasoupSpaceServer((s) => ({ server, log } = s), {
+  now: () => Date.now() + clockOffset,
+  mediasoup: { listenIp: '127.0.0.1', helloDeadlineMs: 3_000 },
+});
 
 interface Person {
   c: TestClient;

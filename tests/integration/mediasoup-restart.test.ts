@@ -7,31 +7,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { MediaGrant, ServerMessage } from '../../common/protocol';
 import { SFU_CLOSE } from '../../common/sfu-signal';
 import type { SpaceServer } from '../../server/index';
 import { createMediasoupSfu } from '../../server/sfu/mediasoup/index';
-import { CLIENT_DTLS, connectSignal, isEvent, OPUS_RECV_CAPABILITIES, opusRtpParameters, requireMediasoupWorker, startMediasoupSpaceServer, type SignalClient } from '../support/mediasoup';
+import { CLIENT_DTLS, connectSignal, isEvent, OPUS_RECV_CAPABILITIES, opusRtpParameters, requireMediasoupWorker, type SignalClient, useMediasoupSpaceServer } from '../support/mediasoup';
 import { connect, type ServerMessageOf, type TestClient } from '../support/ws-client';
 
 const WAIT = 20_000;
 let server: SpaceServer;
-let dir: string;
 let log: string[];
-const clients: TestClient[] = [];
-const sockets: SignalClient[] = [];
-
-beforeAll(async () => {
-  ({ server, dir, log } = await startMediasoupSpaceServer());
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()));
-  await Promise.all(clients.map((c) => c.close()));
-  await server?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-}, 30_000);
+const { clients, sockets } = useMediasoupSpaceServer((s) => ({ server, log } = s));
 
 async function join(spaceId: string, credential?: string): Promise<{ c: TestClient; id: string }> {
   const c = await connect(server.protocolUrl);

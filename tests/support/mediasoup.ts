@@ -4,10 +4,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { sfuServerMessageSchema, type SfuServerMessage } from '../../common/sfu-signal';
 import { startSpaceServer, type SpaceServer, type SpaceServerConfig } from '../../server/index';
 import { findMediasoupWorker } from '../../scripts/mediasoup/worker';
+import type { TestClient } from './ws-client';
 
 /** The mediasoup-worker binary, also set as MEDIASOUP_WORKER_BIN; a clear failure when none is built. */
 export function requireMediasoupWorker(): string {
@@ -32,6 +34,31 @@ export async function startMediasoupSpaceServer(extra: Partial<SpaceServerConfig
     ...extra,
   });
   return { server, dir, log };
+}
+
+/**
+ * One mediasoup space server for a whole test file: started before its tests (handed to `started`), and closed after
+ * them together with every protocol client and signalling socket the tests pushed into the returned lists.
+ */
+export function useMediasoupSpaceServer(
+  started: (s: { server: SpaceServer; log: string[] }) => void,
+  extra: Partial<SpaceServerConfig> = {},
+): { clients: TestClient[]; sockets: SignalClient[] } {
+  const clients: TestClient[] = [];
+  const sockets: SignalClient[] = [];
+  let running: { server: SpaceServer; dir: string } | undefined;
+  beforeAll(async () => {
+    const s = await startMediasoupSpaceServer(extra);
+    running = s;
+    started(s);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.close()));
+    await Promise.all(clients.map((c) => c.close()));
+    await running?.server.close();
+    if (running) fs.rmSync(running.dir, { recursive: true, force: true });
+  }, 30_000);
+  return { clients, sockets };
 }
 
 export type SfuReply = Extract<SfuServerMessage, { type: 'reply' }>;
